@@ -1,0 +1,343 @@
+"""The ``diplomatic-visits`` command: ``main(argv) -> exit code``.
+
+Exit codes: 0 success (all records valid), 1 some record invalid, 2 usage error or unreadable
+input. Problems are collected first, then rendered as text or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from diplomatic_visits import _version
+from diplomatic_visits.errors import DiplomaticVisitsError, InputError
+from diplomatic_visits.schema import LEVELS, Issue
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PROGRESS_EVERY = 10_000
+
+_EPILOG = """\
+examples:
+  diplomatic-visits info
+  diplomatic-visits schema --level verified > record.verified.schema.json
+  diplomatic-visits validate outputs.jsonl --source article.txt
+  cat outputs.jsonl | diplomatic-visits validate - --format json
+  diplomatic-visits export jsonl --out records.jsonl
+
+exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2 too
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    p = _Parser(
+        prog="diplomatic-visits",
+        description="Structured records of news articles about diplomatic visits: the versioned "
+        "JSON Schema, the hand-verified records, validation of your own extraction outputs, and "
+        "exports for ML.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--version", action="version", version=f"diplomatic-visits {_version.__version__}"
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser(
+        "info", help="print package, schema and dataset versions, record counts and checksums"
+    )
+
+    s = sub.add_parser(
+        "schema",
+        help="print a JSON Schema (default: the latest, level extraction)",
+        description="Print a shipped JSON Schema to stdout.",
+    )
+    s.add_argument(
+        "--list", action="store_true", help="list the shipped versions and levels instead"
+    )
+    s.add_argument(
+        "--version", dest="schema_version", metavar="V", help="schema version (default: latest)"
+    )
+    s.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="extraction",
+        help="extraction: for extraction outputs, quotes without offsets allowed; "
+        "verified: what the gold records meet (default: %(default)s)",
+    )
+    s.add_argument(
+        "--bundled",
+        action="store_true",
+        help="inline references to other files, for tools that need one self-contained schema",
+    )
+
+    v = sub.add_parser(
+        "validate",
+        help="check records (JSON, JSONL, folders, or - for stdin) against the schema",
+        description="Check every record in the inputs against the schema and the semantic rules, "
+        "and report every problem with its file, line and JSON path. A .json file holds one record "
+        "or an array of them; .jsonl/.ndjson files and stdin hold one record per line.",
+        epilog="exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input",
+    )
+    v.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    v.add_argument(
+        "--schema-version",
+        metavar="V",
+        help="version for records that declare none (default: latest); a record's own "
+        "schema_version wins when it is shipped",
+    )
+    v.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="extraction",
+        help="conformance level (default: %(default)s)",
+    )
+    v.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="article text the spans index: quotes are located in it and offsets checked "
+        "(repeatable; a record picks the text whose sha256 it names)",
+    )
+    v.add_argument(
+        "--max-errors",
+        type=_positive,
+        default=20,
+        metavar="N",
+        help="report at most N problems per record (default: %(default)s)",
+    )
+    v.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="output format (default: %(default)s)",
+    )
+    v.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+
+    e = sub.add_parser(
+        "export",
+        help="export records as JSONL",
+        description="Export the bundled records (or your own, with --input, validated first).",
+    )
+    e.add_argument("format", choices=("jsonl",), help="output format")
+    e.add_argument("--out", required=True, metavar="PATH", help="output file (- for stdout)")
+    e.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="export these records instead of the bundled ones (validated first)",
+    )
+    e.add_argument(
+        "--level", choices=LEVELS, default="extraction", help="level --input records must meet"
+    )
+    e.add_argument("--force", action="store_true", help="replace an existing output")
+    return p
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "info":
+            return _info(sys.stdout)
+        if args.command == "schema":
+            return _schema(args, sys.stdout)
+        if args.command == "validate":
+            return _validate(args, sys.stdout, sys.stderr)
+        if args.command == "export":
+            return _export(args, sys.stderr)
+    except DiplomaticVisitsError as exc:
+        print(f"diplomatic-visits: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `| head`: not an error of ours
+        return EXIT_OK
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _info(out: TextIO) -> int:
+    from diplomatic_visits._paths import dataset_dir, schema_dir
+    from diplomatic_visits.records import dataset_version, load_records, read_sums
+    from diplomatic_visits.schema import available_versions
+
+    records = load_records()
+    print(f"package          {_version.__version__}", file=out)
+    print(
+        f"schema versions  {', '.join(available_versions())} (levels: {', '.join(LEVELS)})",
+        file=out,
+    )
+    print(f"dataset version  {dataset_version()}", file=out)
+    print(f"records          {len(records)}", file=out)
+    n_visits = sum(len(r["visits"]) for r in records)
+    n_statements = sum(len(r["statements"]) for r in records)
+    print(f"visits           {n_visits}", file=out)
+    print(f"statements       {n_statements}", file=out)
+    print("checksums (verified):", file=out)
+    for folder in (schema_dir(), dataset_dir()):
+        for name, digest in read_sums(folder / "SHA256SUMS").items():
+            print(f"  {digest}  {folder.name}/{name}", file=out)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from diplomatic_visits.schema import available_versions, bundle_schema, load_schema, schema_path
+
+    if args.list:
+        for version in available_versions():
+            for level in LEVELS:
+                print(f"{version}  {level:<10}  {schema_path(version, level)}", file=out)
+        return EXIT_OK
+    doc = (bundle_schema if args.bundled else load_schema)(args.schema_version, args.level)
+    print(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
+
+
+def _issue_dict(path: str, line: int | None, record_id: str | None, issue: Issue) -> dict[str, Any]:
+    return {
+        "file": path,
+        "line": line,
+        "record_id": record_id,
+        "path": issue.json_path,
+        "kind": issue.kind,
+        "keyword": issue.keyword,
+        "message": issue.message,
+        "schema_path": "/".join(str(p) for p in issue.schema_path),
+    }
+
+
+def _input_error_dict(err: InputError) -> dict[str, Any]:
+    return {"file": err.path, "line": err.line, "column": err.column, "message": err.reason}
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from diplomatic_visits.validate import Report, Sources, iter_results
+
+    sources = Sources.from_files(args.source) if args.source else None
+    report = Report()
+    show = not args.quiet
+    progress = err.isatty()
+    collected: list[dict[str, Any]] = []
+    for item in iter_results(
+        args.inputs, args.schema_version, args.level, sources, args.max_errors
+    ):
+        if isinstance(item, InputError):
+            report.input_errors.append(item)
+            if show and args.format == "text":
+                print(str(item), file=out)
+            elif show and args.format == "jsonl":
+                print(
+                    json.dumps(
+                        {"type": "input_error", **_input_error_dict(item)}, ensure_ascii=False
+                    ),
+                    file=out,
+                )
+            continue
+        report.add(item)
+        if progress and report.checked % PROGRESS_EVERY == 0:
+            print(f"\rchecked {report.checked:,} records", end="", file=err, flush=True)
+        if item.valid or not show:
+            continue
+        where = item.path if item.line is None else f"{item.path}:{item.line}"
+        for issue in item.issues:
+            if args.format == "text":
+                print(f"{where}: {issue}", file=out)
+            else:
+                d = _issue_dict(item.path, item.line, item.record_id, issue)
+                if args.format == "jsonl":
+                    print(json.dumps({"type": "error", **d}, ensure_ascii=False), file=out)
+                else:
+                    collected.append(d)
+    if progress and report.checked >= PROGRESS_EVERY:
+        print(file=err)
+    summary = {
+        "status": ["ok", "invalid", "unreadable"][report.exit_code],
+        "checked": report.checked,
+        "valid": report.valid,
+        "invalid": report.invalid,
+        "unreadable": len(report.input_errors),
+        "errors_by_keyword": dict(report.by_keyword.most_common()),
+    }
+    if args.format == "json":
+        summary["errors"] = collected
+        summary["input_errors"] = [_input_error_dict(e) for e in report.input_errors]
+        print(json.dumps(summary, indent=2, ensure_ascii=False), file=out)
+    elif args.format == "jsonl":
+        print(json.dumps({"type": "summary", **summary}, ensure_ascii=False), file=out)
+    else:
+        kinds = ", ".join(f"{k} {n}" for k, n in report.by_keyword.most_common())
+        print(
+            f"{report.checked} records checked: {report.valid} valid, {report.invalid} invalid"
+            + (f", {len(report.input_errors)} unreadable inputs" if report.input_errors else "")
+            + (f" (errors by keyword: {kinds})" if kinds else ""),
+            file=out,
+        )
+    return report.exit_code
+
+
+def _export(args: argparse.Namespace, err: TextIO) -> int:
+    from diplomatic_visits.export import write_jsonl
+
+    records = _export_records(args, err)
+    if records is None:
+        return EXIT_INVALID
+    n = write_jsonl(records, args.out, force=args.force)
+    if args.out != "-":
+        print(f"wrote {n} records to {args.out}", file=err)
+    return EXIT_OK
+
+
+def _export_records(args: argparse.Namespace, err: TextIO) -> list[dict[str, Any]] | None:
+    """The records to export: the bundled ones, or --input records that all pass validation."""
+    from diplomatic_visits.records import load_records
+    from diplomatic_visits.validate import Report, iter_results
+
+    if not args.input:
+        return load_records()
+    report = Report()
+    records: list[dict[str, Any]] = []
+    for path in args.input:
+        for item in iter_results([path], level=args.level):
+            if isinstance(item, InputError):
+                report.input_errors.append(item)
+            else:
+                report.add(item)
+    if report.input_errors:
+        for e in report.input_errors:
+            print(str(e), file=err)
+        raise InputError(args.input[0], "unreadable input: nothing exported")
+    if report.invalid:
+        for r in report.invalid_results:
+            for issue in r.issues:
+                print(f"{r.path}:{r.line}: {issue}", file=err)
+        print(
+            f"refusing to export: {report.invalid} of {report.checked} records are invalid",
+            file=err,
+        )
+        return None
+    from diplomatic_visits.validate import iter_documents
+
+    for path in args.input:
+        records.extend(d.value for d in iter_documents(path) if not isinstance(d, InputError))
+    return records

@@ -1,0 +1,72 @@
+"""Exceptions. Catch :class:`DiplomaticVisitsError` to catch them all; each subclass keeps its
+facts as attributes so that callers can render them as they like."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diplomatic_visits.schema import Issue
+
+
+class DiplomaticVisitsError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class UnknownSchemaVersionError(DiplomaticVisitsError, LookupError):
+    """A schema version or level that is not shipped."""
+
+    def __init__(self, version: str, available: Sequence[str]) -> None:
+        self.version = version
+        self.available = list(available)
+        super().__init__(
+            f"unknown schema version {version!r}; available: {', '.join(self.available)}"
+        )
+
+
+class InputError(DiplomaticVisitsError):
+    """Input that cannot be read or parsed: the file, and the line and column where known."""
+
+    def __init__(
+        self, path: str, reason: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = path if line is None else f"{path}:{line}"
+        if line is not None and column is not None:
+            where += f":{column}"
+        super().__init__(f"{where}: {reason}")
+
+
+class InvalidRecordError(DiplomaticVisitsError, ValueError):
+    """A record that breaks the schema or a semantic rule."""
+
+    def __init__(self, record_id: str | None, issues: Sequence[Issue]) -> None:
+        self.record_id = record_id
+        self.issues = list(issues)
+        head = "; ".join(str(i) for i in self.issues[:3])
+        more = f" (and {len(self.issues) - 3} more)" if len(self.issues) > 3 else ""
+        super().__init__(f"record {record_id!r} is invalid: {head}{more}")
+
+
+class ChecksumError(DiplomaticVisitsError):
+    """A shipped data or schema file whose SHA-256 is not the one recorded."""
+
+    def __init__(self, path: Path, expected: str | None, actual: str | None) -> None:
+        self.path = path
+        self.expected = expected
+        self.actual = actual
+        if expected is None:
+            what = "is not listed in SHA256SUMS"
+        elif actual is None:
+            what = "is listed in SHA256SUMS but missing"
+        else:
+            what = f"has sha256 {actual}, expected {expected}"
+        super().__init__(
+            f"{path} {what}. Released files never change: reinstall the package, or, if you are "
+            "making a new release, add a new version instead of editing this one."
+        )

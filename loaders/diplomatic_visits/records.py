@@ -1,0 +1,134 @@
+"""The bundled hand-verified records: checksums, loading, and their source texts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from diplomatic_visits._paths import dataset_dir
+from diplomatic_visits.errors import ChecksumError
+
+SUMS_FILE = "SHA256SUMS"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_sums(path: Path) -> dict[str, str]:
+    """Parse a ``sha256sum``-style file into {relative path: digest}."""
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.lstrip("*")] = digest
+    return out
+
+
+def checksum_problems(folder: Path, pattern: str = "**/*") -> list[ChecksumError]:
+    """Compare ``folder/SHA256SUMS`` with the files under ``folder`` matching ``pattern``.
+
+    Every listed file must exist with its digest; every matching file must be listed.
+    """
+    sums = read_sums(folder / SUMS_FILE)
+    problems: list[ChecksumError] = []
+    for name, expected in sorted(sums.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(ChecksumError(path, expected, None))
+        elif (actual := _sha256(path)) != expected:
+            problems.append(ChecksumError(path, expected, actual))
+    for path in sorted(folder.glob(pattern)):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in sums and _is_data_file(rel):
+            problems.append(ChecksumError(path, None, _sha256(path)))
+    return problems
+
+
+def _is_data_file(rel: str) -> bool:
+    return rel == "VERSION" or rel.startswith(("source/", "records/"))
+
+
+@cache
+def verify_dataset() -> None:
+    """Raise :class:`ChecksumError` unless every shipped data file matches dataset/SHA256SUMS."""
+    problems = checksum_problems(dataset_dir())
+    if problems:
+        raise problems[0]
+
+
+def record_paths() -> list[Path]:
+    """The bundled record files, in order."""
+    return sorted((dataset_dir() / "records").glob("*.json"))
+
+
+def load_records(verify: bool = True) -> list[dict[str, Any]]:
+    """Load the bundled hand-verified records (checksums verified first).
+
+    Returns a new list of new dicts on every call, so callers may modify them.
+    """
+    if verify:
+        verify_dataset()
+    return [json.loads(p.read_text(encoding="utf-8")) for p in record_paths()]
+
+
+def iter_records(verify: bool = True) -> Iterator[dict[str, Any]]:
+    """Iterate over the bundled records."""
+    yield from load_records(verify)
+
+
+def source_path(record: Mapping[str, Any]) -> Path:
+    """Path of the shipped article text a bundled record's spans index."""
+    return dataset_dir() / str(record["article"]["text_file"]["path"])
+
+
+def load_source_text(record: Mapping[str, Any]) -> str:
+    """The article text of a bundled record, decoded exactly as spans count it (UTF-8, code points).
+
+    Newlines are kept as they are in the file (no universal-newline translation).
+    """
+    return source_path(record).read_bytes().decode("utf-8")
+
+
+def dataset_version() -> str:
+    """The data release version (``dataset/VERSION``): PATCH same records, MINOR additions,
+    MAJOR changed or removed records."""
+    return (dataset_dir() / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def _key_order(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow ``$ref`` and T-or-null unions to the object or array schema that gives key order."""
+    while True:
+        if "$ref" in schema:
+            schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+        elif "anyOf" in schema:
+            schema = next(s for s in schema["anyOf"] if s != {"type": "null"})
+        else:
+            return schema
+
+
+def canonical_order(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
+    """Return ``value`` with every object's keys in the order the schema lists its properties."""
+    schema = _key_order(schema, root)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        ordered = [k for k in props if k in value] + sorted(k for k in value if k not in props)
+        return {k: canonical_order(value[k], props.get(k, {}), root) for k in ordered}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [canonical_order(v, items, root) for v in value]
+    return value
+
+
+def canonical_dumps(record: Mapping[str, Any]) -> str:
+    """The canonical text of a record file: keys in schema order, 2-space indent, UTF-8 as is,
+    final newline. Reviews of record changes then read as plain diffs."""
+    from diplomatic_visits.schema import available_versions, load_schema
+
+    version = record.get("schema_version")
+    root = load_schema(version if version in available_versions() else None)
+    return json.dumps(canonical_order(record, root, root), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,356 @@
+"""Load the shipped JSON Schemas and validate records against them.
+
+Two engines are used: jsonschema-rs (fast, the default) and python-jsonschema (the reference).
+Both resolve ``$ref`` only against the bundled schemas: nothing is ever fetched, not even a
+``file://`` reference.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from diplomatic_visits._paths import schema_dir
+from diplomatic_visits.errors import UnknownSchemaVersionError
+
+Level = Literal["extraction", "verified"]
+LEVELS: tuple[Level, ...] = ("extraction", "verified")
+_FILES: dict[str, str] = {
+    "extraction": "record.schema.json",
+    "verified": "record.verified.schema.json",
+}
+_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with one record: where (``path``), what, and which rule.
+
+    ``kind`` is ``"schema"`` for a JSON Schema violation and ``"semantic"`` for a cross-field rule
+    (see :mod:`diplomatic_visits.checks`). ``keyword`` is the JSON Schema keyword that failed, or
+    the name of the semantic rule.
+    """
+
+    path: tuple[str | int, ...]
+    message: str
+    keyword: str
+    kind: Literal["schema", "semantic"] = "schema"
+    schema_path: tuple[str | int, ...] = field(default=())
+
+    @property
+    def json_path(self) -> str:
+        """The location as a JSONPath, e.g. ``$.visits[0].status``."""
+        return json_path(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: {self.message}"
+
+
+def json_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """Render a path of keys and indexes as ``$.a[0].b`` (quoting keys that need it)."""
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+@cache
+def available_versions() -> tuple[str, ...]:
+    """Every shipped schema version, oldest first."""
+    found = [p.name for p in schema_dir().iterdir() if p.is_dir() and _VERSION_RE.fullmatch(p.name)]
+    return tuple(sorted(found, key=_version_key))
+
+
+def latest_version() -> str:
+    """The newest shipped schema version."""
+    return available_versions()[-1]
+
+
+def _check_version(version: str | None, level: str) -> str:
+    version = version or latest_version()
+    if version not in available_versions():
+        raise UnknownSchemaVersionError(version, available_versions())
+    if level not in _FILES:
+        raise UnknownSchemaVersionError(f"{version} (level {level!r})", list(LEVELS))
+    return version
+
+
+@cache
+def _load(version: str, level: str) -> Mapping[str, Any]:
+    path = schema_dir() / version / _FILES[level]
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def load_schema(version: str | None = None, level: Level = "extraction") -> dict[str, Any]:
+    """Return (a copy of) the schema document of ``version`` (default: latest) at ``level``."""
+    version = _check_version(version, level)
+    return copy.deepcopy(dict(_load(version, level)))
+
+
+def schema_path(version: str | None = None, level: Level = "extraction") -> str:
+    """Filesystem path of a shipped schema file."""
+    version = _check_version(version, level)
+    return str(schema_dir() / version / _FILES[level])
+
+
+def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
+    return [
+        (doc["$id"], doc)
+        for version in available_versions()
+        for level in LEVELS
+        for doc in [_load(version, level)]
+    ]
+
+
+def bundle_schema(version: str | None = None, level: Level = "extraction") -> dict[str, Any]:
+    """A self-contained copy of the schema: references to other shipped files are inlined.
+
+    Useful for tools that cannot resolve references across files (hypothesis-jsonschema, LLM
+    structured-output APIs). A profile's ``allOf`` is merged away too. The result validates exactly
+    the same documents (tests hold it to that).
+    """
+    version = _check_version(version, level)
+    doc = load_schema(version, level)
+    by_id = dict(_all_resources())
+    base = doc["$id"].rsplit("/", 1)[0] + "/"
+    defs: dict[str, Any] = doc.setdefault("$defs", {})
+
+    def absorb(target_id: str) -> str:
+        # The target's $defs join ours under a prefix; its root becomes one more $def.
+        prefix = target_id.rsplit("/", 1)[1].split(".")[0] + "__"
+        key = prefix + "root"
+        if key not in defs:
+            other = copy.deepcopy(dict(by_id[target_id]))
+            other_defs = other.pop("$defs", {})
+            for drop in ("$id", "$schema"):
+                other.pop(drop, None)
+            defs[key] = _rewrite_local(other, prefix)
+            for name, sub in other_defs.items():
+                defs[prefix + name] = _rewrite_local(sub, prefix)
+        return prefix
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                target, _, frag = ref.partition("#")
+                target_id = target if "://" in target else base + target
+                prefix = absorb(target_id)
+                name = frag.rsplit("/", 1)[1] if frag else "root"
+                node = {**node, "$ref": f"#/$defs/{prefix}{name}"}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out: dict[str, Any] = walk(doc)
+    out["$defs"] = {**out.get("$defs", {}), **defs}
+    if "allOf" in out:
+        out = _flatten_profile(out)
+    return out
+
+
+def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
+    """Merge a profile's ``allOf`` into one schema, so that the bundle has no ``allOf`` at all.
+
+    A profile (such as ``verified``) only adds ``required``, ``type`` and nested constraints to the
+    core, so the merge is exact. Defs that are no longer referenced are dropped.
+    """
+    defs: dict[str, Any] = doc["$defs"]
+
+    def deref(node: Mapping[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        return dict(node)
+
+    def merged(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+        a, b = deref(a), deref(b)
+        for sub in b.pop("allOf", []):
+            a = merged(a, sub)
+        if "anyOf" in a:  # T-or-null
+            inner = next(x for x in a["anyOf"] if x != {"type": "null"})
+            meta = {k: v for k, v in a.items() if k != "anyOf"}
+            if b.get("type") == "object":  # the profile excludes null
+                return {**merged(inner, b), **meta}
+            return {**meta, "anyOf": [merged(inner, b), {"type": "null"}]}
+        out = dict(a)
+        for key, value in b.items():
+            if key == "properties":
+                props = dict(out["properties"])
+                for name, sub in value.items():
+                    props[name] = merged(props[name], sub)
+                out["properties"] = props
+            elif key == "items":
+                out["items"] = merged(out["items"], value)
+            elif key == "required":
+                out["required"] = list(out.get("required", [])) + [
+                    r for r in value if r not in out.get("required", [])
+                ]
+            elif key == "type":
+                have = out.get("type")
+                if have is not None and value not in (have if isinstance(have, list) else [have]):
+                    raise ValueError(f"cannot flatten: type {value!r} does not narrow {have!r}")
+                out["type"] = value
+            elif key not in ("description", "title", "$comment"):
+                raise ValueError(f"cannot flatten a profile that uses {key!r}")
+        return out
+
+    parts = doc["allOf"]
+    body = merged(parts[0], parts[1]) if len(parts) == 2 else deref(parts[0])
+    flat: dict[str, Any] = {k: v for k, v in doc.items() if k not in ("allOf", "$defs")}
+    flat.update(
+        {k: v for k, v in body.items() if k not in ("$id", "$schema", "title", "description")}
+    )
+    used: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (name := ref.rsplit("/", 1)[1]) not in used:
+                used.add(name)
+                collect(defs[name])
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(flat)
+    flat["$defs"] = {k: v for k, v in defs.items() if k in used}
+    return flat
+
+
+def _rewrite_local(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            node = {**node, "$ref": "#/$defs/" + prefix + ref[len("#/$defs/") :]}
+        return {k: _rewrite_local(v, prefix) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rewrite_local(v, prefix) for v in node]
+    return node
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise LookupError(
+        f"refusing to fetch {uri!r}: only the schemas bundled with diplomatic-visits are resolved"
+    )
+
+
+@cache
+def rs_validator(version: str | None = None, level: Level = "extraction") -> Any:
+    """A jsonschema-rs validator (formats checked; no network, no file access)."""
+    import jsonschema_rs
+
+    version = _check_version(version, level)
+    registry = jsonschema_rs.Registry(
+        [(uri, dict(doc)) for uri, doc in _all_resources()], retriever=_refuse_retrieval
+    )
+    return jsonschema_rs.validator_for(
+        dict(_load(version, level)),
+        registry=registry,
+        validate_formats=True,
+        retriever=_refuse_retrieval,
+    )
+
+
+@cache
+def py_validator(version: str | None = None, level: Level = "extraction") -> Any:
+    """The reference python-jsonschema validator: format checker on, explicit registry."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    version = _check_version(version, level)
+
+    def retrieve(uri: str) -> Resource:
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+    registry: Registry[Any] = Registry(retrieve=retrieve).with_resources(  # type: ignore[call-arg]
+        (uri, Resource.from_contents(dict(doc))) for uri, doc in _all_resources()
+    )
+    return Draft202012Validator(
+        dict(_load(version, level)),
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def iter_schema_issues(
+    record: Any,
+    version: str | None = None,
+    level: Level = "extraction",
+    engine: Literal["rs", "python"] = "rs",
+) -> Iterator[Issue]:
+    """Yield every JSON Schema violation of ``record``.
+
+    A failed ``T-or-null`` union is reported as the errors of its ``T`` branch, which says far more
+    than "is not valid under any of the given schemas".
+    """
+    if engine == "python":
+        for err in py_validator(version, level).iter_errors(record):
+            yield from _py_issues(err)
+        return
+    for err in rs_validator(version, level).iter_errors(record):
+        yield from _rs_issues(err)
+
+
+def _is_null_branch(errors: list[Any], *, rs: bool) -> bool:
+    return len(errors) == 1 and (
+        (errors[0].kind.name if rs else errors[0].validator) == "type"
+        and (errors[0].instance is not None)
+        and "null" in (str(errors[0].message))
+    )
+
+
+def _rs_issues(err: Any) -> Iterator[Issue]:
+    if err.kind.name == "anyOf":
+        branches = [list(b) for b in err.kind.context]
+        rest = [b for b in branches if not _is_null_branch(b, rs=True)]
+        if len(rest) == 1 and len(branches) == 2:
+            for sub in rest[0]:
+                yield from _rs_issues(sub)
+            return
+    message = err.message
+    if err.kind.name == "enum":  # name every allowed value, not "or 4 other candidates"
+        found = json.dumps(err.instance, ensure_ascii=False)
+        message = f"{found} is not one of {json.dumps(err.kind.options, ensure_ascii=False)}"
+    yield Issue(
+        path=tuple(err.instance_path),
+        message=message,
+        keyword=err.kind.name,
+        schema_path=tuple(err.schema_path),
+    )
+
+
+def _py_issues(err: Any) -> Iterator[Issue]:
+    if err.validator == "anyOf" and err.context:
+        branches: dict[int, list[Any]] = {}
+        for sub in err.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        rest = [b for b in branches.values() if not _is_null_branch(b, rs=False)]
+        if len(rest) == 1 and len(branches) == 2:
+            for sub in rest[0]:
+                yield from _py_issues(sub)
+            return
+    yield Issue(
+        path=tuple(err.absolute_path),
+        message=err.message,
+        keyword=str(err.validator),
+        schema_path=tuple(err.absolute_schema_path),
+    )

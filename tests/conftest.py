@@ -1,0 +1,58 @@
+"""Shared fixtures and the hypothesis profiles.
+
+``ci`` (the default under CI=true) is bounded so that the whole suite stays within minutes on two
+cores; ``dev`` is the local default; ``deep`` is for a long local run:
+``HYPOTHESIS_PROFILE=deep pytest tests/test_properties.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Generating whole records is slow in hypothesis-jsonschema (it re-canonicalises sub-schemas on
+# every draw), so the health checks about slow data generation are expected here.
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile(
+    "ci",
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=_SLOW,
+    derandomize=True,
+    print_blob=True,
+)
+settings.register_profile("dev", max_examples=40, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("deep", max_examples=400, deadline=None, suppress_health_check=_SLOW)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def gold() -> dict[str, Any]:
+    """A fresh copy of the seed record (tests may mutate it)."""
+    from diplomatic_visits import load_records
+
+    return load_records()[0]
+
+
+@pytest.fixture(scope="session")
+def gold_text() -> str:
+    from diplomatic_visits import load_records, load_source_text
+
+    return load_source_text(load_records()[0])
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

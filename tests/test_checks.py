@@ -1,0 +1,122 @@
+"""Each semantic rule catches what it is for, on mutations of the gold record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from diplomatic_visits.checks import iter_semantic_issues, locate_quote, parse_partial_date
+
+
+def _keywords(record: dict[str, Any], text: str | None = None) -> set[tuple[str, str]]:
+    return {(i.json_path, i.keyword) for i in iter_semantic_issues(record, text)}
+
+
+def test_gold_has_no_semantic_issue(gold: dict[str, Any], gold_text: str) -> None:
+    assert _keywords(gold, gold_text) == set()
+
+
+def test_duplicate_id(gold: dict[str, Any]) -> None:
+    gold["places"][0]["id"] = gold["actors"][0]["id"]
+    assert ("$.places[0].id", "unique-id") in _keywords(gold)
+
+
+def test_reference_to_wrong_kind(gold: dict[str, Any]) -> None:
+    gold["statements"][0]["speaker"] = "p_russia"
+    assert ("$.statements[0].speaker", "ref-exists") in _keywords(gold)
+
+
+def test_outcome_sub_event_must_belong_to_its_visit(gold: dict[str, Any]) -> None:
+    gold["visits"][0]["outcomes"][0]["sub_event"] = "e_meeting_2019"
+    assert ("$.visits[0].outcomes[0].sub_event", "ref-exists") in _keywords(gold)
+
+
+def test_sentence_contributes_unknown_id(gold: dict[str, Any]) -> None:
+    gold["annotation"]["sentences"][0]["contributes"].append("v_nowhere")
+    n = len(gold["annotation"]["sentences"][0]["contributes"]) - 1
+    assert (f"$.annotation.sentences[0].contributes[{n}]", "ref-exists") in _keywords(gold)
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "ok"),
+    [
+        ("2023-09-12", "day", True),
+        ("2023-09", "month", True),
+        ("2023", "year", True),
+        ("2023-02-29", "day", False),
+        ("2023-13", "month", False),
+        ("2023-09", "day", False),
+        ("2023-09-12", "year", False),
+        ("0000", "year", False),
+    ],
+)
+def test_date_form(gold: dict[str, Any], value: str, precision: str, ok: bool) -> None:
+    d = gold["visits"][0]["start"]
+    d.update(value=value, precision=precision, weekday=None)
+    gold["visits"][0]["end"].update(value="2024", precision="year", weekday=None)
+    gold["visits"][0]["duration_days"] = None
+    found = ("$.visits[0].start.value", "date-form") in _keywords(gold)
+    assert found != ok
+
+
+def test_unknown_precision_needs_null_value(gold: dict[str, Any]) -> None:
+    gold["visits"][2]["start"]["value"] = "2023"
+    assert ("$.visits[2].start.value", "date-form") in _keywords(gold)
+
+
+def test_weekday_must_agree(gold: dict[str, Any]) -> None:
+    gold["statements"][-1]["date"]["weekday"] = "thursday"
+    assert ("$.statements[6].date.weekday", "weekday") in _keywords(gold)
+
+
+def test_inferred_needs_a_reason(gold: dict[str, Any]) -> None:
+    gold["actors"][3]["country"]["inferred_from"] = None
+    assert ("$.actors[3].country.inferred_from", "basis-explained") in _keywords(gold)
+
+
+def test_end_before_start_and_duration(gold: dict[str, Any]) -> None:
+    gold["visits"][0]["duration_days"] = 7
+    assert ("$.visits[0].duration_days", "duration") in _keywords(gold)
+    gold["visits"][0]["start"].update(value="2023-10", precision="month", weekday=None)
+    assert ("$.visits[0].end.value", "date-order") in _keywords(gold)
+
+
+def test_quote_mode(gold: dict[str, Any]) -> None:
+    gold["statements"][1]["quote"] = None
+    gold["statements"][0]["quote"] = "weapons"
+    kw = _keywords(gold)
+    assert ("$.statements[1].quote", "quote-mode") in kw
+    assert ("$.statements[0].quote", "quote-mode") in kw
+
+
+def test_span_offsets_and_text(gold: dict[str, Any], gold_text: str) -> None:
+    span = gold["visits"][0]["evidence"][0]
+    span["start"] += 1
+    span["end"] += 1
+    assert ("$.visits[0].evidence[0]", "span-text") not in _keywords(gold)  # needs the text
+    kw = _keywords(gold, gold_text)
+    assert ("$.visits[0].evidence[0]", "span-text") in kw
+    msg = next(i.message for i in iter_semantic_issues(gold, gold_text) if i.keyword == "span-text")
+    assert "occurs at [0, 103)" in msg  # tells the user where the quote really is
+
+
+def test_quote_without_offsets_is_located_or_reported(gold: dict[str, Any], gold_text: str) -> None:
+    gold["visits"][0]["evidence"] = [
+        {"quote": "Kim had a farewell ceremony"},
+        {"quote": "Kim visited Pyongyang"},
+    ]
+    kw = _keywords(gold, gold_text)
+    assert ("$.visits[0].evidence[1].quote", "span-text") in kw
+    assert ("$.visits[0].evidence[0].quote", "span-text") not in kw
+    assert locate_quote(gold_text, "Kim had a farewell ceremony") == [(283, 310)]
+
+
+def test_text_file_length(gold: dict[str, Any], gold_text: str) -> None:
+    assert ("$.article.text_file.length", "text-file") in _keywords(gold, gold_text + "x")
+
+
+def test_parse_partial_date() -> None:
+    assert parse_partial_date("2024-02-29") == (2024, 2, 29)
+    assert parse_partial_date("2023-02-29") is None
+    assert parse_partial_date("2019-04") == (2019, 4, None)

@@ -1,0 +1,246 @@
+"""The command line: exit codes, messages that name file and line, and bad input that never
+produces a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, load_json
+from diplomatic_visits import __version__, available_versions, dataset_version
+from diplomatic_visits import validate as validate_mod
+from diplomatic_visits.cli import main
+
+MINIMAL = EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"
+SOURCE = Path(__file__).resolve().parent.parent / "dataset" / "source" / "000_b730d245b05eac44.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def minimal() -> dict[str, Any]:
+    return load_json(MINIMAL)  # type: ignore[no-any-return]
+
+
+def line(record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def test_version_and_info(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+    code, out, _ = run(capsys, "info")
+    assert code == 0
+    assert __version__ in out and dataset_version() in out
+    assert "records          1" in out
+    assert "record.schema.json" in out and "000_b730d245b05eac44.json" in out
+
+
+def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", "--list")
+    assert code == 0 and all(v in out for v in available_versions()) and "verified" in out
+    code, out, _ = run(capsys, "schema", "--level", "verified")
+    assert json.loads(out)["$id"].endswith("record.verified.schema.json")
+    code, out, _ = run(capsys, "schema", "--version", "1.0.0", "--bundled")
+    assert "record.schema.json#" not in out and json.loads(out)["$defs"]
+    code, _, err = run(capsys, "schema", "--version", "9.9.9")
+    assert code == 2 and "unknown schema version '9.9.9'" in err
+
+
+def test_validate_valid_and_invalid(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    good, bad = minimal(), minimal()
+    bad["visits"][0]["status"]["value"] = "finished"
+    del bad["visits"][0]["kind"]
+    f = tmp_path / "out.jsonl"
+    f.write_text(line(good) + "\n\n" + line(bad) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 1
+    assert f'{f}:3: $.visits[0].status.value: "finished" is not one of' in out
+    assert f'{f}:3: $.visits[0]: "kind" is a required property' in out
+    assert "2 records checked: 1 valid, 1 invalid" in out
+    code, out, _ = run(capsys, "validate", str(MINIMAL))
+    assert code == 0 and "1 valid, 0 invalid" in out
+
+
+def test_validate_machine_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = minimal()
+    bad["visits"][0]["status"]["value"] = "finished"
+    f = tmp_path / "bad.jsonl"
+    f.write_text(line(bad) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(f), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["status"] == "invalid" and report["invalid"] == 1
+    err = report["errors"][0]
+    assert err == {
+        "file": str(f),
+        "line": 1,
+        "record_id": "llm-output-0001",
+        "path": "$.visits[0].status.value",
+        "kind": "schema",
+        "keyword": "enum",
+        "message": err["message"],
+        "schema_path": "$defs/status/properties/value/enum",
+    }
+    code, out, _ = run(capsys, "validate", str(f), "--format", "jsonl")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert [r["type"] for r in rows] == ["error", "summary"]
+
+
+def test_max_errors_caps_per_record(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = minimal()
+    for key in ("kind", "description", "visitors", "hosts", "status"):
+        del bad["visits"][0][key]
+    f = tmp_path / "bad.jsonl"
+    f.write_text(line(bad) + "\n", encoding="utf-8")
+    _, out, _ = run(capsys, "validate", str(f), "--max-errors", "2")
+    assert out.count("is a required property") == 2
+
+
+def test_source_catches_invented_quotes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rec = minimal()
+    rec["visits"][0]["evidence"].append({"quote": "Kim toured a cosmodrome"})
+    f = tmp_path / "x.jsonl"
+    f.write_text(line(rec) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 0  # without the text nothing can be checked
+    code, out, _ = run(capsys, "validate", str(f), "--source", str(SOURCE))
+    assert code == 1
+    assert (
+        "$.visits[0].evidence[1].quote: the quote 'Kim toured a cosmodrome' "
+        "does not occur in the source text" in out
+    )
+
+
+def test_verified_level_and_declared_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(MINIMAL), "--level", "verified")
+    assert code == 1 and '"annotation" is a required property' in out
+
+
+BAD_INPUTS: list[tuple[str, bytes, str]] = [
+    ("empty.json", b"", "empty file"),
+    ("blank.json", b"  \n\t\n", "empty file"),
+    ("truncated.jsonl", b'{"schema_version": "1.0.0", "record_id": \n', "invalid JSON"),
+    ("latin1.jsonl", '{"record_id": "café"}\n'.encode("latin-1"), "not valid UTF-8"),
+    ("nan.jsonl", b'{"a": NaN}\n', "NaN is not valid JSON"),
+    ("inf.jsonl", b'{"a": -Infinity}\n', "-Infinity is not valid JSON"),
+    ("overflow.jsonl", b'{"a": 1e999}\n', "out of range"),
+    ("bigint.jsonl", b'{"a": ' + b"9" * 5000 + b"}\n", "invalid JSON"),
+    ("dupkey.jsonl", b'{"a": 1, "a": 2}\n', "duplicate key 'a'"),
+    ("surrogate.jsonl", b'{"a": "\\ud800"}\n', "lone surrogate"),
+    ("deep.jsonl", b"[" * 100000 + b"]" * 100000 + b"\n", "nested too deeply"),
+    ("binary.jsonl", bytes(range(256)) * 4, "not valid UTF-8"),
+    ("trailing.json", b'{"a": 1} {"b": 2}', "extra data"),
+    ("array.json", b'[{"a": 1},\n {"a": 1, "a": 2}]', "duplicate key"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_reported_not_raised(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    code, out, err = run(capsys, "validate", str(f))
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert out.startswith(str(f)), out
+    assert message in out
+
+
+def test_bom_is_tolerated(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    f = tmp_path / "bom.jsonl"
+    f.write_bytes(b"\xef\xbb\xbf" + line(minimal()).encode() + b"\n")
+    g = tmp_path / "bom.json"
+    g.write_bytes(b"\xef\xbb\xbf" + line(minimal()).encode())
+    assert run(capsys, "validate", str(f), str(g))[0] == 0
+
+
+def test_non_object_records_are_invalid_not_crashes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    f = tmp_path / "odd.jsonl"
+    f.write_text('[]\n"text"\n42\nnull\n', encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 1 and "4 records checked: 0 valid, 4 invalid" in out
+
+
+def test_long_line_is_skipped_and_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limit = len(line(minimal()).encode()) + 10
+    monkeypatch.setattr(validate_mod, "MAX_LINE_BYTES", limit)
+    f = tmp_path / "long.jsonl"
+    f.write_text('"' + "x" * limit * 3 + '"\n' + line(minimal()) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 2
+    assert f"{f}:1: line longer than {limit} bytes" in out
+    assert "1 records checked: 1 valid" in out  # the next line is still checked
+
+
+def test_missing_file_folder_and_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "validate", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and "no such file or folder" in out
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 2 and "folder holds no .json" in out
+    (tmp_path / "a.json").write_text(line(minimal()), encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.ndjson").write_text(line(minimal()) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 0 and "2 records checked: 2 valid" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["validate"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "x", "--max-errors", "0"])
+    assert exc.value.code == 2
+
+
+def test_stdin_and_module_entry_point(tmp_path: Path) -> None:
+    bad = minimal()
+    bad["record_id"] = ""
+    data = (line(minimal()) + "\n" + line(bad) + "\n").encode()
+    proc = subprocess.run(
+        [sys.executable, "-m", "diplomatic_visits", "validate", "-"],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert b"<stdin>:2: $.record_id" in proc.stdout
+    assert b"Traceback" not in proc.stderr
+
+
+def test_export_jsonl(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "records.jsonl"
+    assert run(capsys, "export", "jsonl", "--out", str(out))[0] == 0
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 1 and rows[0]["record_id"] == "000_b730d245b05eac44"
+    code, _, err = run(capsys, "export", "jsonl", "--out", str(out))
+    assert code == 2 and "--force" in err
+    assert run(capsys, "export", "jsonl", "--out", str(out), "--force")[0] == 0
+    code, stdout, _ = run(capsys, "export", "jsonl", "--out", "-")
+    assert code == 0 and json.loads(stdout) == rows[0]
+
+
+def test_export_refuses_invalid_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = minimal()
+    bad["visits"][0]["status"]["value"] = "finished"
+    src = tmp_path / "in.jsonl"
+    src.write_text(line(minimal()) + "\n" + line(bad) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "export", "jsonl", "--out", str(out), "--input", str(src))
+    assert code == 1 and "refusing to export: 1 of 2 records are invalid" in err
+    assert not out.exists()
+    src.write_text(line(minimal()) + "\n", encoding="utf-8")
+    assert run(capsys, "export", "jsonl", "--out", str(out), "--input", str(src))[0] == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == minimal()

@@ -1,0 +1,64 @@
+"""Valid examples pass; every invalid example fails at its expected JSON path, with the expected
+keyword, in both engines (python-jsonschema is the reference, jsonschema-rs the fast one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, load_json
+from diplomatic_visits import validate_record
+from diplomatic_visits.schema import LEVELS, iter_schema_issues
+
+VALID = sorted((EXAMPLES / "valid").glob("*.json"))
+INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
+EXPECTED: dict[str, dict[str, str]] = load_json(EXAMPLES / "expected-failures.json")
+
+
+def test_every_invalid_example_has_an_expectation() -> None:
+    assert {p.name for p in INVALID} == set(EXPECTED)
+    assert len(INVALID) >= 20
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_examples_pass_in_both_engines(path: Path) -> None:
+    record = load_json(path)
+    levels = LEVELS if path.stem.startswith("verified") else ("extraction",)
+    for level in levels:
+        assert validate_record(record, level=level) == []
+        assert list(iter_schema_issues(record, level=level, engine="python")) == []
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_examples_fail_where_expected(path: Path) -> None:
+    record: Any = load_json(path)
+    want = EXPECTED[path.name]
+    issues = validate_record(record, level=want["level"])  # type: ignore[arg-type]
+    assert issues, "expected a failure"
+    assert {(i.json_path, i.keyword, i.kind) for i in issues} >= {
+        (want["path"], want["keyword"], want["kind"])
+    }
+    assert all(i.kind == want["kind"] for i in issues)
+    if want["kind"] == "schema":
+        rs = {
+            (i.json_path, i.keyword)
+            for i in iter_schema_issues(record, level=want["level"], engine="rs")
+        }  # type: ignore[arg-type]
+        py = {
+            (i.json_path, i.keyword)
+            for i in iter_schema_issues(record, level=want["level"], engine="python")
+        }  # type: ignore[arg-type]
+        assert (want["path"], want["keyword"]) in py
+        assert rs == py, "the engines disagree"
+    else:
+        # semantic examples are schema-valid: the rule is one JSON Schema cannot express
+        assert list(iter_schema_issues(record, level=want["level"], engine="python")) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_names_say_the_rule(path: Path) -> None:
+    want = EXPECTED[path.name]
+    assert path.stem.startswith("semantic-") == (want["kind"] == "semantic")
+    assert path.stem.startswith("verified-") == (want["level"] == "verified")

@@ -1,0 +1,150 @@
+"""Packaging: light start-up, the public API, the changelog, and a wheel that works outside the
+checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+import diplomatic_visits
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_import_does_not_load_heavy_libraries() -> None:
+    code = (
+        "import sys, diplomatic_visits as dv; dv.validate_record({}); "
+        "from diplomatic_visits.cli import main; "
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')]; "
+        "print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_validate_command_does_not_load_heavy_libraries(tmp_path: Path) -> None:
+    f = tmp_path / "x.jsonl"
+    f.write_text("{}\n", encoding="utf-8")
+    code = (
+        "import sys; from diplomatic_visits.cli import main; "
+        "rc = main(['validate', sys.argv[1], '-q']); "
+        "print([m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(f)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_public_api() -> None:
+    for name in diplomatic_visits.__all__:
+        assert hasattr(diplomatic_visits, name), name
+    assert issubclass(diplomatic_visits.ChecksumError, diplomatic_visits.DiplomaticVisitsError)
+    assert issubclass(diplomatic_visits.InputError, diplomatic_visits.DiplomaticVisitsError)
+    assert (Path(diplomatic_visits.__file__).parent / "py.typed").exists()
+
+
+def test_changelog_has_the_current_version() -> None:
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in text
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", text, re.M)
+    assert diplomatic_visits.__version__ in versions
+    for section in ("### Schema", "### Dataset", "### Package"):
+        assert section in text
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    m = re.search(r"^(python -m pytest[^\n]*)$", ci, re.M)
+    assert m, ".ci/run runs pytest"
+    assert m.group(1) in readme
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(dist.glob("*.whl"))
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "diplomatic_visits/_data/schema/1.0.0/record.schema.json" in names
+    assert "diplomatic_visits/_data/dataset/source/000_b730d245b05eac44.txt" in names
+    assert not any(n.split("/")[0] in ("schema", "dataset", "loaders") for n in names)
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    # The test venv's dependencies, offline: a plain path line (a .pth inside it is not run, so the
+    # editable install of the checkout stays out); the wheel's copy in site-packages comes first.
+    site = Path(
+        subprocess.run(
+            [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    (site / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = (
+        "import diplomatic_visits as dv, json; r = dv.load_records(); "
+        "assert dv.validate_record(r[0], level='verified') == []; "
+        "print(json.dumps([dv.__file__, len(r), dv.available_versions()]))"
+    )
+    out = subprocess.run(
+        [py, "-c", code], cwd=outside, env=env, capture_output=True, text=True, check=True
+    )
+    where, n, versions = json.loads(out.stdout)
+    assert str(env_dir) in where and n == 1 and versions == ["1.0.0"]
+    cli = subprocess.run(
+        [env_dir / "bin" / "diplomatic-visits", "info"],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "records          1" in cli.stdout

@@ -1,0 +1,129 @@
+"""Property tests: records that hypothesis-jsonschema generates from the schema (both levels)
+validate in both engines and survive the semantic checks and the JSON round trips; the engines
+agree on mutated records."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from typing import Any
+
+import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from diplomatic_visits import bundle_schema
+from diplomatic_visits.checks import iter_semantic_issues
+from diplomatic_visits.export import jsonl_line
+from diplomatic_visits.records import canonical_dumps
+from diplomatic_visits.schema import iter_schema_issues, py_validator, rs_validator
+from diplomatic_visits.validate import parse_document
+
+EXTRACTION = from_schema(bundle_schema(level="extraction"))
+# The verified profile, flattened by bundle_schema into one schema without allOf, so that
+# hypothesis-jsonschema generates from it directly rather than by filtering.
+VERIFIED = from_schema(bundle_schema(level="verified"))
+
+
+def _check_generated(record: dict[str, Any], level: str, text: str) -> None:
+    # valid under the shipped (unbundled) schema in both engines: so the bundle is no looser
+    assert list(py_validator(None, level).iter_errors(record)) == []  # type: ignore[arg-type]
+    assert rs_validator(None, level).is_valid(record)  # type: ignore[arg-type]
+    if level == "verified":
+        assert rs_validator(None, "extraction").is_valid(record)
+    # the semantic checks accept any schema-valid record without crashing, with or without text
+    for issue in [*iter_semantic_issues(record), *iter_semantic_issues(record, text)]:
+        assert issue.kind == "semantic" and issue.message
+    # lossless round trips: the JSONL line we write, strictly parsed; the canonical record file
+    assert parse_document(jsonl_line(record).decode("utf-8")) == record
+    assert json.loads(canonical_dumps(record)) == record
+
+
+@given(EXTRACTION)
+def test_generated_extraction_records_conform_and_round_trip(
+    gold_text: str, record: dict[str, Any]
+) -> None:
+    _check_generated(record, "extraction", gold_text)
+
+
+@given(VERIFIED)
+def test_generated_verified_records_conform_and_round_trip(
+    gold_text: str, record: dict[str, Any]
+) -> None:
+    assert record["annotation"] is not None
+    _check_generated(record, "verified", gold_text)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**31), 2**31)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2023-09", "PRK", "a_x", "completed", "", "Q1"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, (*path, i))
+    return out
+
+
+@given(EXTRACTION, st.data())
+def test_engines_agree_on_mutated_records(record: dict[str, Any], data: st.DataObject) -> None:
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [p for p in _paths(record) if p]
+        path = data.draw(st.sampled_from(paths))
+        parent: Any = record
+        for part in path[:-1]:
+            parent = parent[part]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = data.draw(JSON_VALUES)
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[data.draw(st.text(min_size=1, max_size=8))] = data.draw(JSON_VALUES)
+    note(json.dumps(record)[:2000])
+    for level in ("extraction", "verified"):
+        py = {
+            (i.json_path, i.keyword)
+            for i in iter_schema_issues(record, level=level, engine="python")
+        }  # type: ignore[arg-type]
+        rs = {
+            (i.json_path, i.keyword) for i in iter_schema_issues(record, level=level, engine="rs")
+        }  # type: ignore[arg-type]
+        assert bool(py) == (not rs_validator(None, level).is_valid(record))  # type: ignore[arg-type]
+        assert {p for p, _ in py} == {p for p, _ in rs}
+
+
+def test_hypothesis_pin_is_still_needed() -> None:
+    """hypothesis is pinned below 6.170.10 because hypothesis-jsonschema 0.23.1 breaks on it
+    (../shared/NOTES.md). When hypothesis-jsonschema releases again, this fails: try the new one
+    with the latest hypothesis and drop the pin if the property tests pass."""
+    assert version("hypothesis-jsonschema") == "0.23.1"
+    major, minor, patch = (int(x) for x in version("hypothesis").split(".")[:3])
+    assert (major, minor, patch) < (6, 170, 10)
+
+
+@pytest.mark.parametrize("level", ["extraction", "verified"])
+def test_bundled_schema_generates_gold_shaped_values(level: str) -> None:
+    # The gold record must be a value the generator's schema admits, or the property tests
+    # would be exploring a different space from the one the data lives in.
+    from diplomatic_visits import load_records
+
+    flat = bundle_schema(level=level)  # type: ignore[arg-type]
+    import jsonschema
+
+    assert jsonschema.Draft202012Validator(flat).is_valid(load_records()[0])

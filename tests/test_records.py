@@ -1,0 +1,177 @@
+"""The shipped hand-verified records: conformance, spans checked independently of the package's
+own checker, canonical form, checksums, and the sentence-by-sentence accounting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from diplomatic_visits import ChecksumError, iter_record_issues, load_records, load_source_text
+from diplomatic_visits._paths import dataset_dir
+from diplomatic_visits.records import canonical_dumps, checksum_problems, record_paths
+
+SEED_SHA256 = "50fdceb61d4e98f1dc6032756a969fcc267ddf3267918dc4b5cb1c8873615196"
+SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_b730d245b05eac44.txt"
+
+
+def test_source_is_the_seed_article_byte_for_byte() -> None:
+    data = (dataset_dir() / "source" / "000_b730d245b05eac44.txt").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == SEED_SHA256
+    if SHARED_SEED.exists():  # CI and developers have ../shared beside the clone
+        assert data == SHARED_SEED.read_bytes()
+
+
+def test_records_are_verified_and_pass_every_semantic_check() -> None:
+    records = load_records()
+    assert len(records) == 1
+    for record in records:
+        text = load_source_text(record)
+        raw = (dataset_dir() / record["article"]["text_file"]["path"]).read_bytes()
+        assert [
+            str(i) for i in iter_record_issues(record, level="verified", text=text, text_bytes=raw)
+        ] == []
+
+
+def _independent_spans(node: Any, path: str = "$") -> list[tuple[str, dict[str, Any]]]:
+    # Written apart from diplomatic_visits.checks on purpose: a second walker, so that a bug in
+    # the package's span finder cannot hide a bad span.
+    out = []
+    if isinstance(node, dict):
+        if "quote" in node and "start" in node and "end" in node and len(node) == 3:
+            out.append((path, node))
+        for k, v in node.items():
+            out += _independent_spans(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _independent_spans(v, f"{path}[{i}]")
+    return out
+
+
+def test_every_span_matches_the_text() -> None:
+    for path in record_paths():
+        record = json.loads(path.read_text(encoding="utf-8"))
+        text = (dataset_dir() / record["article"]["text_file"]["path"]).read_bytes().decode("utf-8")
+        spans = _independent_spans(record)
+        assert len(spans) > 150
+        bad = [(p, s) for p, s in spans if text[s["start"] : s["end"]] != s["quote"]]
+        assert bad == []
+        raw_quotes = [p for p, n in _quotes_without_offsets(record)]
+        assert raw_quotes == [], "gold records carry offsets on every span"
+
+
+def _quotes_without_offsets(node: Any, path: str = "$") -> list[tuple[str, Any]]:
+    out = []
+    if isinstance(node, dict):
+        if set(node) == {"quote"}:
+            out.append((path, node))
+        for k, v in node.items():
+            out += _quotes_without_offsets(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _quotes_without_offsets(v, f"{path}[{i}]")
+    return out
+
+
+def test_record_files_are_in_canonical_form() -> None:
+    for path in record_paths():
+        text = path.read_text(encoding="utf-8")
+        assert text == canonical_dumps(json.loads(text)), (
+            f"{path.name}: run the canonical formatter"
+        )
+
+
+def test_every_sentence_is_accounted_for_in_order() -> None:
+    for record in load_records():
+        text = load_source_text(record)
+        sentences = record["annotation"]["sentences"]
+        starts = [s["span"]["start"] for s in sentences]
+        assert starts == sorted(starts)
+        # The sentences tile the text: between two consecutive sentences there is only white space.
+        pos = 0
+        for s in sentences:
+            assert text[pos : s["span"]["start"]].strip() == "", text[pos : s["span"]["start"]]
+            pos = s["span"]["end"]
+        assert text[pos:].strip() == ""
+        for s in sentences:
+            if s["disposition"] != "represented":
+                assert s["note"], "a sentence left out says why"
+            if s["disposition"] in ("represented", "partly_represented"):
+                assert s["contributes"], "a represented sentence names what it supports"
+
+
+def test_every_object_is_supported_by_some_sentence() -> None:
+    for record in load_records():
+        contributed = {c for s in record["annotation"]["sentences"] for c in s["contributes"]}
+        ids = {a["id"] for a in record["actors"]} | {p["id"] for p in record["places"]}
+        for v in record["visits"]:
+            ids |= {v["id"]} | {e["id"] for e in v["sub_events"]} | {o["id"] for o in v["outcomes"]}
+        ids |= {s["id"] for s in record["statements"]}
+        assert ids - contributed == set()
+
+
+def test_inferred_values_name_their_evidence() -> None:
+    for record in load_records():
+        for path, node in _walk(record):
+            if isinstance(node, dict) and node.get("basis") == "inferred":
+                assert node["inferred_from"], path
+                assert node["evidence"], f"{path}: an inference points at the words it used"
+
+
+def _walk(node: Any, path: str = "$") -> list[tuple[str, Any]]:
+    out = [(path, node)]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _walk(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _walk(v, f"{path}[{i}]")
+    return out
+
+
+def test_dataset_checksums_hold() -> None:
+    assert checksum_problems(dataset_dir()) == []
+
+
+def test_checksum_mismatch_is_detected(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "dataset"
+    shutil.copytree(dataset_dir(), copy)
+    record = next((copy / "records").glob("*.json"))
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("Kim Jong-un", "Kim Jong Un", 1),
+        encoding="utf-8",
+    )
+    (copy / "records" / "extra.json").write_text("{}", encoding="utf-8")
+    problems = checksum_problems(copy)
+    assert {(p.path.name, p.expected is None) for p in problems} == {
+        (record.name, False),
+        ("extra.json", True),
+    }
+    assert all(isinstance(p, ChecksumError) and "new version" in str(p) for p in problems)
+
+
+def test_load_records_refuses_a_tampered_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from diplomatic_visits import _paths, records
+
+    root = tmp_path / "root"
+    shutil.copytree(_paths.data_root() / "schema", root / "schema")
+    shutil.copytree(dataset_dir(), root / "dataset")
+    src = next((root / "dataset" / "source").glob("*.txt"))
+    src.write_bytes(src.read_bytes() + b" ")
+    monkeypatch.setattr(_paths, "data_root", lambda: root)
+    records.verify_dataset.cache_clear()
+    try:
+        with pytest.raises(ChecksumError) as info:
+            load_records()
+        assert info.value.path == src
+    finally:
+        records.verify_dataset.cache_clear()
