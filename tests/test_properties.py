@@ -13,7 +13,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from diplomatic_visits import bundle_schema
+from diplomatic_visits import arrow, bundle_schema, export
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.export import jsonl_line
 from diplomatic_visits.records import canonical_dumps
@@ -38,6 +38,29 @@ def _check_generated(record: dict[str, Any], level: str, text: str) -> None:
     # lossless round trips: the JSONL line we write, strictly parsed; the canonical record file
     assert parse_document(jsonl_line(record).decode("utf-8")) == record
     assert json.loads(canonical_dumps(record)) == record
+    _check_parquet_and_hf(record, level)
+
+
+def _check_parquet_and_hf(record: dict[str, Any], level: str) -> None:
+    """JSON -> Parquet -> JSON and JSON -> HF Dataset -> JSON are the identity, up to the one
+    documented normalisation (a top-level ``"annotation": null`` comes back absent)."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from diplomatic_visits.hf import to_dataset_dict
+
+    expected = {k: v for k, v in record.items() if not (k == "annotation" and v is None)}
+    schema = arrow.articles_schema(level=level)  # type: ignore[arg-type]
+    table = arrow.to_table(arrow.article_rows([record], [None]), schema)
+    buf = io.BytesIO()
+    export.write_parquet_table(table, buf)
+    back = pq.read_table(io.BytesIO(buf.getvalue()))
+    assert back.schema.equals(schema, check_metadata=True)
+    rows = list(arrow.from_arrow_rows(back.to_pylist(), schema))
+    assert rows == [{**expected, "text": None}]
+    ds = to_dataset_dict([record], [None], level=level)["test"]
+    assert list(arrow.from_arrow_rows(ds.to_list(), schema)) == [{**expected, "text": None}]
 
 
 @given(EXTRACTION)
@@ -127,3 +150,89 @@ def test_bundled_schema_generates_gold_shaped_values(level: str) -> None:
     import jsonschema
 
     assert jsonschema.Draft202012Validator(flat).is_valid(load_records()[0])
+
+
+# --- the JSON Schema -> Arrow mapper on schemas hypothesis makes within our keyword profile ---
+
+_NAMES = st.text("abcdefgh_", min_size=1, max_size=6)
+_SCALARS = st.sampled_from(
+    [
+        {"type": "string", "maxLength": 5},
+        {"type": "integer", "minimum": -1000, "maximum": 1000},
+        {"type": "boolean"},
+        {"type": "string", "enum": ["a", "b"]},
+        {"const": "1.0.0"},
+    ]
+)
+
+
+def _nullable(s: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(s.get("type"), list) or "anyOf" in s:
+        return s  # already T-or-null
+    if "type" in s and "enum" not in s:
+        return {**s, "type": [s["type"], "null"]}
+    return {"anyOf": [s, {"type": "null"}]}
+
+
+def _objects(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(_NAMES, children, min_size=1, max_size=4).flatmap(
+        lambda props: st.lists(st.sampled_from(sorted(props)), unique=True).map(
+            lambda req: {
+                "type": "object",
+                "properties": props,
+                "required": req,
+                "additionalProperties": False,
+            }
+        )
+    )
+
+
+SCHEMAS = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        _objects(inner)
+        | inner.map(lambda s: {"type": "array", "items": s, "maxItems": 3})
+        | inner.map(_nullable)
+    ),
+    max_leaves=8,
+).flatmap(lambda s: _objects(st.just(s)) | _objects(SCALARS_OR(s)))
+
+
+def SCALARS_OR(s: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:  # noqa: N802
+    return st.one_of(st.just(s), _SCALARS)
+
+
+@given(SCHEMAS, st.data())
+def test_mapper_round_trips_values_of_any_schema_in_the_profile(
+    schema: dict[str, Any], data: st.DataObject
+) -> None:
+    import pyarrow as pa
+
+    t, nullable = arrow.to_arrow_type(schema, {})
+    assert pa.types.is_struct(t) and not nullable
+    required = set(schema["required"])
+    for field in t:
+        sub_nullable = arrow.to_arrow_type(schema["properties"][field.name], {})[1]
+        assert field.nullable == (sub_nullable or field.name not in required)
+    pa_schema = pa.schema(list(t))
+    value = data.draw(from_schema(schema))
+    table = arrow.to_table([value], pa_schema)
+    assert table.schema.equals(pa_schema)
+    back = list(arrow.from_arrow_rows(table.to_pylist(), pa_schema))
+    # the documented normalisation: an optional key whose value is null comes back absent
+    assert back == [_drop_null_optionals(value, schema)]
+
+
+def _drop_null_optionals(value: Any, schema: dict[str, Any]) -> Any:
+    while "anyOf" in schema:
+        schema = next(s for s in schema["anyOf"] if s != {"type": "null"})
+    if isinstance(value, dict):
+        req = set(schema.get("required", []))
+        return {
+            k: _drop_null_optionals(v, schema["properties"][k])
+            for k, v in value.items()
+            if not (v is None and k not in req)
+        }
+    if isinstance(value, list):
+        return [_drop_null_optionals(v, schema["items"]) for v in value]
+    return value

@@ -1,0 +1,202 @@
+"""JSON Schema -> Arrow schema (and from it, Hugging Face ``Features``): the one mapper.
+
+The rules, applied to the bundled (self-contained, flattened) schema of a version and level:
+
+- object -> struct, fields in the schema's property order;
+- array -> list (items are never null in our schemas, so list items are non-nullable);
+- a ``[T, "null"]`` type or ``anyOf [T, null]`` -> nullable T; a property not in ``required`` ->
+  nullable (absent and null are the same in Arrow: see :func:`from_arrow_rows`);
+- enum and const -> string; string -> string; integer -> int64; number -> float64;
+  boolean -> bool.
+
+pyarrow is imported here only, never at package import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from diplomatic_visits.schema import Level, bundle_schema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: The flat tables, each a list property of the record, keyed by record id.
+FLAT_TABLES: dict[str, str] = {
+    "visits": "every visit, summit or delegation, with its sub-events and outcomes",
+    "statements": "every statement, claim and assessment",
+    "actors": "every actor with titles, country and mentions",
+    "places": "every place with its mentions",
+}
+TEXT_COLUMN = "text"
+_OPTIONAL_META = {b"json_schema_required": b"false"}
+
+
+class SchemaMappingError(ValueError):
+    """A schema construct outside the profile the mapper supports."""
+
+
+def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool]:
+    """Follow ``$ref`` and T-or-null unions; return (schema, nullable)."""
+    nullable = False
+    while True:
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        elif "anyOf" in node:
+            rest = [s for s in node["anyOf"] if s != {"type": "null"}]
+            if len(rest) != 1 or len(node["anyOf"]) != 2:
+                raise SchemaMappingError("anyOf is supported only as T-or-null")
+            nullable = True
+            node = rest[0]
+        else:
+            return node, nullable
+
+
+def to_arrow_type(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[pa.DataType, bool]:
+    """The Arrow type of one JSON Schema node, and whether it admits null."""
+    import pyarrow as pa
+
+    node, nullable = _resolve(node, defs)
+    t = node.get("type")
+    if isinstance(t, list):
+        kinds = [k for k in t if k != "null"]
+        if len(kinds) != 1:
+            raise SchemaMappingError(f"type union {t} is not T-or-null")
+        nullable = nullable or "null" in t
+        t = kinds[0]
+    if t is None and ("enum" in node or "const" in node):
+        values = node.get("enum", [node.get("const")])
+        nullable = nullable or None in values
+        if not all(isinstance(v, str) for v in values if v is not None):
+            raise SchemaMappingError("only string enums and consts are supported")
+        t = "string"
+    if t == "object":
+        required = set(node.get("required", []))
+        fields = []
+        for name, sub in node.get("properties", {}).items():
+            sub_type, sub_nullable = to_arrow_type(sub, defs)
+            # An optional property is marked, so that absent keys can be restored on the way back.
+            meta = None if name in required else _OPTIONAL_META
+            fields.append(
+                pa.field(
+                    name, sub_type, nullable=sub_nullable or name not in required, metadata=meta
+                )
+            )
+        return pa.struct(fields), nullable
+    if t == "array":
+        item_type, item_nullable = to_arrow_type(node["items"], defs)
+        # "element": the name Parquet gives list items, so a schema read back equals this one
+        return pa.list_(pa.field("element", item_type, nullable=item_nullable)), nullable
+    scalar = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+    }
+    if not isinstance(t, str) or t not in scalar:
+        raise SchemaMappingError(f"unsupported JSON Schema type {t!r}")
+    return scalar[t], nullable
+
+
+@cache
+def record_arrow_type(version: str | None = None, level: Level = "extraction") -> pa.StructType:
+    """The Arrow struct type of a whole record."""
+    doc = bundle_schema(version, level)
+    t, _ = to_arrow_type(doc, doc.get("$defs", {}))
+    return t
+
+
+def articles_schema(version: str | None = None, level: Level = "extraction") -> pa.Schema:
+    """The ``articles`` table: one row per record, every record field a column, plus ``text``
+    (the article the spans index; null when not known), so that a row pairs input and target."""
+    import pyarrow as pa
+
+    struct = record_arrow_type(version, level)
+    fields = [struct.field(i) for i in range(struct.num_fields)]
+    return pa.schema([*fields, pa.field(TEXT_COLUMN, pa.string(), nullable=True)])
+
+
+def flat_schema(table: str, version: str | None = None, level: Level = "extraction") -> pa.Schema:
+    """A flat table: ``record_id`` plus the fields of one item of the record's ``table`` list."""
+    import pyarrow as pa
+
+    if table not in FLAT_TABLES:
+        raise KeyError(f"unknown table {table!r}; tables: articles, {', '.join(FLAT_TABLES)}")
+    struct = record_arrow_type(version, level)
+    item = struct.field(table).type.value_type
+    return pa.schema(
+        [pa.field("record_id", pa.string(), nullable=False)]
+        + [item.field(i) for i in range(item.num_fields)]
+    )
+
+
+def article_rows(
+    records: Iterable[Mapping[str, Any]], texts: Iterable[str | None]
+) -> Iterator[dict[str, Any]]:
+    """Rows of the ``articles`` table: the record's fields plus its text."""
+    for record, text in zip(records, texts, strict=True):
+        yield {**record, TEXT_COLUMN: text}
+
+
+def flat_rows(table: str, records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Rows of a flat table."""
+    for record in records:
+        for item in record[table]:
+            yield {"record_id": record["record_id"], **item}
+
+
+def to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Build a table with the explicit schema (never inferred), checking non-null fields."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    table.validate(full=True)
+    for i, field in enumerate(schema):
+        if not field.nullable and table.column(i).null_count:
+            raise ValueError(f"column {field.name!r} holds nulls but the schema requires a value")
+    return table
+
+
+def from_arrow_rows(
+    rows: Iterable[Mapping[str, Any]], schema: pa.Schema
+) -> Iterator[dict[str, Any]]:
+    """Turn rows read back from Arrow into JSON records: the documented normalisation.
+
+    Arrow has no "absent": a property that is not ``required`` (marked so in the field metadata
+    by the mapper) comes back as null, and such null keys are dropped again. That restores the
+    record exactly, because in our schemas optional properties are non-nullable (span
+    ``start``/``end``), except the top-level ``annotation``: ``"annotation": null`` comes back as
+    an absent key.
+    """
+    import pyarrow as pa
+
+    struct = pa.struct(list(schema))
+    for row in rows:
+        yield _strip(row, struct)
+
+
+def _is_optional(field: Any) -> bool:
+    return bool(field.metadata) and field.metadata.get(b"json_schema_required") == b"false"
+
+
+def _strip(value: Any, t: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(value, dict) and pa.types.is_struct(t):
+        return {
+            f.name: _strip(value.get(f.name), f.type)
+            for f in t
+            if not (value.get(f.name) is None and _is_optional(f))
+        }
+    if isinstance(value, list) and pa.types.is_list(t):
+        return [_strip(v, t.value_type) for v in value]
+    return value
+
+
+def hf_features(schema: pa.Schema) -> Any:
+    """Hugging Face ``Features`` of an Arrow schema (``List``, never ``Sequence``)."""
+    import datasets
+
+    return datasets.Features.from_arrow_schema(schema)

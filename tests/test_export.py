@@ -1,0 +1,199 @@
+"""Exports: Parquet and Hugging Face folders, typed from the schema, lossless, deterministic,
+atomic, and readable by pyarrow, polars, duckdb and datasets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import EXAMPLES, load_json
+
+from diplomatic_visits import arrow, export, load_records, load_source_text
+from diplomatic_visits.cli import main
+from diplomatic_visits.hf import to_dataset_dict
+
+SOURCE = Path(__file__).resolve().parent.parent / "dataset" / "source" / "000_b730d245b05eac44.txt"
+TABLES = ["articles", *arrow.FLAT_TABLES]
+
+
+def _export(tmp_path: Path, *argv: str) -> int:
+    return main(["export", *argv])
+
+
+@pytest.fixture(scope="module")
+def parquet_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("parquet")
+    for table in TABLES:
+        assert (
+            main(["export", "parquet", "--table", table, "--out", str(d / f"{table}.parquet")]) == 0
+        )
+    return d
+
+
+def _rows_back(path: Path, table: str) -> list[dict[str, Any]]:
+    schema = (
+        arrow.articles_schema(level="verified")
+        if table == "articles"
+        else arrow.flat_schema(table, level="verified")
+    )
+    return list(arrow.from_arrow_rows(pq.read_table(path).to_pylist(), schema))
+
+
+def test_articles_round_trip_is_identity_and_carries_the_text(parquet_dir: Path) -> None:
+    rows = _rows_back(parquet_dir / "articles.parquet", "articles")
+    records = load_records()
+    assert [{k: v for k, v in r.items() if k != "text"} for r in rows] == records
+    assert rows[0]["text"] == load_source_text(records[0])
+
+
+@pytest.mark.parametrize("table", list(arrow.FLAT_TABLES))
+def test_flat_tables_round_trip(parquet_dir: Path, table: str) -> None:
+    rows = _rows_back(parquet_dir / f"{table}.parquet", table)
+    want = [{"record_id": r["record_id"], **item} for r in load_records() for item in r[table]]
+    assert rows == want and rows
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_file_schema_is_the_derived_one(parquet_dir: Path, table: str) -> None:
+    derived = (
+        arrow.articles_schema(level="verified")
+        if table == "articles"
+        else arrow.flat_schema(table, level="verified")
+    )
+    read = pq.read_schema(parquet_dir / f"{table}.parquet")
+    assert read.remove_metadata().equals(derived, check_metadata=True)
+    meta = json.loads(read.metadata[export.METADATA_KEY])
+    assert (
+        meta["table"] == table
+        and meta["schema_version"] == "1.0.0"
+        and meta["dataset_version"] == "1.0.0"
+    )
+    assert b"huggingface" not in read.metadata  # keeps the files readable by datasets 3.x too
+
+
+def test_nested_columns_are_typed_not_json_strings(parquet_dir: Path) -> None:
+    import pyarrow as pa
+
+    schema = pq.read_schema(parquet_dir / "articles.parquet")
+    visits = schema.field("visits").type
+    assert pa.types.is_list(visits) and pa.types.is_struct(visits.value_type)
+    start = visits.value_type.field("start").type
+    assert start.field("evidence").type.value_type.field("start").type == pa.int64()
+    assert not schema.field("record_id").nullable
+    # required at the verified level (the bundled export); optional and nullable at extraction
+    assert not schema.field("annotation").nullable
+    assert arrow.articles_schema(level="extraction").field("annotation").nullable
+
+
+def test_same_data_gives_identical_bytes(tmp_path: Path, parquet_dir: Path) -> None:
+    again = tmp_path / "again.parquet"
+    assert main(["export", "parquet", "--out", str(again)]) == 0
+    assert again.read_bytes() == (parquet_dir / "articles.parquet").read_bytes()
+
+
+def test_polars_and_duckdb_read_with_no_options(parquet_dir: Path) -> None:
+    import duckdb
+    import polars as pl
+
+    df = pl.read_parquet(parquet_dir / "visits.parquet")
+    assert df.height == 3 and df["start"].struct.field("value").to_list() == [
+        "2023-09-12",
+        "2019-04",
+        None,
+    ]
+    path = str(parquet_dir / "statements.parquet")
+    rows = duckdb.sql(f"select speaker, mode from read_parquet('{path}') order by id").fetchall()
+    assert ("a_kremlin", "paraphrase") in rows and len(rows) == 7
+    articles = str(parquet_dir / "articles.parquet")
+    assert duckdb.sql(f"select len(visits) from read_parquet('{articles}')").fetchall() == [(3,)]
+
+
+def test_write_is_atomic_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "a.parquet"
+
+    def boom(table: Any, f: Any) -> None:
+        f.write(b"PAR1 half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_parquet_table", boom)
+    with pytest.raises(OSError, match="disk full"):
+        export.write_parquet(*export.bundled_with_texts(), out)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    out.write_bytes(b"keep me")
+    assert main(["export", "parquet", "--out", str(out)]) == 2
+    assert out.read_bytes() == b"keep me"
+    assert main(["export", "parquet", "--out", str(out), "--force"]) == 0
+    assert pq.read_table(out).num_rows == 1
+
+
+def test_hf_folder_loads_offline_with_derived_features(tmp_path: Path) -> None:
+    import datasets
+    import yaml
+
+    out = tmp_path / "hf"
+    assert main(["export", "hf", "--out", str(out)]) == 0
+    card = (out / "README.md").read_text(encoding="utf-8")
+    head = yaml.safe_load(card.split("---", 2)[1])
+    assert [c["config_name"] for c in head["configs"]] == TABLES
+    assert (
+        head["license"] == "other"
+        and head["language"] == ["en"]
+        and head["size_categories"] == ["n<1K"]
+    )
+    assert "## Motivation" in card  # the data card's prose follows the generated header
+    records = load_records()
+    for table in TABLES:
+        # a fresh cache: datasets keys its cache of a local folder by folder name and config, so
+        # a stale copy from an earlier export with the same folder name could be served instead
+        ds = datasets.load_dataset(str(out), table, cache_dir=str(tmp_path / "cache"))["test"]
+        derived = (
+            arrow.articles_schema(level="verified")
+            if table == "articles"
+            else arrow.flat_schema(table, level="verified")
+        )
+        assert ds.features == datasets.Features.from_arrow_schema(derived)
+        rows = list(arrow.from_arrow_rows(ds.to_list(), derived))
+        if table == "articles":
+            assert [{k: v for k, v in r.items() if k != "text"} for r in rows] == records
+        else:
+            assert rows == [{"record_id": r["record_id"], **i} for r in records for i in r[table]]
+    assert main(["export", "hf", "--out", str(out)]) == 2  # exists: needs --force
+
+
+def test_dataset_dict_function() -> None:
+    dd = to_dataset_dict()
+    row = dd["test"][0]
+    assert row["record_id"] == "000_b730d245b05eac44" and row["text"].startswith("The North Korean")
+    schema = arrow.articles_schema(level="verified")
+    back = next(arrow.from_arrow_rows([row], schema))
+    assert {k: v for k, v in back.items() if k != "text"} == load_records()[0]
+
+
+def test_hf_without_datasets_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "datasets", None)
+    assert main(["export", "hf", "--out", str(tmp_path / "x")]) == 2
+    assert "pip install 'diplomatic-visits[hf]'" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_user_input_export_with_source_text(tmp_path: Path) -> None:
+    rec = load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "a.parquet"
+    argv = ["export", "parquet", "--input", str(src), "--source", str(SOURCE), "--out", str(out)]
+    assert main(argv) == 0
+    row = pq.read_table(out).to_pylist()[0]
+    assert row["text"] == SOURCE.read_text(encoding="utf-8")
+    back = next(arrow.from_arrow_rows([row], arrow.articles_schema()))
+    assert {k: v for k, v in back.items() if k != "text"} == rec  # quotes without offsets stay so
+    assert main(["export", "parquet", "--out", "-"]) == 2
