@@ -10,18 +10,14 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import EXAMPLES, load_json
 
+from conftest import EXAMPLES, load_json
 from diplomatic_visits import arrow, export, load_records, load_source_text
 from diplomatic_visits.cli import main
 from diplomatic_visits.hf import to_dataset_dict
 
 SOURCE = Path(__file__).resolve().parent.parent / "dataset" / "source" / "000_b730d245b05eac44.txt"
 TABLES = ["articles", *arrow.FLAT_TABLES]
-
-
-def _export(tmp_path: Path, *argv: str) -> int:
-    return main(["export", *argv])
 
 
 @pytest.fixture(scope="module")

@@ -198,7 +198,7 @@ SCHEMAS = st.recursive(
 ).flatmap(lambda s: _objects(st.just(s)) | _objects(SCALARS_OR(s)))
 
 
-def SCALARS_OR(s: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:  # noqa: N802
+def SCALARS_OR(s: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     return st.one_of(st.just(s), _SCALARS)
 
 
