@@ -244,3 +244,26 @@ def test_export_refuses_invalid_input(capsys: pytest.CaptureFixture[str], tmp_pa
     src.write_text(line(minimal()) + "\n", encoding="utf-8")
     assert run(capsys, "export", "jsonl", "--out", str(out), "--input", str(src))[0] == 0
     assert json.loads(out.read_text(encoding="utf-8")) == minimal()
+
+
+def test_workers_give_the_same_report_in_the_same_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validate_mod, "BATCH_LINES", 7)  # many batches, so ordering is exercised
+    rows = []
+    for i in range(60):
+        rec = minimal()
+        rec["record_id"] = f"r{i}"
+        if i % 9 == 0:
+            rec["visits"][0]["status"]["value"] = "finished"
+        if i % 13 == 0:
+            rec["visits"][0]["hosts"] = ["a_nobody"]
+        rows.append(line(rec) if i % 17 else '{"truncated": ')
+    f = tmp_path / "many.jsonl"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code1, out1, _ = run(capsys, "validate", str(f), "--jobs", "1", "--format", "jsonl")
+    code2, out2, _ = run(capsys, "validate", str(f), "--jobs", "2", "--format", "jsonl")
+    assert code1 == code2 == 2
+    assert out1 == out2
+    kinds = [json.loads(x)["type"] for x in out1.splitlines()]
+    assert kinds.count("input_error") == 4 and kinds.count("error") > 5

@@ -26,6 +26,7 @@ import calendar
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from diplomatic_visits.schema import Issue
@@ -43,11 +44,12 @@ def iter_semantic_issues(
     ``text`` is the article the spans index; without it the span rules that need the text are
     skipped. ``text_bytes`` (the file's raw bytes) also enables the sha256 check.
     """
+    nodes = collect(record)
     yield from _check_ids(record)
-    yield from _check_dates_and_bases(record)
+    yield from _check_dates_and_bases(nodes)
     yield from _check_visits(record)
     yield from _check_statements(record)
-    yield from _check_spans(record, text)
+    yield from _check_spans(nodes, text)
     if text is not None:
         yield from _check_text_file(record, text, text_bytes)
 
@@ -75,7 +77,56 @@ def _objects(record: Mapping[str, Any]) -> Iterator[tuple[str, Path, Mapping[str
         yield "statement", ("statements", i), s
 
 
+def _ids_and_refs_ok(record: Mapping[str, Any]) -> bool:
+    """A quick test that the ``unique-id`` and ``ref-exists`` rules hold; :func:`_check_ids`
+    runs (and says where and what) only when this says they may not."""
+    actors = {a["id"] for a in record["actors"]}
+    places = {p["id"] for p in record["places"]}
+    visits = record["visits"]
+    statements = {s["id"] for s in record["statements"]}
+    events = {e["id"] for v in visits for e in v["sub_events"]}
+    outcomes = {o["id"] for v in visits for o in v["outcomes"]}
+    n = len(record["actors"]) + len(record["places"]) + len(record["statements"]) + len(visits)
+    n += sum(len(v["sub_events"]) + len(v["outcomes"]) for v in visits)
+    every = actors | places | statements | events | outcomes | {v["id"] for v in visits}
+    if len(every) != n:
+        return False
+    actor_refs: set[str] = set()
+    place_refs = {p["within"] for p in record["places"]} - {None}
+    for v in visits:
+        actor_refs.update(v["visitors"], v["hosts"])
+        place_refs.update(r["place"] for r in (v["origin"], v["destination"]) if r is not None)
+        own = {e["id"] for e in v["sub_events"]}
+        for e in v["sub_events"]:
+            actor_refs.update(e["participants"])
+            if e["place"] is not None:
+                place_refs.add(e["place"]["place"])
+        for o in v["outcomes"]:
+            if (
+                o["sub_event"] is not None and o["sub_event"] not in own
+            ) or not statements.issuperset(o["asserted_by"]):
+                return False
+    about: set[str] = set()
+    for s in record["statements"]:
+        actor_refs.add(s["speaker"])
+        if s["reported_via"] is not None:
+            actor_refs.add(s["reported_via"])
+        about.update(s["about"])
+    annotation = record.get("annotation")
+    contributed = (
+        {c for x in annotation["sentences"] for c in x["contributes"]} if annotation else set()
+    )
+    return (
+        actor_refs <= actors
+        and place_refs <= places
+        and about <= (events | {v["id"] for v in visits})
+        and contributed <= every
+    )
+
+
 def _check_ids(record: Mapping[str, Any]) -> Iterator[Issue]:
+    if _ids_and_refs_ok(record):
+        return
     kinds: dict[str, str] = {}
     for kind, path, obj in _objects(record):
         oid = obj["id"]
@@ -164,41 +215,79 @@ def parse_partial_date(value: str) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
-def _walk(node: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
-    yield path, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _walk(v, (*path, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _walk(v, (*path, i))
+# A path while walking is a linked list (parent, key): cheap to extend, and turned into a tuple
+# only when an issue is reported at it.
+_Link = tuple[Any, str | int] | None
 
 
-def _is_partial_date(node: Any) -> bool:
-    return isinstance(node, dict) and "precision" in node and "weekday" in node
+def _path(link: _Link) -> Path:
+    parts: list[str | int] = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    return tuple(reversed(parts))
 
 
-def _check_dates_and_bases(record: Mapping[str, Any]) -> Iterator[Issue]:
-    for path, node in _walk(record):
-        if not isinstance(node, dict):
-            continue
-        basis = node.get("basis")
-        if (
-            basis in ("inferred", "knowledge")
-            and "inferred_from" in node
-            and not node["inferred_from"]
-        ):
+@dataclass
+class Nodes:
+    """The objects of a record the generic rules look at, found in one pass (with path links)."""
+
+    spans: list[tuple[_Link, dict[str, Any]]] = field(default_factory=list)
+    bases: list[tuple[_Link, dict[str, Any]]] = field(default_factory=list)
+
+
+def collect(record: Any) -> Nodes:
+    """Walk a record once (an explicit stack: no recursion limit, no per-node generators) and
+    sort out its spans and its objects with a ``basis`` (partial dates among them)."""
+    spans: list[tuple[_Link, dict[str, Any]]] = []
+    bases: list[tuple[_Link, dict[str, Any]]] = []
+    stack: list[tuple[_Link, Any]] = [(None, record)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        link, node = pop()
+        if type(node) is dict:
+            if "quote" in node and node.keys() <= _SPAN_KEYS:
+                spans.append((link, node))
+                continue
+            if "basis" in node:
+                bases.append((link, node))
+            for k, v in node.items():
+                t = type(v)
+                if t is dict or t is list:
+                    push(((link, k), v))
+        else:
+            for i, v in enumerate(node):
+                t = type(v)
+                if t is dict or t is list:
+                    push(((link, i), v))
+    spans.reverse()  # the stack visits in reverse; report in document order
+    bases.reverse()
+    return Nodes(spans, bases)
+
+
+_SPAN_KEYS = frozenset({"start", "end", "quote"})
+
+
+def _check_dates_and_bases(nodes: Nodes) -> Iterator[Issue]:
+    for link, node in nodes.bases:
+        basis = node["basis"]
+        if (basis == "inferred" or basis == "knowledge") and not node.get("inferred_from", 1):
             yield _issue(
-                (*path, "inferred_from"),
+                (*_path(link), "inferred_from"),
                 "basis-explained",
                 f"basis is {basis!r}, so inferred_from must say what it was inferred from",
             )
-        if _is_partial_date(node):
-            yield from _check_partial_date(path, node)
+        if "precision" in node and "weekday" in node:
+            yield from _check_partial_date(link, node)
 
 
-def _check_partial_date(path: Path, d: Mapping[str, Any]) -> Iterator[Issue]:
+def _check_partial_date(link: _Link, d: Mapping[str, Any]) -> Iterator[Issue]:
     value, precision, basis = d["value"], d["precision"], d["basis"]
+    if precision == "day" and basis != "unknown" and value is not None and len(value) == 10:
+        quick = _day(value)  # the common case, checked quickly
+        if quick is not None and d["weekday"] in (None, _WEEKDAYS[quick.weekday()]):
+            return
+    path = _path(link)
     if precision == "unknown":
         if value is not None:
             yield _issue(
@@ -243,6 +332,13 @@ def _check_partial_date(path: Path, d: Mapping[str, Any]) -> Iterator[Issue]:
                 "weekday",
                 f"{value} is a {actual.capitalize()}, but the text says {weekday.capitalize()}",
             )
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _bounds(d: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
@@ -302,19 +398,17 @@ def _check_statements(record: Mapping[str, Any]) -> Iterator[Issue]:
 # --- spans ----------------------------------------------------------------------------------
 
 
-def _is_span(node: Any) -> bool:
-    return isinstance(node, dict) and "quote" in node and set(node) <= {"start", "end", "quote"}
-
-
 def iter_spans(record: Mapping[str, Any]) -> Iterator[tuple[Path, Mapping[str, Any]]]:
-    """Yield (path, span) for every evidence span in the record."""
-    for path, node in _walk(record):
-        if _is_span(node):
-            yield path, node
+    """Yield (path, span) for every evidence span in the record, in document order."""
+    for link, span in collect(record).spans:
+        yield _path(link), span
 
 
-def _check_spans(record: Mapping[str, Any], text: str | None) -> Iterator[Issue]:
-    for path, span in iter_spans(record):
+def _check_spans(nodes: Nodes, text: str | None) -> Iterator[Issue]:
+    for link, span in nodes.spans:
+        if text is None and len(span) == 1:
+            continue  # a bare quote: nothing to check without the text
+        path = _path(link)
         start, end, quote = span.get("start"), span.get("end"), span["quote"]
         if (start is None) != (end is None):
             yield _issue(path, "span-offsets", "give both start and end, or neither")

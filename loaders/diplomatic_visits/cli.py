@@ -17,6 +17,7 @@ from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.schema import LEVELS, Issue
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+AUTO_JOBS_BYTES = 32 * 2**20
 PROGRESS_EVERY = 10_000
 
 _EPILOG = """\
@@ -127,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: %(default)s)",
     )
     v.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    v.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes for JSON Lines input (default: all cores when the input files "
+        f"hold more than {AUTO_JOBS_BYTES // 2**20} MiB, else 1)",
+    )
 
     e = sub.add_parser(
         "export",
@@ -249,6 +259,21 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _auto_jobs(inputs: Sequence[str]) -> int:
+    """All cores for large inputs; one process (no start-up cost) for small ones."""
+    import os
+    from pathlib import Path
+
+    size = 0
+    for item in inputs:
+        p = Path(item)
+        if p.is_file():
+            size += p.stat().st_size
+        elif p.is_dir():
+            size += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+    return (os.cpu_count() or 1) if size > AUTO_JOBS_BYTES else 1
+
+
 def _issue_dict(path: str, line: int | None, record_id: str | None, issue: Issue) -> dict[str, Any]:
     return {
         "file": path,
@@ -274,9 +299,11 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     show = not args.quiet
     progress = err.isatty()
     collected: list[dict[str, Any]] = []
-    for item in iter_results(
-        args.inputs, args.schema_version, args.level, sources, args.max_errors
-    ):
+    jobs = args.jobs or _auto_jobs(args.inputs)
+    results = iter_results(
+        args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
+    )
+    for item in results:
         if isinstance(item, InputError):
             report.input_errors.append(item)
             if show and args.format == "text":

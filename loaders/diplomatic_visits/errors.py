@@ -41,6 +41,10 @@ class InputError(DiplomaticVisitsError):
             where += f":{column}"
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None, int | None]]:
+        # pickled across worker processes: rebuild from the facts, not from the message
+        return (InputError, (self.path, self.reason, self.line, self.column))
+
 
 class InvalidRecordError(DiplomaticVisitsError, ValueError):
     """A record that breaks the schema or a semantic rule."""

@@ -17,9 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
-from diplomatic_visits.schema import Issue, Level, available_versions, iter_schema_issues
+from diplomatic_visits.schema import (
+    Issue,
+    Level,
+    available_versions,
+    iter_schema_issues,
+    rs_validator,
+)
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
@@ -47,12 +55,10 @@ def iter_record_issues(
     declared = record.get("schema_version") if isinstance(record, dict) else None
     if isinstance(declared, str) and declared in available_versions():
         version = declared  # an unknown declared version fails the schema's `const` instead
-    found = False
-    for issue in iter_schema_issues(record, version, level):
-        found = True
-        yield issue
-    if not found:
+    if rs_validator(version, level).is_valid(record):  # the common case: no error objects built
         yield from iter_semantic_issues(record, text, text_bytes)
+    else:
+        yield from iter_schema_issues(record, version, level)
 
 
 def validate_record(
@@ -134,6 +140,29 @@ def parse_document(text: str, path: str = "<string>", line: int | None = None) -
     return value
 
 
+def parse_line(raw: bytes, path: str = "<bytes>", line: int | None = None) -> Any:
+    """Parse one JSON Lines line: orjson first (fast), the strict parser whenever orjson fails or
+    might have changed the value.
+
+    orjson keeps the last of duplicate keys silently. A dropped key is ruled out when the line
+    holds as many ``:`` as orjson's own compact re-serialisation of the value: every key brings
+    one, colons inside strings are copied as they are, and a dropped key takes at least its own
+    with it. (A colon escaped as ``\\u003a`` would spoil the count: such lines take the strict
+    path.)
+
+    orjson also turns integers wider than 64 bits into floats. Our schemas hold no floats, so such
+    a record is never valid, and :func:`check_document` re-parses every invalid record strictly:
+    what is reported is about the exact values.
+    """
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return parse_document(_decode(raw, path, line), path, line)
+    if raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u003" in raw:
+        return parse_document(_decode(raw, path, line), path, line)
+    return value
+
+
 def _skip_ws(text: str, i: int) -> int:
     n = len(text)
     while i < n and text[i] in " \t\r\n":
@@ -146,11 +175,12 @@ def _skip_ws(text: str, i: int) -> int:
 
 @dataclass(frozen=True)
 class Document:
-    """One parsed record and where it came from."""
+    """One parsed record and where it came from (``raw``: the line, when parsed fast)."""
 
     path: str
     line: int | None
     value: Any
+    raw: bytes | None = None
 
 
 def _decode(raw: bytes, path: str, line: int | None) -> str:
@@ -167,18 +197,26 @@ def _decode(raw: bytes, path: str, line: int | None) -> str:
 
 def iter_jsonl(stream: IO[bytes], path: str) -> Iterator[Document | InputError]:
     """Parse a JSON Lines stream one line at a time (memory stays flat); blank lines are skipped."""
+    for lineno, raw in iter_raw_lines(stream, path):
+        if isinstance(raw, InputError):
+            yield raw
+            continue
+        try:
+            yield Document(path, lineno, parse_line(raw, path, lineno), raw)
+        except InputError as exc:
+            yield exc
+
+
+def iter_raw_lines(stream: IO[bytes], path: str) -> Iterator[tuple[int, bytes | InputError]]:
+    """The non-blank lines of a JSON Lines stream with their numbers, not yet parsed."""
     for lineno, raw in enumerate(_lines(stream), start=1):
         if isinstance(raw, InputError):
-            yield InputError(path, raw.reason, lineno)
+            yield lineno, InputError(path, raw.reason, lineno)
             continue
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]  # a UTF-8 byte-order mark: tolerated, as RFC 8259 allows
-        if not raw.strip():
-            continue
-        try:
-            yield Document(path, lineno, parse_document(_decode(raw, path, lineno), path, lineno))
-        except InputError as exc:
-            yield exc
+        if raw.strip():
+            yield lineno, raw
 
 
 def _lines(stream: IO[bytes]) -> Iterator[bytes | InputError]:
@@ -375,18 +413,38 @@ def check_document(
     sources: Sources | None = None,
     max_errors: int | None = None,
 ) -> RecordResult:
-    """Check one parsed document, keeping at most ``max_errors`` issues."""
+    """Check one parsed document, keeping at most ``max_errors`` issues.
+
+    An invalid record that was parsed by the fast parser is parsed again strictly, so that the
+    problems reported are those of the exact values (or the input error the strict parser finds).
+    """
     text, data = sources.for_record(doc.value) if sources else (None, None)
+    issues = _issues(doc.value, version, level, text, data, max_errors)
+    if issues and doc.raw is not None:
+        exact = parse_document(_decode(doc.raw, doc.path, doc.line), doc.path, doc.line)
+        if exact != doc.value:
+            issues = _issues(exact, version, level, text, data, max_errors)
+    rid = doc.value.get("record_id") if isinstance(doc.value, dict) else None
+    return RecordResult(doc.path, doc.line, rid if isinstance(rid, str) else None, issues)
+
+
+def _issues(
+    value: Any,
+    version: str | None,
+    level: Level,
+    text: str | None,
+    data: bytes | None,
+    max_errors: int | None,
+) -> list[Issue]:
     issues: list[Issue] = []
     try:
-        for issue in iter_record_issues(doc.value, version, level, text, data):
+        for issue in iter_record_issues(value, version, level, text, data):
             issues.append(issue)
             if max_errors is not None and len(issues) >= max_errors:
                 break
     except RecursionError:
         issues = [Issue((), "record nested too deeply to check", "depth")]
-    rid = doc.value.get("record_id") if isinstance(doc.value, dict) else None
-    return RecordResult(doc.path, doc.line, rid if isinstance(rid, str) else None, issues)
+    return issues
 
 
 def iter_results(
@@ -396,19 +454,135 @@ def iter_results(
     sources: Sources | None = None,
     max_errors: int | None = None,
     stdin: IO[bytes] | None = None,
+    jobs: int = 1,
 ) -> Iterator[RecordResult | InputError]:
-    """Check every record of every input, yielding results and input errors as they come."""
+    """Check every record of every input, yielding results and input errors in input order.
+
+    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes, in batches,
+    with at most two batches per worker in flight (so memory stays flat on any input size).
+    """
     if version is not None and version not in available_versions():
         raise UnknownSchemaVersionError(version, available_versions())
-    for path in expand_inputs(inputs):
-        if isinstance(path, InputError):
-            yield path
-            continue
-        for doc in iter_documents(path, stdin):
-            if isinstance(doc, InputError):
-                yield doc
+    settings = _Settings(version, level, sources, max_errors)
+    pool = _pool(jobs, settings) if jobs > 1 else None
+    try:
+        for path in expand_inputs(inputs):
+            if isinstance(path, InputError):
+                yield path
+            elif path == "-" or not path.lower().endswith(JSON_SUFFIXES):
+                yield from _iter_jsonl_results(path, settings, stdin, pool, jobs)
             else:
-                yield check_document(doc, version, level, sources, max_errors)
+                for doc in iter_documents(path, stdin):
+                    yield doc if isinstance(doc, InputError) else _check(doc, settings)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    version: str | None
+    level: Level
+    sources: Sources | None
+    max_errors: int | None
+
+
+def _check(doc: Document, s: _Settings) -> RecordResult | InputError:
+    try:
+        return check_document(doc, s.version, s.level, s.sources, s.max_errors)
+    except InputError as exc:  # found by the strict re-parse of an invalid record
+        return exc
+
+
+def _check_line(path: str, lineno: int, raw: bytes, s: _Settings) -> RecordResult | InputError:
+    try:
+        doc = Document(path, lineno, parse_line(raw, path, lineno), raw)
+    except InputError as exc:
+        return exc
+    return _check(doc, s)
+
+
+BATCH_LINES = 2000
+_WORKER_SETTINGS: _Settings | None = None
+
+
+def _pool(jobs: int, settings: _Settings) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn" never copies a parent's threads or locks; workers build their validators once.
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+
+
+def _init_worker(settings: _Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+    rs_validator(settings.version, settings.level)
+
+
+def _check_batch(path: str, batch: list[tuple[int, bytes]]) -> list[RecordResult | InputError]:
+    assert _WORKER_SETTINGS is not None
+    return [_check_line(path, lineno, raw, _WORKER_SETTINGS) for lineno, raw in batch]
+
+
+def _iter_jsonl_results(
+    path: str, s: _Settings, stdin: IO[bytes] | None, pool: Any, jobs: int
+) -> Iterator[RecordResult | InputError]:
+    try:
+        stream = (stdin or sys.stdin.buffer) if path == "-" else Path(path).open("rb")  # noqa: SIM115
+    except OSError as exc:
+        yield InputError(path, f"cannot read: {exc.strerror or exc}")
+        return
+    name = "<stdin>" if path == "-" else path
+    try:
+        lines = iter_raw_lines(stream, name)
+        if pool is None:
+            for lineno, raw in lines:
+                yield raw if isinstance(raw, InputError) else _check_line(name, lineno, raw, s)
+            return
+        yield from _run_batches(name, lines, pool, 2 * jobs)
+    except OSError as exc:
+        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def _run_batches(
+    name: str, lines: Iterator[tuple[int, bytes | InputError]], pool: Any, limit: int
+) -> Iterator[RecordResult | InputError]:
+    from collections import deque
+
+    pending: deque[Any] = deque()
+    batch: list[tuple[int, bytes]] = []
+    early: list[InputError] = []  # over-long lines, reported in order with their batch
+
+    def flush() -> None:
+        pending.append((pool.submit(_check_batch, name, list(batch)), list(early)))
+        batch.clear()
+        early.clear()
+
+    for lineno, raw in lines:
+        if isinstance(raw, InputError):
+            early.append(raw)
+            continue
+        batch.append((lineno, raw))
+        if len(batch) >= BATCH_LINES:
+            flush()
+            while len(pending) >= limit:
+                yield from _drain(pending.popleft())
+    if batch or early:
+        flush()
+    while pending:
+        yield from _drain(pending.popleft())
+
+
+def _drain(item: tuple[Any, list[InputError]]) -> Iterator[RecordResult | InputError]:
+    future, early = item
+    results: list[RecordResult | InputError] = future.result()
+    merged = sorted([*results, *early], key=lambda r: r.line or 0)
+    yield from merged
 
 
 def validate_files(
@@ -417,10 +591,11 @@ def validate_files(
     level: Level = "extraction",
     sources: Sources | None = None,
     max_errors: int | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Check files, folders or ``-`` (stdin) and return a :class:`Report`."""
     report = Report()
-    for item in iter_results(inputs, version, level, sources, max_errors):
+    for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
         if isinstance(item, InputError):
             report.input_errors.append(item)
         else:

@@ -1,0 +1,133 @@
+"""Benchmark `diplomatic-visits validate` against what a user would write, in the same run.
+
+    python benchmarks/bench_validate.py [--records 100000] [--baseline-sample 2000]
+
+- baseline: `json.loads` per line + python-jsonschema `Draft202012Validator(...).iter_errors`
+  with the format checker (timed on a sample: at ~2 ms a record the whole file takes minutes);
+- floor: orjson parse + jsonschema-rs `is_valid` per line, one process, no reporting;
+- ours: the `diplomatic-visits validate FILE -q` command with one and with two workers, which
+  reports every error and runs the semantic checks, timed as a whole (start-up included), with
+  its peak memory (the largest resident set of the command and its workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+_RUN = """
+import resource, runpy, sys
+sys.argv = ["diplomatic-visits", *sys.argv[1:]]
+try:
+    runpy.run_module("diplomatic_visits", run_name="__main__")
+except SystemExit:
+    pass
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("MAXRSS_KB", max(me, kids), file=sys.stderr)
+"""
+
+
+def ensure_data(path: Path, records: int) -> None:
+    if path.exists() and sum(1 for _ in path.open("rb")) == records:
+        return
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--records", str(records), "--out", str(path)],
+        check=True,
+    )
+
+
+def time_ours(path: Path, jobs: int) -> tuple[float, int, str]:
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, "validate", str(path), "-q", "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t
+    rss = int(proc.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
+    return elapsed, rss, proc.stdout.strip()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--baseline-sample", type=int, default=2000)
+    p.add_argument("--data", type=Path, default=HERE / "data" / "records.jsonl")
+    args = p.parse_args()
+    ensure_data(args.data, args.records)
+    # ours first, while this process is small: Linux children inherit the parent's peak RSS
+    one, rss1, summary = time_ours(args.data, 1)
+    two, rss2, _ = time_ours(args.data, 2)
+    lines = args.data.read_bytes().splitlines()
+
+    import jsonschema
+    import orjson
+
+    from diplomatic_visits.schema import load_schema, py_validator, rs_validator
+
+    # baseline: what a user writes by hand (the schema has no external refs at this level)
+    validator = jsonschema.Draft202012Validator(
+        load_schema(level="extraction"),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    sample = lines[: args.baseline_sample]
+    t = time.perf_counter()
+    for line in sample:
+        try:
+            list(validator.iter_errors(json.loads(line)))
+        except ValueError:
+            pass
+    baseline = (time.perf_counter() - t) / len(sample)
+    assert py_validator(None, "extraction") is not None
+
+    rs = rs_validator(None, "extraction")
+    t = time.perf_counter()
+    for line in lines:
+        try:
+            rs.is_valid(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            pass
+    floor = (time.perf_counter() - t) / len(lines)
+
+    per1, per2 = one / len(lines), two / len(lines)
+    size = args.data.stat().st_size / 2**20
+    rows = [
+        ("baseline: json + python-jsonschema", baseline, f"(sample of {len(sample)})"),
+        ("floor: orjson + jsonschema-rs is_valid", floor, ""),
+        ("ours, 1 worker (whole command)", per1, f"peak RSS {rss1 / 1024:.0f} MiB"),
+        ("ours, 2 workers (whole command)", per2, f"peak RSS {rss2 / 1024:.0f} MiB"),
+    ]
+    print(f"{len(lines):,} records, {size:.0f} MiB; {summary}")
+    for name, per, note in rows:
+        print(f"  {name:<42} {per * 1e6:9.1f} us/record  {note}")
+    print("ratios:")
+    print(f"  ours (1 worker) / floor        {per1 / floor:6.2f}x   (target: within 2x)")
+    print(f"  baseline / ours (1 worker)     {baseline / per1:6.1f}x   (target: at least 50x)")
+    print(f"  1 worker / 2 workers           {one / two:6.2f}x   (target: at least 1.7x)")
+    print(
+        json.dumps(
+            {
+                "records": len(lines),
+                "baseline_us": baseline * 1e6,
+                "floor_us": floor * 1e6,
+                "ours1_us": per1 * 1e6,
+                "ours2_us": per2 * 1e6,
+                "rss1_mib": rss1 / 1024,
+                "rss2_mib": rss2 / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""Generate a seeded JSONL file of realistic extraction outputs for the benchmarks.
+
+Each record is an `extraction`-level record of 2-4 KB (quotes without offsets, as LLM extractors
+produce them); about 2% are invalid in varied ways (schema and semantic errors, and a few lines
+that are not JSON at all). The data is made here, never committed:
+
+    python benchmarks/generate.py --records 100000 --out benchmarks/data/records.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+PEOPLE = [
+    ("Kim Jong-un", "North Korean leader", "PRK"),
+    ("Vladimir Putin", "Russian President", "RUS"),
+    ("Xi Jinping", "Chinese President", "CHN"),
+    ("Emmanuel Macron", "French President", "FRA"),
+    ("Olaf Scholz", "German Chancellor", "DEU"),
+    ("Narendra Modi", "Indian Prime Minister", "IND"),
+    ("Yoon Suk Yeol", "South Korean President", "KOR"),
+    ("Sergei Lavrov", "Russian Foreign Minister", "RUS"),
+    ("Antony Blinken", "US Secretary of State", "USA"),
+    ("Fumio Kishida", "Japanese Prime Minister", "JPN"),
+]
+PLACES = [
+    ("Moscow", "city", "RUS"),
+    ("Beijing", "city", "CHN"),
+    ("Paris", "city", "FRA"),
+    ("Berlin", "city", "DEU"),
+    ("New Delhi", "city", "IND"),
+    ("Seoul", "city", "KOR"),
+    ("Tokyo", "city", "JPN"),
+    ("Vladivostok", "city", "RUS"),
+    ("Pyongyang", "city", "PRK"),
+    ("Washington", "city", "USA"),
+]
+STATUSES = ["planned", "under_way", "completed", "cancelled", "postponed"]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+TOPICS = [
+    "economic cooperation",
+    "military cooperation",
+    "energy",
+    "trade",
+    "security",
+    "climate",
+    "tourism",
+]
+
+
+def _date(rng: random.Random) -> dict[str, Any]:
+    kind = rng.random()
+    if kind < 0.15:
+        return {
+            "value": None,
+            "precision": "unknown",
+            "basis": "unknown",
+            "inferred_from": None,
+            "text": None,
+            "weekday": None,
+            "evidence": [],
+        }
+    d = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4000))
+    if kind < 0.3:
+        return {
+            "value": d.strftime("%Y-%m"),
+            "precision": "month",
+            "basis": "stated",
+            "inferred_from": None,
+            "text": d.strftime("in %B %Y"),
+            "weekday": None,
+            "evidence": [{"quote": d.strftime("in %B %Y")}],
+        }
+    text = d.strftime("%A (%B %d)")
+    return {
+        "value": d.isoformat(),
+        "precision": "day",
+        "basis": "inferred",
+        "inferred_from": "weekday and day of month give the year",
+        "text": text,
+        "weekday": WEEKDAYS[d.weekday()],
+        "evidence": [{"quote": text}],
+    }
+
+
+def _ev(text: str) -> list[dict[str, Any]]:
+    return [{"quote": text}]
+
+
+def make_record(i: int, rng: random.Random) -> dict[str, Any]:
+    people = rng.sample(PEOPLE, rng.randint(2, 3))
+    places = rng.sample(PLACES, rng.randint(1, 2))
+    actors = [
+        {
+            "id": f"a_{n}",
+            "kind": "person",
+            "name": name,
+            "titles": [{"text": title, "evidence": _ev(f"{title} {name}")}],
+            "country": {
+                "code": c,
+                "basis": "stated",
+                "inferred_from": None,
+                "evidence": _ev(title),
+            },
+            "wikidata": None,
+            "mentions": _ev(f"{title} {name}") + _ev(name.split()[-1]),
+        }
+        for n, (name, title, c) in enumerate(people)
+    ]
+    place_objs = [
+        {
+            "id": f"p_{n}",
+            "name": name,
+            "kind": kind,
+            "within": None,
+            "country": {
+                "code": c,
+                "basis": "knowledge",
+                "inferred_from": "capital city",
+                "evidence": [],
+            },
+            "wikidata": None,
+            "mentions": _ev(name),
+        }
+        for n, (name, kind, c) in enumerate(places)
+    ]
+    start = _date(rng)
+    end = dict(start)
+    visits = []
+    for v in range(1 if rng.random() < 0.8 else 2):
+        dest = rng.randrange(len(places))
+        visits.append(
+            {
+                "id": f"v_{v}",
+                "kind": rng.choice(["state_visit", "official_visit", "unspecified_visit"]),
+                "description": f"{people[0][0]} visited {places[dest][0]} to meet {people[1][0]}.",
+                "visitors": ["a_0"],
+                "hosts": ["a_1"],
+                "origin": None,
+                "destination": {
+                    "place": f"p_{dest}",
+                    "basis": "stated",
+                    "inferred_from": None,
+                    "evidence": _ev(f"trip to {places[dest][0]}"),
+                },
+                "start": start,
+                "end": end,
+                "duration_days": None,
+                "status": {
+                    "value": rng.choice(STATUSES),
+                    "basis": "stated",
+                    "inferred_from": None,
+                    "evidence": _ev("ended his trip"),
+                },
+                "purposes": [
+                    {"text": "strengthen ties", "evidence": _ev("aimed to strengthen ties")}
+                ],
+                "topics": [
+                    {"text": t, "evidence": _ev(f"discussed {t}")} for t in rng.sample(TOPICS, 1)
+                ],
+                "transport": [],
+                "characterizations": [],
+                "codes": {"plover_event": "CONSULT", "plover_mode": "visit", "cameo": "042"},
+                "sub_events": [
+                    {
+                        "id": f"e_{v}_{k}",
+                        "kind": rng.choice(["meeting", "ceremony", "arrival"]),
+                        "description": "The leaders met.",
+                        "participants": ["a_0", "a_1"],
+                        "place": None,
+                        "date": _date(rng),
+                        "topics": [],
+                        "features": [],
+                        "evidence": _ev("During the meeting"),
+                    }
+                    for k in range(rng.randint(0, 1))
+                ],
+                "outcomes": [],
+                "evidence": _ev(f"{people[0][0]} ended his trip to {places[dest][0]}."),
+            }
+        )
+    statements = [
+        {
+            "id": f"s_{k}",
+            "kind": rng.choice(["claim", "assessment", "announcement"]),
+            "speaker": f"a_{rng.randrange(len(people))}",
+            "reported_via": None,
+            "date": {
+                "value": None,
+                "precision": "unknown",
+                "basis": "unknown",
+                "inferred_from": None,
+                "text": None,
+                "weekday": None,
+                "evidence": [],
+            },
+            "mode": "paraphrase",
+            "quote": None,
+            "paraphrase": "The visit marked a new era of cooperation.",
+            "about": ["v_0"],
+            "evidence": _ev("said the visit marked a new era"),
+        }
+        for k in range(rng.randint(0, 1))
+    ]
+    return {
+        "schema_version": "1.0.0",
+        "record_id": f"bench-{i:07d}",
+        "article": {
+            "id": f"article-{i:07d}",
+            "title": f"{people[0][0]} visits {places[0][0]}",
+            "language": "en",
+            "source": {
+                "publisher": "Example News",
+                "url": f"https://news.example/{i}",
+                "published": _date(rng),
+                "missing_reason": None,
+            },
+            "text_file": None,
+            "title_span": None,
+            "body_span": None,
+            "boilerplate": [],
+            "machine_translated": "unknown",
+            "quality_notes": [],
+        },
+        "actors": actors,
+        "places": place_objs,
+        "visits": visits,
+        "statements": statements,
+    }
+
+
+def corrupt(record: dict[str, Any], rng: random.Random) -> dict[str, Any] | str:
+    """Break a record in one of several realistic ways."""
+    how = rng.randrange(9)
+    v = record["visits"][0]
+    if how == 0:
+        v["status"]["value"] = "finished"
+    elif how == 1:
+        del v["kind"]
+    elif how == 2:
+        v["start"] = {**v["start"], "value": "17 September 2023"}
+    elif how == 3:
+        v["confidence"] = 0.93
+    elif how == 4:
+        record["actors"][0]["country"]["code"] = "KP"
+    elif how == 5:
+        v["hosts"] = ["a_unknown"]  # semantic: dangling reference
+    elif how == 6:
+        v["codes"]["cameo"] = 42
+    elif how == 7:
+        v["evidence"][0]["start"] = -3
+    else:
+        return json.dumps(record)[: rng.randrange(50, 500)]  # a truncated line
+    return record
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--invalid-rate", type=float, default=0.02)
+    p.add_argument("--seed", type=int, default=20231017)
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / "records.jsonl")
+    args = p.parse_args()
+    rng = random.Random(args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    sizes = []
+    with args.out.open("w", encoding="utf-8") as f:
+        for i in range(args.records):
+            rec: dict[str, Any] | str = make_record(i, rng)
+            if rng.random() < args.invalid_rate:
+                rec = corrupt(rec, rng)  # type: ignore[arg-type]
+            line = rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)
+            sizes.append(len(line))
+            f.write(line + "\n")
+    sizes.sort()
+    print(
+        f"wrote {args.records} records to {args.out}: median {sizes[len(sizes) // 2]} bytes, "
+        f"p5 {sizes[len(sizes) // 20]}, p95 {sizes[len(sizes) * 19 // 20]}"
+    )
+
+
+if __name__ == "__main__":
+    main()
