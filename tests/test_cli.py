@@ -267,3 +267,14 @@ def test_workers_give_the_same_report_in_the_same_order(
     assert out1 == out2
     kinds = [json.loads(x)["type"] for x in out1.splitlines()]
     assert kinds.count("input_error") == 4 and kinds.count("error") > 5
+
+
+def test_input_errors_do_not_hold_the_batch_they_came_from(tmp_path: Path) -> None:
+    # A kept exception's traceback holds the parser's frames and so the whole batch of lines:
+    # 227 unreadable lines once kept 450 MB alive on a 370 MB input.
+    f = tmp_path / "bad.jsonl"
+    f.write_text('{"a": 1, "a": 2}\n{"truncated": \n', encoding="utf-8")
+    report = validate_mod.validate_files([str(f)])
+    assert len(report.input_errors) == 2
+    for err in report.input_errors:
+        assert err.__traceback__ is None and err.__context__ is None

@@ -193,3 +193,85 @@ def test_user_input_export_with_source_text(tmp_path: Path) -> None:
     back = next(arrow.from_arrow_rows([row], arrow.articles_schema()))
     assert {k: v for k, v in back.items() if k != "text"} == rec  # quotes without offsets stay so
     assert main(["export", "parquet", "--out", "-"]) == 2
+
+
+def _many_records(tmp_path: Path, n: int, bad: int | None = None) -> Path:
+    base = load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json")
+    lines = []
+    for i in range(n):
+        rec = json.loads(json.dumps(base))
+        rec["record_id"] = f"r{i:04d}"
+        if i == bad:
+            rec["visits"][0]["status"]["value"] = "finished"
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    src = tmp_path / "many.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return src
+
+
+def test_streaming_parquet_export_matches_and_is_independent_of_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diplomatic_visits import validate
+
+    monkeypatch.setattr(validate, "BATCH_LINES", 9)  # several batches, several row groups
+    src = _many_records(tmp_path, 40)
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}.parquet"
+        argv = [
+            "export",
+            "parquet",
+            "--input",
+            str(src),
+            "--source",
+            str(SOURCE),
+            "--out",
+            str(out),
+        ]
+        assert main([*argv, "--jobs", jobs]) == 0
+        outs[jobs] = out.read_bytes()
+    assert outs["1"] == outs["2"]
+    table = pq.read_table(tmp_path / "j1.parquet")
+    assert table.num_rows == 40 and pq.ParquetFile(tmp_path / "j1.parquet").num_row_groups == 5
+    rows = list(arrow.from_arrow_rows(table.to_pylist(), arrow.articles_schema()))
+    want = [json.loads(x) for x in src.read_text(encoding="utf-8").splitlines()]
+    assert [{k: v for k, v in r.items() if k != "text"} for r in rows] == want
+    assert all(r["text"] == SOURCE.read_text(encoding="utf-8") for r in rows)
+    meta = json.loads(pq.read_schema(tmp_path / "j1.parquet").metadata[export.METADATA_KEY])
+    assert meta["level"] == "extraction" and meta["table"] == "articles"
+
+
+def test_streaming_export_refuses_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _many_records(tmp_path, 30, bad=17)
+    out = tmp_path / "out.parquet"
+    assert main(["export", "parquet", "--input", str(src), "--out", str(out), "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:18: $.visits[0].status.value" in err
+    assert "refusing to export: 1 of 30 records are invalid" in err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["many.jsonl"]
+    json_input = tmp_path / "one.json"
+    json_input.write_text(
+        json.dumps(
+            load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"), indent=2
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "export",
+                "parquet",
+                "--input",
+                str(json_input),
+                "--out",
+                str(out),
+                "--table",
+                "visits",
+            ]
+        )
+        == 0
+    )
+    assert pq.read_table(out).num_rows == 1

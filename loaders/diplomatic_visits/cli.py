@@ -186,6 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="parquet: which table (default: %(default)s)",
     )
     e.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")
+    e.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes that validate and convert --input JSON Lines for parquet "
+        "(default: all cores for large inputs)",
+    )
     e.add_argument("--force", action="store_true", help="replace an existing output")
     return p
 
@@ -368,6 +377,8 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         from diplomatic_visits.hf import require_datasets
 
         require_datasets()  # fail before any work, saying what to install
+    if args.format == "parquet" and args.input:
+        return _export_parquet_streaming(args, err)
     records = _export_records(args, err)
     if records is None:
         return EXIT_INVALID
@@ -389,6 +400,24 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _export_parquet_streaming(args: argparse.Namespace, err: TextIO) -> int:
+    from diplomatic_visits.export import RefusedExportError, write_parquet_from_inputs
+    from diplomatic_visits.validate import Sources
+
+    sources = Sources.from_files(args.source) if args.source else None
+    jobs = args.jobs or _auto_jobs(args.input)
+    try:
+        n = write_parquet_from_inputs(
+            args.input, args.out, args.table, args.level, sources, jobs, args.force
+        )
+    except RefusedExportError as exc:
+        _print_refusal(exc.problems, exc.checked, err)
+        unreadable = any(isinstance(p, InputError) for p in exc.problems)
+        return EXIT_USAGE if unreadable else EXIT_INVALID
+    print(f"wrote {n} rows of table {args.table!r} to {args.out}", file=err)
+    return EXIT_OK
+
+
 def _texts_for(records: list[dict[str, Any]], args: argparse.Namespace) -> list[str | None]:
     from diplomatic_visits.records import load_source_text
     from diplomatic_visits.validate import Sources
@@ -402,33 +431,35 @@ def _texts_for(records: list[dict[str, Any]], args: argparse.Namespace) -> list[
 def _export_records(args: argparse.Namespace, err: TextIO) -> list[dict[str, Any]] | None:
     """The records to export: the bundled ones, or --input records that all pass validation."""
     from diplomatic_visits.records import load_records
-    from diplomatic_visits.validate import Report, iter_results
+    from diplomatic_visits.validate import Report, _check, _Settings, iter_documents
 
     if not args.input:
         return load_records()
     report = Report()
     records: list[dict[str, Any]] = []
+    settings = _Settings(None, args.level, None, args.max_errors if "max_errors" in args else 20)
     for path in args.input:
-        for item in iter_results([path], level=args.level):
-            if isinstance(item, InputError):
-                report.input_errors.append(item)
-            else:
-                report.add(item)
-    if report.input_errors:
-        for e in report.input_errors:
-            print(str(e), file=err)
-        raise InputError(args.input[0], "unreadable input: nothing exported")
-    if report.invalid:
-        for r in report.invalid_results:
-            for issue in r.issues:
-                print(f"{r.path}:{r.line}: {issue}", file=err)
-        print(
-            f"refusing to export: {report.invalid} of {report.checked} records are invalid",
-            file=err,
-        )
+        for doc in iter_documents(path):
+            result = doc if isinstance(doc, InputError) else _check(doc, settings)
+            if isinstance(result, InputError):
+                report.input_errors.append(result)
+                continue
+            report.add(result)
+            if result.valid and not isinstance(doc, InputError):
+                records.append(doc.value)
+    if report.input_errors or report.invalid:
+        _print_refusal([*report.input_errors, *report.invalid_results], report.checked, err)
         return None
-    from diplomatic_visits.validate import iter_documents
-
-    for path in args.input:
-        records.extend(d.value for d in iter_documents(path) if not isinstance(d, InputError))
     return records
+
+
+def _print_refusal(problems: list[Any], checked: int, err: TextIO) -> None:
+    from diplomatic_visits.export import RefusedExportError
+
+    for p in problems:
+        if isinstance(p, InputError):
+            print(str(p), file=err)
+        else:
+            for issue in p.issues:
+                print(f"{p.path}:{p.line}: {issue}", file=err)
+    print(str(RefusedExportError(problems, checked)), file=err)

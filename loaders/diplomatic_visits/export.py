@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.schema import Level
 
 
@@ -80,6 +80,23 @@ PARQUET_OPTIONS: dict[str, Any] = {
 METADATA_KEY = b"diplomatic_visits"
 
 
+def export_table(
+    name: str,
+    records: Sequence[Mapping[str, Any]],
+    texts: Sequence[str | None],
+    version: str | None = None,
+    level: Level = "extraction",
+) -> Any:
+    """Build one table (``articles`` or a flat one) with its derived Arrow schema."""
+    from diplomatic_visits import arrow
+
+    if name == "articles":
+        return arrow.to_table(
+            arrow.article_rows(records, texts), arrow.articles_schema(version, level)
+        )
+    return arrow.to_table(arrow.flat_rows(name, records), arrow.flat_schema(name, version, level))
+
+
 def export_tables(
     records: Sequence[Mapping[str, Any]],
     texts: Sequence[str | None],
@@ -89,16 +106,10 @@ def export_tables(
     """Build every table (``articles`` and the flat ones) with the derived Arrow schemas."""
     from diplomatic_visits import arrow
 
-    tables = {
-        "articles": arrow.to_table(
-            arrow.article_rows(records, texts), arrow.articles_schema(version, level)
-        )
+    return {
+        name: export_table(name, records, texts, version, level)
+        for name in ("articles", *arrow.FLAT_TABLES)
     }
-    for name in arrow.FLAT_TABLES:
-        tables[name] = arrow.to_table(
-            arrow.flat_rows(name, records), arrow.flat_schema(name, version, level)
-        )
-    return tables
 
 
 def _with_metadata(table: Any, name: str, version: str | None, level: str) -> Any:
@@ -133,7 +144,7 @@ def write_parquet(
     force: bool = False,
 ) -> int:
     """Write one table to a Parquet file atomically; returns the number of rows."""
-    t = _with_metadata(export_tables(records, texts, version, level)[table], table, version, level)
+    t = _with_metadata(export_table(table, records, texts, version, level), table, version, level)
     with atomic_file(Path(out), force) as f:
         write_parquet_table(t, f)
     return int(t.num_rows)
@@ -199,3 +210,135 @@ def bundled_with_texts() -> tuple[list[dict[str, Any]], list[str | None]]:
 
     records = load_records()
     return records, [load_source_text(r) for r in records]
+
+
+class RefusedExportError(DiplomaticVisitsError):
+    """Some input record is invalid or unreadable: nothing was exported."""
+
+    def __init__(self, problems: Sequence[Any], checked: int) -> None:
+        self.problems = list(problems)
+        self.checked = checked
+        invalid = sum(1 for p in self.problems if not isinstance(p, InputError))
+        unreadable = len(self.problems) - invalid
+        super().__init__(
+            f"refusing to export: {invalid} of {checked} records are invalid"
+            + (f" and {unreadable} inputs unreadable" if unreadable else "")
+            + "; nothing was written"
+        )
+
+
+def _convert_batch(name: str, batch: Any, s: Any) -> tuple[list[Any], Any, int]:
+    """Worker side of :func:`write_parquet_from_inputs`: parse, validate, and (when every record
+    of the batch is valid) build the batch's Arrow table."""
+    import gc
+
+    problems: list[Any] = []
+    values: list[Any] = []  # the valid records, kept until the table is built
+    # The batch's records stay alive until the table is built; the cyclic collector would scan
+    # them again and again as they pile up (they hold no cycles), so it waits for the batch.
+    gc.disable()
+    try:
+        return _convert(name, batch, s, problems, values)
+    finally:
+        gc.enable()
+
+
+def _convert(
+    name: str, batch: Any, s: Any, problems: list[Any], values: list[Any]
+) -> tuple[list[Any], Any, int]:
+    from diplomatic_visits.validate import Document, _check, detached, parse_line
+
+    for lineno, raw in batch:
+        try:
+            doc = Document(name, lineno, parse_line(raw, name, lineno), raw)
+        except InputError as exc:
+            problems.append(detached(exc))
+            continue
+        result = _check(doc, s)
+        if isinstance(result, InputError) or not result.valid:
+            problems.append(result)
+        else:
+            values.append(doc.value)
+    if problems:
+        return problems, None, len(batch)
+    texts = [s.sources.for_record(v)[0] if s.sources else None for v in values]
+    return [], export_table(s.table, values, texts, s.version, s.level), len(batch)
+
+
+def _json_file_batches(path: str, s: Any) -> Iterator[tuple[list[Any], Any]]:
+    """A ``.json`` file (one record or an array) as one batch, checked here."""
+    from diplomatic_visits.validate import _check, iter_documents
+
+    problems: list[Any] = []
+    values: list[Any] = []
+    n = 0
+    for doc in iter_documents(path):
+        n += 1
+        result = doc if isinstance(doc, InputError) else _check(doc, s)
+        if isinstance(result, InputError) or not result.valid:
+            problems.append(result)
+        elif not isinstance(doc, InputError):
+            values.append(doc.value)
+    texts = [s.sources.for_record(v)[0] if s.sources else None for v in values]
+    table = None if problems else export_table(s.table, values, texts, s.version, s.level)
+    yield [], (problems, table, n)
+
+
+def write_parquet_from_inputs(
+    inputs: Sequence[str],
+    out: str | Path,
+    table: str = "articles",
+    level: Level = "extraction",
+    sources: Any = None,
+    jobs: int = 1,
+    force: bool = False,
+) -> int:
+    """Validate JSON Lines inputs and write one table of their records to Parquet, streaming:
+    worker processes parse, validate and build Arrow batches; this process only writes them.
+
+    Raises :class:`RefusedExportError` (and writes nothing) if any record is invalid or any
+    line unreadable. Returns the number of rows written.
+    """
+    import pyarrow.parquet as pq
+
+    from diplomatic_visits import arrow
+    from diplomatic_visits.validate import _pool, _Settings, expand_inputs, map_line_batches
+
+    schema = (
+        arrow.articles_schema(None, level)
+        if table == "articles"
+        else arrow.flat_schema(table, None, level)
+    )
+    schema = _with_metadata(schema.empty_table(), table, None, level).schema
+    settings = _Settings(None, level, sources, 20, table)
+    pool = _pool(jobs, settings) if jobs > 1 else None
+    problems: list[Any] = []
+    checked = rows = 0
+    try:
+        with atomic_file(Path(out), force) as f:
+            writer = pq.ParquetWriter(f, schema, **PARQUET_OPTIONS)
+            for path in expand_inputs(inputs):
+                if isinstance(path, InputError):
+                    problems.append(path)
+                    continue
+                if path != "-" and path.lower().endswith(".json"):
+                    batches = _json_file_batches(path, settings)
+                else:
+                    batches = map_line_batches(path, _convert_batch, settings, pool, 2 * jobs)
+                for early, result in batches:
+                    problems.extend(early)
+                    if result is None:
+                        continue
+                    batch_problems, batch_table, n = result
+                    checked += n
+                    problems.extend(batch_problems)
+                    if batch_table is not None and not problems:
+                        writer.write_table(batch_table.replace_schema_metadata(schema.metadata))
+                        rows += batch_table.num_rows
+            writer.close()
+            if problems:
+                raise RefusedExportError(problems, checked)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return rows

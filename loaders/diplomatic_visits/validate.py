@@ -12,7 +12,7 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -170,6 +170,15 @@ def _skip_ws(text: str, i: int) -> int:
     return i
 
 
+def detached(exc: InputError) -> InputError:
+    """An input error kept as a value, without its traceback and context: those hold the frames
+    of the parser, and with them the whole batch of lines being read."""
+    exc.__traceback__ = None
+    exc.__context__ = None
+    exc.__cause__ = None
+    return exc
+
+
 # --- documents from files and streams --------------------------------------------------------
 
 
@@ -204,7 +213,7 @@ def iter_jsonl(stream: IO[bytes], path: str) -> Iterator[Document | InputError]:
         try:
             yield Document(path, lineno, parse_line(raw, path, lineno), raw)
         except InputError as exc:
-            yield exc
+            yield detached(exc)
 
 
 def iter_raw_lines(stream: IO[bytes], path: str) -> Iterator[tuple[int, bytes | InputError]]:
@@ -238,7 +247,7 @@ def iter_json_file(data: bytes, path: str) -> Iterator[Document | InputError]:
     try:
         text = _decode(data, path, None)
     except InputError as exc:
-        yield exc
+        yield detached(exc)
         return
     if text.startswith(_BOM):
         text = text[1:]
@@ -250,7 +259,7 @@ def iter_json_file(data: bytes, path: str) -> Iterator[Document | InputError]:
         try:
             yield Document(path, text.count("\n", 0, start) + 1, parse_document(text, path))
         except InputError as exc:
-            yield exc
+            yield detached(exc)
         return
     try:
         yield from _iter_array(text, start, path)
@@ -485,25 +494,27 @@ class _Settings:
     level: Level
     sources: Sources | None
     max_errors: int | None
+    table: str | None = None  # for exports: the table the workers build
 
 
 def _check(doc: Document, s: _Settings) -> RecordResult | InputError:
     try:
         return check_document(doc, s.version, s.level, s.sources, s.max_errors)
     except InputError as exc:  # found by the strict re-parse of an invalid record
-        return exc
+        return detached(exc)
 
 
 def _check_line(path: str, lineno: int, raw: bytes, s: _Settings) -> RecordResult | InputError:
     try:
         doc = Document(path, lineno, parse_line(raw, path, lineno), raw)
     except InputError as exc:
-        return exc
+        return detached(exc)
     return _check(doc, s)
 
 
 BATCH_LINES = 2000
 _WORKER_SETTINGS: _Settings | None = None
+Batch = list[tuple[int, bytes]]
 
 
 def _pool(jobs: int, settings: _Settings) -> Any:
@@ -521,68 +532,82 @@ def _init_worker(settings: _Settings) -> None:
     rs_validator(settings.version, settings.level)
 
 
-def _check_batch(path: str, batch: list[tuple[int, bytes]]) -> list[RecordResult | InputError]:
+def _in_worker(fn: Callable[[str, Batch, _Settings], Any], name: str, batch: Batch) -> Any:
     assert _WORKER_SETTINGS is not None
-    return [_check_line(path, lineno, raw, _WORKER_SETTINGS) for lineno, raw in batch]
+    return fn(name, batch, _WORKER_SETTINGS)
 
 
-def _iter_jsonl_results(
-    path: str, s: _Settings, stdin: IO[bytes] | None, pool: Any, jobs: int
-) -> Iterator[RecordResult | InputError]:
+def _check_batch(name: str, batch: Batch, s: _Settings) -> list[RecordResult | InputError]:
+    return [_check_line(name, lineno, raw, s) for lineno, raw in batch]
+
+
+def map_line_batches(
+    path: str,
+    fn: Callable[[str, Batch, _Settings], Any],
+    settings: _Settings,
+    pool: Any = None,
+    in_flight: int = 2,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[tuple[list[InputError], Any]]:
+    """Read a JSON Lines input (or ``-``) in batches of :data:`BATCH_LINES` lines and apply
+    ``fn(name, batch, settings)`` to each, in the worker ``pool`` or here; yield, in input order,
+    each batch's unreadable lines and ``fn``'s result. At most ``in_flight`` batches are pending,
+    so memory stays flat whatever the input size."""
+    from collections import deque
+
+    name = "<stdin>" if path == "-" else path
     try:
         stream = (stdin or sys.stdin.buffer) if path == "-" else Path(path).open("rb")  # noqa: SIM115
     except OSError as exc:
-        yield InputError(path, f"cannot read: {exc.strerror or exc}")
+        yield [InputError(path, f"cannot read: {exc.strerror or exc}")], None
         return
-    name = "<stdin>" if path == "-" else path
+    pending: deque[tuple[list[InputError], Any]] = deque()
+    batch: Batch = []
+    early: list[InputError] = []  # unreadable lines (too long), reported with their batch
+
+    def submit() -> None:
+        work = (
+            pool.submit(_in_worker, fn, name, list(batch))
+            if pool
+            else fn(name, list(batch), settings)
+        )
+        pending.append((list(early), work))
+        batch.clear()
+        early.clear()
+
+    def done(item: tuple[list[InputError], Any]) -> tuple[list[InputError], Any]:
+        errors, work = item
+        return errors, work.result() if pool else work
+
     try:
-        lines = iter_raw_lines(stream, name)
-        if pool is None:
-            for lineno, raw in lines:
-                yield raw if isinstance(raw, InputError) else _check_line(name, lineno, raw, s)
-            return
-        yield from _run_batches(name, lines, pool, 2 * jobs)
+        for lineno, raw in iter_raw_lines(stream, name):
+            if isinstance(raw, InputError):
+                early.append(raw)
+                continue
+            batch.append((lineno, raw))
+            if len(batch) >= BATCH_LINES:
+                submit()
+                while len(pending) >= max(in_flight, 1):
+                    yield done(pending.popleft())
+        if batch or early:
+            submit()
+        while pending:
+            yield done(pending.popleft())
     except OSError as exc:
-        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        yield [InputError(name, f"cannot read: {exc.strerror or exc}")], None
     finally:
         if path != "-":
             stream.close()
 
 
-def _run_batches(
-    name: str, lines: Iterator[tuple[int, bytes | InputError]], pool: Any, limit: int
+def _iter_jsonl_results(
+    path: str, s: _Settings, stdin: IO[bytes] | None, pool: Any, jobs: int
 ) -> Iterator[RecordResult | InputError]:
-    from collections import deque
-
-    pending: deque[Any] = deque()
-    batch: list[tuple[int, bytes]] = []
-    early: list[InputError] = []  # over-long lines, reported in order with their batch
-
-    def flush() -> None:
-        pending.append((pool.submit(_check_batch, name, list(batch)), list(early)))
-        batch.clear()
-        early.clear()
-
-    for lineno, raw in lines:
-        if isinstance(raw, InputError):
-            early.append(raw)
-            continue
-        batch.append((lineno, raw))
-        if len(batch) >= BATCH_LINES:
-            flush()
-            while len(pending) >= limit:
-                yield from _drain(pending.popleft())
-    if batch or early:
-        flush()
-    while pending:
-        yield from _drain(pending.popleft())
-
-
-def _drain(item: tuple[Any, list[InputError]]) -> Iterator[RecordResult | InputError]:
-    future, early = item
-    results: list[RecordResult | InputError] = future.result()
-    merged = sorted([*results, *early], key=lambda r: r.line or 0)
-    yield from merged
+    for early, results in map_line_batches(path, _check_batch, s, pool, 2 * jobs, stdin):
+        merged: list[RecordResult | InputError] = [*(results or []), *early]
+        if early:
+            merged.sort(key=lambda r: r.line or 0)
+        yield from merged
 
 
 def validate_files(
