@@ -138,6 +138,43 @@ def build_parser() -> argparse.ArgumentParser:
         f"hold more than {AUTO_JOBS_BYTES // 2**20} MiB, else 1)",
     )
 
+    c = sub.add_parser(
+        "compat",
+        help="classify a schema change as patch, minor or major; fail on a too-small version bump",
+        description="Compare a schema version with an older one: structurally, on the shipped "
+        "records (and --records), and on records generated from the old version. Exits 1 when "
+        "the new version number declares a smaller bump than the change needs.",
+        epilog="NEW is a shipped version or a candidate folder named after its version, holding "
+        "record.schema.json and record.verified.schema.json (for example schema/1.1.0).",
+    )
+    c.add_argument("old", metavar="OLD", help="the shipped version to compare against")
+    c.add_argument("new", metavar="NEW", help="a shipped version, or a candidate version folder")
+    c.add_argument(
+        "--records",
+        nargs="*",
+        default=[],
+        metavar="FILE",
+        help="more records of the old version that must stay valid",
+    )
+    c.add_argument(
+        "--generated",
+        type=int,
+        default=20,
+        metavar="N",
+        help="records to generate from the old version (needs the dev extras; 0: none)",
+    )
+
+    m = sub.add_parser(
+        "migrate",
+        help="upgrade records to a newer schema version",
+        description="Upgrade records (JSON or JSON Lines) to a newer schema version through the "
+        "registered migrations, validate them under it, and write JSON Lines.",
+    )
+    m.add_argument("inputs", nargs="+", metavar="INPUT")
+    m.add_argument("--to", required=True, metavar="V", help="target schema version")
+    m.add_argument("--out", required=True, metavar="FILE", help="output JSON Lines (- for stdout)")
+    m.add_argument("--force", action="store_true", help="replace an existing output")
+
     e = sub.add_parser(
         "export",
         help="export records as JSONL, Parquet or a Hugging Face dataset folder",
@@ -222,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, sys.stdout, sys.stderr)
         if args.command == "export":
             return _export(args, sys.stderr)
+        if args.command == "compat":
+            return _compat(args, sys.stdout)
+        if args.command == "migrate":
+            return _migrate(args, sys.stderr)
     except DiplomaticVisitsError as exc:
         print(f"diplomatic-visits: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -463,3 +504,70 @@ def _print_refusal(problems: list[Any], checked: int, err: TextIO) -> None:
             for issue in p.issues:
                 print(f"{p.path}:{p.line}: {issue}", file=err)
     print(str(RefusedExportError(problems, checked)), file=err)
+
+
+def _compat(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from diplomatic_visits import compat
+    from diplomatic_visits.records import load_records
+    from diplomatic_visits.schema import available_versions
+    from diplomatic_visits.validate import iter_documents
+
+    new_docs = None
+    new_version = args.new
+    if args.new not in available_versions():
+        folder = Path(args.new)
+        new_docs = compat.load_candidate(folder)
+        if not new_docs:
+            raise UsageError(f"{args.new} is neither a shipped version nor a schema folder")
+        new_version = folder.name
+    declared = compat.declared_bump(args.old, new_version)
+    records = [(r["record_id"], r) for r in load_records() if r["schema_version"] == args.old]
+    for path in args.records:
+        for doc in iter_documents(path):
+            if isinstance(doc, InputError):
+                raise doc
+            records.append((f"{doc.path}:{doc.line}", doc.value))
+    verdict = compat.check(args.old, new_version, new_docs, records, args.generated)
+    for change in verdict.changes:
+        print(change, file=out)
+    for broken in verdict.broken_records:
+        print(f"major  record no longer valid: {broken}", file=out)
+    ok = compat.ORDER[declared] >= compat.ORDER[verdict.required]
+    print(
+        f"{args.old} -> {new_version}: the change needs a {verdict.required} release; "
+        f"the version number declares {declared}: {'ok' if ok else 'NOT OK'}",
+        file=out,
+    )
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def _migrate(args: argparse.Namespace, err: TextIO) -> int:
+    from diplomatic_visits.export import write_jsonl
+    from diplomatic_visits.migrate import migrate_record
+    from diplomatic_visits.schema import available_versions
+    from diplomatic_visits.validate import iter_documents, iter_record_issues
+
+    if args.to not in available_versions():
+        raise UsageError(
+            f"unknown target version {args.to}; shipped: {', '.join(available_versions())}"
+        )
+    migrated: list[dict[str, Any]] = []
+    bad = 0
+    for path in args.inputs:
+        for doc in iter_documents(path):
+            if isinstance(doc, InputError):
+                raise doc
+            record = migrate_record(doc.value, args.to)
+            issues = list(iter_record_issues(record, args.to))
+            for issue in issues:
+                print(f"{doc.path}:{doc.line}: after migration: {issue}", file=err)
+            bad += bool(issues)
+            migrated.append(record)
+    if bad:
+        print(f"refusing to write: {bad} migrated records are invalid under {args.to}", file=err)
+        return EXIT_INVALID
+    n = write_jsonl(migrated, args.out, force=args.force)
+    print(f"migrated {n} records to schema {args.to}", file=err)
+    return EXIT_OK

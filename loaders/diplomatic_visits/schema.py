@@ -125,8 +125,18 @@ def bundle_schema(version: str | None = None, level: Level = "extraction") -> di
     the same documents (tests hold it to that).
     """
     version = _check_version(version, level)
-    doc = load_schema(version, level)
+    return _bundle(load_schema(version, level), dict(_all_resources()))
+
+
+def bundle_with(docs: Mapping[str, Mapping[str, Any]], level: Level) -> dict[str, Any]:
+    """Bundle a candidate version that is not shipped: ``docs`` maps each level to its schema
+    document; references resolve among them and the shipped schemas."""
     by_id = dict(_all_resources())
+    by_id.update((d["$id"], d) for d in docs.values())
+    return _bundle(copy.deepcopy(dict(docs[level])), by_id)
+
+
+def _bundle(doc: dict[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     base = doc["$id"].rsplit("/", 1)[0] + "/"
     defs: dict[str, Any] = doc.setdefault("$defs", {})
 

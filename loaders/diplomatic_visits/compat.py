@@ -1,0 +1,336 @@
+"""The compatibility gate: how big is the change from one schema version to another?
+
+The release rules (schema/README.md): MAJOR when a record valid before becomes invalid or a
+field's meaning changes; MINOR for additions that keep every old record valid; PATCH for
+descriptions and examples only. Three kinds of evidence, and the largest wins:
+
+(a) structural: the two schemas are walked side by side (references resolved, profiles
+    flattened), comparing their closed content models keyword by keyword;
+(b) records: every shipped record and example of the old version is validated under the new;
+(c) generated: records hypothesis generates from the old version are validated under the new.
+
+Every record declares its version in a ``const``; the gate compares the rest, so old records are
+re-declared as the new version before (b) and (c), and that ``const`` is not a change by itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from diplomatic_visits.errors import DiplomaticVisitsError
+
+Bump = Literal["none", "patch", "minor", "major"]
+ORDER: dict[Bump, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
+ANNOTATION_KEYWORDS = frozenset({"title", "description", "examples", "default", "$comment"})
+_LOWER_BOUNDS = ("minLength", "minItems", "minimum")
+_UPPER_BOUNDS = ("maxLength", "maxItems", "maximum")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two schemas, with the bump it needs."""
+
+    bump: Bump
+    path: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.bump:<5}  {self.path}: {self.what}"
+
+
+@dataclass
+class Verdict:
+    """What the gate found."""
+
+    changes: list[Change] = field(default_factory=list)
+    broken_records: list[str] = field(default_factory=list)
+
+    @property
+    def required(self) -> Bump:
+        """The smallest version bump that covers every change."""
+        level = max((ORDER[c.bump] for c in self.changes), default=0)
+        if self.broken_records:
+            level = ORDER["major"]
+        return next(k for k, v in ORDER.items() if v == level)
+
+
+class CompatibilityError(DiplomaticVisitsError):
+    """A declared version bump smaller than the change needs."""
+
+    def __init__(self, old: str, new: str, declared: Bump, verdict: Verdict) -> None:
+        self.old, self.new, self.declared, self.verdict = old, new, declared, verdict
+        super().__init__(
+            f"{old} -> {new} is declared a {declared} release, but the change needs a "
+            f"{verdict.required} release"
+        )
+
+
+class CompatibilityInputError(DiplomaticVisitsError, ValueError):
+    """Versions that cannot be compared (not newer, not a version number)."""
+
+
+def declared_bump(old: str, new: str) -> Bump:
+    """The bump two version numbers declare (``1.0.0`` -> ``1.1.0`` is ``minor``)."""
+    import re
+
+    for v in (old, new):
+        if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", v):
+            raise CompatibilityInputError(f"{v!r} is not a version number MAJOR.MINOR.PATCH")
+    o = [int(x) for x in old.split(".")]
+    n = [int(x) for x in new.split(".")]
+    if n <= o:
+        raise CompatibilityInputError(f"{new} is not newer than {old}: nothing to compare")
+    if n[0] != o[0]:
+        return "major"
+    return "minor" if n[1] != o[1] else "patch"
+
+
+# --- (a) structural comparison ---------------------------------------------------------------
+
+
+def compare_schemas(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Compare two self-contained schemas (as :func:`diplomatic_visits.bundle_schema` makes)."""
+    out: list[Change] = []
+    _compare(old, new, old.get("$defs", {}), new.get("$defs", {}), "$", out, set())
+    return out
+
+
+def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    nullable = False
+    node = dict(node)
+    while True:
+        if "$ref" in node:
+            extra = {k: v for k, v in node.items() if k != "$ref"}
+            node = {**defs[node["$ref"].rsplit("/", 1)[1]], **extra}
+        elif "anyOf" in node and {"type": "null"} in node["anyOf"] and len(node["anyOf"]) == 2:
+            extra = {k: v for k, v in node.items() if k != "anyOf"}
+            node = {**next(s for s in node["anyOf"] if s != {"type": "null"}), **extra}
+            nullable = True
+        else:
+            return node, nullable
+
+
+def _types(node: Mapping[str, Any], nullable: bool) -> set[str]:
+    t = node.get("type")
+    types = set(t) if isinstance(t, list) else ({t} if t else set())
+    if not types and ("enum" in node or "const" in node):
+        values = node.get("enum", [node.get("const")])
+        types = {_json_type(v) for v in values}
+    if nullable:
+        types.add("null")
+    return types
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    return {str: "string", float: "number", list: "array", dict: "object"}[type(v)]
+
+
+def _compare(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    odefs: Mapping[str, Any],
+    ndefs: Mapping[str, Any],
+    path: str,
+    out: list[Change],
+    seen: set[tuple[int, int]],
+) -> None:
+    key = (id(old), id(new))
+    if key in seen:
+        return
+    seen.add(key)
+    o, onull = _resolve(old, odefs)
+    n, nnull = _resolve(new, ndefs)
+    ot, nt = _types(o, onull), _types(n, nnull)
+    if ot - nt:
+        out.append(Change("major", path, f"no longer accepts {sorted(ot - nt)}"))
+    if nt - ot and ot:
+        out.append(Change("minor", path, f"now also accepts {sorted(nt - ot)}"))
+    for kw in ANNOTATION_KEYWORDS:
+        if o.get(kw) != n.get(kw):
+            out.append(Change("patch", path, f"{kw} changed"))
+    _compare_values(o, n, path, out)
+    _compare_bounds(o, n, path, out)
+    if "properties" in o or "properties" in n:
+        _compare_objects(o, n, odefs, ndefs, path, out, seen)
+    if isinstance(o.get("items"), dict) and isinstance(n.get("items"), dict):
+        _compare(o["items"], n["items"], odefs, ndefs, f"{path}[*]", out, seen)
+    for kw in set(o) | set(n):
+        if kw not in _HANDLED and o.get(kw) != n.get(kw):
+            out.append(Change("major", path, f"{kw} changed; the gate cannot prove it compatible"))
+
+
+_HANDLED = ANNOTATION_KEYWORDS | {
+    "type", "enum", "const", "properties", "required", "additionalProperties", "items",
+    "pattern", "format", "uniqueItems", "$defs", "$schema", "$id", *_LOWER_BOUNDS, *_UPPER_BOUNDS,
+}  # fmt: skip
+
+
+def _compare_values(
+    o: Mapping[str, Any], n: Mapping[str, Any], path: str, out: list[Change]
+) -> None:
+    if "enum" in o or "enum" in n:
+        ov, nv = o.get("enum"), n.get("enum")
+        if nv is not None and (ov is None or set(map(json.dumps, ov)) - set(map(json.dumps, nv))):
+            removed = ov and sorted(set(map(json.dumps, ov)) - set(map(json.dumps, nv)))
+            out.append(
+                Change("major", path, f"enum narrowed (removed {removed or 'all but a few'})")
+            )
+        elif ov is not None and (nv is None or set(map(json.dumps, nv)) - set(map(json.dumps, ov))):
+            out.append(Change("minor", path, "enum widened"))
+    if o.get("const") != n.get("const") and not path.endswith(".schema_version"):
+        out.append(
+            Change("major", path, f"const changed from {o.get('const')!r} to {n.get('const')!r}")
+        )
+    if o.get("pattern") != n.get("pattern"):
+        if "pattern" in n:
+            out.append(Change("major", path, "pattern added or changed (may reject old values)"))
+        else:
+            out.append(Change("minor", path, "pattern removed"))
+    if o.get("format") != n.get("format"):
+        bump: Bump = "major" if "format" in n else "minor"
+        out.append(Change(bump, path, f"format {o.get('format')!r} -> {n.get('format')!r}"))
+    if bool(o.get("uniqueItems")) != bool(n.get("uniqueItems")):
+        out.append(
+            Change("major" if n.get("uniqueItems") else "minor", path, "uniqueItems changed")
+        )
+
+
+def _compare_bounds(
+    o: Mapping[str, Any], n: Mapping[str, Any], path: str, out: list[Change]
+) -> None:
+    for kw in _LOWER_BOUNDS:
+        a, b = o.get(kw), n.get(kw)
+        if a != b:
+            tighter = b is not None and (a is None or b > a)
+            out.append(Change("major" if tighter else "minor", path, f"{kw} {a} -> {b}"))
+    for kw in _UPPER_BOUNDS:
+        a, b = o.get(kw), n.get(kw)
+        if a != b:
+            tighter = b is not None and (a is None or b < a)
+            out.append(Change("major" if tighter else "minor", path, f"{kw} {a} -> {b}"))
+
+
+def _compare_objects(
+    o: Mapping[str, Any],
+    n: Mapping[str, Any],
+    odefs: Mapping[str, Any],
+    ndefs: Mapping[str, Any],
+    path: str,
+    out: list[Change],
+    seen: set[tuple[int, int]],
+) -> None:
+    op, np_ = o.get("properties", {}), n.get("properties", {})
+    oreq, nreq = set(o.get("required", [])), set(n.get("required", []))
+    for name in op.keys() - np_.keys():
+        out.append(Change("major", f"{path}.{name}", "property removed (closed objects reject it)"))
+    for name in np_.keys() - op.keys():
+        if name in nreq:
+            out.append(Change("major", f"{path}.{name}", "required property added"))
+        else:
+            out.append(Change("minor", f"{path}.{name}", "optional property added"))
+    for name in (oreq & np_.keys()) - nreq:
+        out.append(Change("minor", f"{path}.{name}", "no longer required"))
+    for name in (nreq & op.keys()) - oreq:
+        out.append(Change("major", f"{path}.{name}", "now required"))
+    if o.get("additionalProperties", True) is not False and n.get("additionalProperties") is False:
+        out.append(Change("major", path, "closed to additional properties"))
+    for name in op.keys() & np_.keys():
+        _compare(op[name], np_[name], odefs, ndefs, f"{path}.{name}", out, seen)
+
+
+# --- (b) and (c): records under the new schema ---------------------------------------------
+
+
+def redeclared(record: Any, version: str) -> Any:
+    """A copy of ``record`` that declares ``version``."""
+    if isinstance(record, dict) and "schema_version" in record:
+        record = {**copy.deepcopy(record), "schema_version": version}
+    return record
+
+
+def broken_records(
+    records: Iterable[tuple[str, Any]], new_schema: Mapping[str, Any], new_version: str
+) -> Iterator[str]:
+    """Yield the names of records (valid under the old schema) that the new schema rejects."""
+    import jsonschema
+
+    v = jsonschema.Draft202012Validator(
+        new_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for name, record in records:
+        errors = list(v.iter_errors(redeclared(record, new_version)))
+        if errors:
+            e = errors[0]
+            yield f"{name}: {e.json_path}: {e.message}"
+
+
+def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0) -> list[Any]:
+    """``n`` records hypothesis-jsonschema generates from ``schema`` (needs the dev extras)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis_jsonschema import from_schema
+
+    found: list[Any] = []
+
+    @settings(
+        max_examples=n, database=None, deadline=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(from_schema(dict(schema)))
+    def collect(record: Any) -> None:
+        found.append(record)
+
+    collect()
+    return found[:n]
+
+
+def load_candidate(path: Path) -> dict[str, dict[str, Any]]:
+    """A candidate version folder's schema files, as {level: document}."""
+    from diplomatic_visits.schema import _FILES
+
+    return {
+        level: json.loads((path / name).read_text(encoding="utf-8"))
+        for level, name in _FILES.items()
+        if (path / name).is_file()
+    }
+
+
+def check(
+    old_version: str,
+    new_version: str,
+    new_docs: Mapping[str, Mapping[str, Any]] | None = None,
+    records: Iterable[tuple[str, Any]] = (),
+    generated: int = 0,
+) -> Verdict:
+    """Classify the change from shipped ``old_version`` to ``new_version`` (shipped, or given as
+    ``new_docs`` {level: schema document} for a candidate not yet in the package)."""
+    from diplomatic_visits.schema import LEVELS, bundle_schema, bundle_with
+
+    verdict = Verdict()
+    for level in LEVELS:
+        old = bundle_schema(old_version, level)
+        new = (
+            bundle_with(new_docs, level)
+            if new_docs is not None
+            else bundle_schema(new_version, level)
+        )
+        for c in compare_schemas(old, new):
+            verdict.changes.append(Change(c.bump, f"[{level}] {c.path}", c.what))
+        if level == "extraction":
+            pool = list(records)
+            if generated:
+                pool += [
+                    (f"generated #{i}", r) for i, r in enumerate(generated_records(old, generated))
+                ]
+            verdict.broken_records.extend(broken_records(pool, new, new_version))
+    return verdict

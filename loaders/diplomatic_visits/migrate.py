@@ -1,0 +1,64 @@
+"""Migrations: upgrade records from one schema version to a newer one.
+
+A migration is a function from a record of one version to a record of the next, registered in
+:data:`MIGRATIONS` under ``(from_version, to_version)``. :func:`migrate_record` chains them.
+Schema 1.0.0 is the only release so far, so no migration ships yet; the mechanism is proven on a
+fixture version pair in tests/test_compat.py.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from diplomatic_visits.errors import DiplomaticVisitsError
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+#: (from version, to version) -> function. Each function returns a new record that declares the
+#: target version.
+MIGRATIONS: dict[tuple[str, str], Migration] = {}
+
+
+class NoMigrationError(DiplomaticVisitsError, LookupError):
+    """No chain of registered migrations leads from a record's version to the target."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source, self.target = source, target
+        super().__init__(f"no migration from schema {source} to {target} is defined")
+
+
+def migration_path(
+    source: str, target: str, migrations: Mapping[tuple[str, str], Migration] | None = None
+) -> list[tuple[str, str]]:
+    """The shortest chain of registered steps from ``source`` to ``target``."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    frontier: list[list[tuple[str, str]]] = [[]]
+    seen = {source}
+    while frontier:
+        nxt = []
+        for chain in frontier:
+            at = chain[-1][1] if chain else source
+            if at == target:
+                return chain
+            for a, b in migrations:
+                if a == at and b not in seen:
+                    seen.add(b)
+                    nxt.append([*chain, (a, b)])
+        frontier = nxt
+    raise NoMigrationError(source, target)
+
+
+def migrate_record(
+    record: Mapping[str, Any],
+    target: str,
+    migrations: Mapping[tuple[str, str], Migration] | None = None,
+) -> dict[str, Any]:
+    """Return ``record`` upgraded to schema ``target`` (the record itself is not changed)."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    out = copy.deepcopy(dict(record))
+    for step in migration_path(str(record.get("schema_version")), target, migrations):
+        out = migrations[step](out)
+        out["schema_version"] = step[1]
+    return out

@@ -1,0 +1,184 @@
+"""The compatibility gate, proven on fixture version pairs, and migrations on a fixture pair."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis_jsonschema import from_schema
+
+from conftest import EXAMPLES, load_json
+from diplomatic_visits import available_versions, bundle_schema, load_records, load_schema
+from diplomatic_visits.cli import main
+from diplomatic_visits.compat import (
+    broken_records,
+    check,
+    compare_schemas,
+    declared_bump,
+    generated_records,
+)
+from diplomatic_visits.migrate import NoMigrationError, migrate_record, migration_path
+from diplomatic_visits.schema import bundle_with
+
+Docs = dict[str, dict[str, Any]]
+
+
+def candidate(version: str, mutate: Callable[[dict[str, Any]], None]) -> Docs:
+    """Schema 1.0.0 re-versioned as ``version``, with ``mutate`` applied to its core file."""
+    core, verified = load_schema("1.0.0"), load_schema("1.0.0", "verified")
+    for doc in (core, verified):
+        doc["$id"] = doc["$id"].replace("/1.0.0/", f"/{version}/")
+    core["properties"]["schema_version"]["const"] = version
+    mutate(core)
+    return {"extraction": core, "verified": verified}
+
+
+def _add_optional(core: dict[str, Any]) -> None:
+    core["$defs"]["visit"]["properties"]["confidence"] = {
+        "type": "integer", "minimum": 0, "maximum": 100, "description": "Annotator confidence.",
+    }  # fmt: skip
+
+
+def _add_required(core: dict[str, Any]) -> None:
+    _add_optional(core)
+    core["$defs"]["visit"]["required"].append("confidence")
+
+
+def _narrow_enum(core: dict[str, Any]) -> None:
+    core["$defs"]["status"]["properties"]["value"]["enum"].remove("postponed")
+
+
+def _tighten_pattern(core: dict[str, Any]) -> None:
+    core["$defs"]["country"]["properties"]["code"]["pattern"] = "^[A-Z][A-Z][A-Z]$|^XKX$"
+
+
+def _edit_description(core: dict[str, Any]) -> None:
+    core["$defs"]["visit"]["properties"]["description"]["description"] += " Keep it short."
+
+
+CASES = [
+    ("added-optional-field", "1.1.0", _add_optional, "minor"),
+    ("added-required-field", "2.0.0", _add_required, "major"),
+    ("narrowed-enum", "2.0.0", _narrow_enum, "major"),
+    ("tightened-pattern", "2.0.0", _tighten_pattern, "major"),
+    ("edited-description", "1.0.1", _edit_description, "patch"),
+]
+
+
+def _old_records() -> list[tuple[str, Any]]:
+    records = [(r["record_id"], r) for r in load_records()]
+    return records + [(p.name, load_json(p)) for p in sorted((EXAMPLES / "valid").glob("*.json"))]
+
+
+@pytest.mark.parametrize(("name", "version", "mutate", "bump"), CASES, ids=[c[0] for c in CASES])
+def test_fixture_pairs_are_classified(
+    name: str, version: str, mutate: Callable[[dict[str, Any]], None], bump: str
+) -> None:
+    verdict = check("1.0.0", version, candidate(version, mutate), _old_records())
+    assert verdict.required == bump, [str(c) for c in verdict.changes]
+    assert declared_bump("1.0.0", version) == bump  # each fixture declares exactly what it needs
+
+
+def test_added_required_field_breaks_the_shipped_records() -> None:
+    verdict = check("1.0.0", "2.0.0", candidate("2.0.0", _add_required), _old_records())
+    assert any("'confidence' is a required property" in b for b in verdict.broken_records)
+
+
+def test_generated_records_catch_a_narrowed_enum() -> None:
+    def narrow(core: dict[str, Any]) -> None:
+        # a narrowing most generated records run into: only "yes" is left
+        core["$defs"]["article"]["properties"]["machine_translated"]["enum"] = ["yes"]
+
+    docs = candidate("2.0.0", narrow)
+    records = generated_records(bundle_schema("1.0.0"), 6)
+    broken = list(broken_records(enumerate(records), bundle_with(docs, "extraction"), "2.0.0"))  # type: ignore[arg-type]
+    assert broken and all("machine_translated" in b for b in broken)
+
+
+def test_gate_command_fails_when_the_bump_is_too_small(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "1.0.1"
+    folder.mkdir()
+    for level, doc in candidate("1.0.1", _add_required).items():
+        name = "record.schema.json" if level == "extraction" else "record.verified.schema.json"
+        (folder / name).write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["compat", "1.0.0", str(folder), "--generated", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "the change needs a major release; the version number declares patch: NOT OK" in out
+    assert "required property added" in out
+    assert main(["compat", "1.0.0", "1.0.0"]) == 2  # not newer: a usage error, not a traceback
+
+
+def test_unchanged_schema_has_no_change() -> None:
+    for level in ("extraction", "verified"):
+        b = bundle_schema("1.0.0", level)  # type: ignore[arg-type]
+        assert compare_schemas(b, copy.deepcopy(b)) == []
+
+
+def test_shipped_versions_never_bump_less_than_their_change() -> None:
+    from diplomatic_visits.compat import ORDER
+
+    for old, new in itertools.pairwise(available_versions()):
+        verdict = check(old, new, records=[(r["record_id"], r) for r in load_records()])
+        assert ORDER[declared_bump(old, new)] >= ORDER[verdict.required], (old, new)
+
+
+# --- migration on a fixture version pair ------------------------------------------------------
+
+
+def _rename_translation(core: dict[str, Any]) -> None:
+    art = core["$defs"]["article"]
+    art["properties"]["translation"] = art["properties"].pop("machine_translated")
+    art["required"] = ["translation" if r == "machine_translated" else r for r in art["required"]]
+
+
+def _to_2(record: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(record)
+    art = out["article"]
+    out["article"] = {
+        ("translation" if k == "machine_translated" else k): v for k, v in art.items()
+    }
+    return out
+
+
+FIXTURE_MIGRATIONS = {("1.0.0", "2.0.0"): _to_2}
+TARGET = candidate("2.0.0", _rename_translation)
+TARGET_VALIDATOR = jsonschema.Draft202012Validator(bundle_with(TARGET, "extraction"))
+
+
+@given(from_schema(bundle_schema("1.0.0")))
+def test_migrated_records_validate_under_the_target(record: dict[str, Any]) -> None:
+    migrated = migrate_record(record, "2.0.0", FIXTURE_MIGRATIONS)
+    assert migrated["schema_version"] == "2.0.0"
+    assert list(TARGET_VALIDATOR.iter_errors(migrated)) == []
+    assert record["schema_version"] == "1.0.0"  # the input is not changed
+
+
+def test_migration_of_the_gold_record_and_missing_paths() -> None:
+    gold = load_records()[0]
+    migrated = migrate_record(gold, "2.0.0", FIXTURE_MIGRATIONS)
+    assert (
+        migrated["article"]["translation"] == "likely"
+        and "machine_translated" not in migrated["article"]
+    )
+    assert TARGET_VALIDATOR.is_valid(migrated)
+    assert migration_path("1.0.0", "1.0.0", FIXTURE_MIGRATIONS) == []
+    with pytest.raises(NoMigrationError):
+        migrate_record(gold, "3.0.0", FIXTURE_MIGRATIONS)
+
+
+def test_migrate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"
+    out = tmp_path / "out.jsonl"
+    assert main(["migrate", str(record), "--to", "1.0.0", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == load_json(record)
+    assert main(["migrate", str(record), "--to", "9.0.0", "--out", str(out), "--force"]) == 2
+    assert "unknown target version 9.0.0" in capsys.readouterr().err
