@@ -224,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")
     e.add_argument(
+        "--schema-version",
+        metavar="V",
+        default=None,
+        help="schema version the column types come from, and --input records without a shipped "
+        "schema_version are checked against (default: latest)",
+    )
+    e.add_argument(
         "-j",
         "--jobs",
         type=_positive,
@@ -430,11 +437,13 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         return EXIT_OK
     texts = _texts_for(records, args)
     if args.format == "parquet":
-        n = write_parquet(records, texts, args.out, args.table, level=args.level, force=args.force)
+        n = write_parquet(
+            records, texts, args.out, args.table, args.schema_version, args.level, args.force
+        )
         print(f"wrote {n} rows of table {args.table!r} to {args.out}", file=err)
     else:
         counts = write_hf(
-            records, texts, args.out, level=args.level, split=args.split, force=args.force
+            records, texts, args.out, args.schema_version, args.level, args.split, args.force
         )
         rows = ", ".join(f"{k} {v}" for k, v in counts.items())
         print(f"wrote a Hugging Face dataset folder to {args.out} (rows: {rows})", file=err)
@@ -449,7 +458,14 @@ def _export_parquet_streaming(args: argparse.Namespace, err: TextIO) -> int:
     jobs = args.jobs or _auto_jobs(args.input)
     try:
         n = write_parquet_from_inputs(
-            args.input, args.out, args.table, args.level, sources, jobs, args.force
+            args.input,
+            args.out,
+            args.table,
+            args.level,
+            sources,
+            jobs,
+            args.force,
+            args.schema_version,
         )
     except RefusedExportError as exc:
         _print_refusal(exc.problems, exc.checked, err)
@@ -478,7 +494,7 @@ def _export_records(args: argparse.Namespace, err: TextIO) -> list[dict[str, Any
         return load_records()
     report = Report()
     records: list[dict[str, Any]] = []
-    settings = _Settings(None, args.level, None, args.max_errors if "max_errors" in args else 20)
+    settings = _Settings(args.schema_version, args.level, None, 20)
     for path in args.input:
         for doc in iter_documents(path):
             result = doc if isinstance(doc, InputError) else _check(doc, settings)

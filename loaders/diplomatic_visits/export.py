@@ -292,6 +292,7 @@ def write_parquet_from_inputs(
     sources: Any = None,
     jobs: int = 1,
     force: bool = False,
+    version: str | None = None,
 ) -> int:
     """Validate JSON Lines inputs and write one table of their records to Parquet, streaming:
     worker processes parse, validate and build Arrow batches; this process only writes them.
@@ -305,12 +306,12 @@ def write_parquet_from_inputs(
     from diplomatic_visits.validate import _pool, _Settings, expand_inputs, map_line_batches
 
     schema = (
-        arrow.articles_schema(None, level)
+        arrow.articles_schema(version, level)
         if table == "articles"
-        else arrow.flat_schema(table, None, level)
+        else arrow.flat_schema(table, version, level)
     )
-    schema = _with_metadata(schema.empty_table(), table, None, level).schema
-    settings = _Settings(None, level, sources, 20, table)
+    schema = _with_metadata(schema.empty_table(), table, version, level).schema
+    settings = _Settings(version, level, sources, 20, table)
     pool = _pool(jobs, settings) if jobs > 1 else None
     problems: list[Any] = []
     checked = rows = 0
