@@ -275,3 +275,24 @@ def test_streaming_export_refuses_and_writes_nothing(
         == 0
     )
     assert pq.read_table(out).num_rows == 1
+
+
+def test_croissant_describes_the_files_and_validates(tmp_path: Path) -> None:
+    import hashlib
+
+    import mlcroissant as mlc
+
+    out = tmp_path / "hf"
+    assert main(["export", "hf", "--out", str(out)]) == 0
+    doc = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.1"
+    for fo in doc["distribution"]:
+        data = (out / fo["contentUrl"]).read_bytes()
+        assert fo["sha256"] == hashlib.sha256(data).hexdigest()
+    record_sets = {rs["name"]: rs for rs in doc["recordSet"]}
+    assert list(record_sets) == TABLES
+    visits = {f["name"]: f for f in record_sets["visits"]["field"]}
+    assert visits["duration_days"]["dataType"] == "sc:Integer"
+    assert visits["sub_events"]["isArray"] and visits["sub_events"]["dataType"] == "cr:RecordSet"
+    dataset = mlc.Dataset(jsonld=str(out / "croissant.json"))  # validates the metadata offline
+    assert not dataset.metadata.ctx.issues.errors

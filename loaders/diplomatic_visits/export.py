@@ -197,11 +197,32 @@ def write_hf(
                 write_parquet_table(_with_metadata(table, name, version, level), f)
             files[name] = rel
             counts[name] = int(table.num_rows)
+        _write_croissant(tmp, tables, files)
         (tmp / "README.md").write_text(
             card_text({n: t.schema for n, t in tables.items()}, files, split, counts),
             encoding="utf-8",
         )
     return counts
+
+
+def _write_croissant(folder: Path, tables: Mapping[str, Any], files: Mapping[str, str]) -> None:
+    import hashlib
+
+    from diplomatic_visits.arrow import FLAT_TABLES
+    from diplomatic_visits.croissant import croissant
+    from diplomatic_visits.records import dataset_version
+
+    sums = {n: hashlib.sha256((folder / p).read_bytes()).hexdigest() for n, p in files.items()}
+    descriptions = {
+        "articles": "one row per article: the whole record and the article text",
+        **FLAT_TABLES,
+    }
+    doc = croissant(
+        {n: t.schema for n, t in tables.items()}, files, sums, descriptions, dataset_version()
+    )
+    (folder / "croissant.json").write_text(
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def bundled_with_texts() -> tuple[list[dict[str, Any]], list[str | None]]:
