@@ -53,18 +53,22 @@ TOPICS = [
 ]
 
 
+def _unknown_date() -> dict[str, Any]:
+    return {
+        "value": None,
+        "precision": "unknown",
+        "basis": "unknown",
+        "inferred_from": None,
+        "text": None,
+        "weekday": None,
+        "evidence": [],
+    }
+
+
 def _date(rng: random.Random) -> dict[str, Any]:
     kind = rng.random()
     if kind < 0.15:
-        return {
-            "value": None,
-            "precision": "unknown",
-            "basis": "unknown",
-            "inferred_from": None,
-            "text": None,
-            "weekday": None,
-            "evidence": [],
-        }
+        return _unknown_date()
     d = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4000))
     if kind < 0.3:
         return {
@@ -190,15 +194,7 @@ def make_record(i: int, rng: random.Random) -> dict[str, Any]:
             "kind": rng.choice(["claim", "assessment", "announcement"]),
             "speaker": f"a_{rng.randrange(len(people))}",
             "reported_via": None,
-            "date": {
-                "value": None,
-                "precision": "unknown",
-                "basis": "unknown",
-                "inferred_from": None,
-                "text": None,
-                "weekday": None,
-                "evidence": [],
-            },
+            "date": _unknown_date(),
             "mode": "paraphrase",
             "quote": None,
             "paraphrase": "The visit marked a new era of cooperation.",

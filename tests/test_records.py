@@ -36,18 +36,16 @@ def test_records_are_verified_and_pass_every_semantic_check() -> None:
         ] == []
 
 
-def _independent_spans(node: Any, path: str = "$") -> list[tuple[str, dict[str, Any]]]:
+def _walk(node: Any, path: str = "$") -> list[tuple[str, Any]]:
     # Written apart from diplomatic_visits.checks on purpose: a second walker, so that a bug in
     # the package's span finder cannot hide a bad span.
-    out = []
+    out = [(path, node)]
     if isinstance(node, dict):
-        if "quote" in node and "start" in node and "end" in node and len(node) == 3:
-            out.append((path, node))
         for k, v in node.items():
-            out += _independent_spans(v, f"{path}.{k}")
+            out += _walk(v, f"{path}.{k}")
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            out += _independent_spans(v, f"{path}[{i}]")
+            out += _walk(v, f"{path}[{i}]")
     return out
 
 
@@ -55,25 +53,13 @@ def test_every_span_matches_the_text() -> None:
     for path in record_paths():
         record = json.loads(path.read_text(encoding="utf-8"))
         text = (dataset_dir() / record["article"]["text_file"]["path"]).read_bytes().decode("utf-8")
-        spans = _independent_spans(record)
+        nodes = [(p, n) for p, n in _walk(record) if isinstance(n, dict) and "quote" in n]
+        spans = [(p, n) for p, n in nodes if set(n) == {"start", "end", "quote"}]
         assert len(spans) > 150
         bad = [(p, s) for p, s in spans if text[s["start"] : s["end"]] != s["quote"]]
         assert bad == []
-        raw_quotes = [p for p, n in _quotes_without_offsets(record)]
-        assert raw_quotes == [], "gold records carry offsets on every span"
-
-
-def _quotes_without_offsets(node: Any, path: str = "$") -> list[tuple[str, Any]]:
-    out = []
-    if isinstance(node, dict):
-        if set(node) == {"quote"}:
-            out.append((path, node))
-        for k, v in node.items():
-            out += _quotes_without_offsets(v, f"{path}.{k}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _quotes_without_offsets(v, f"{path}[{i}]")
-    return out
+        bare = [p for p, n in nodes if set(n) == {"quote"}]
+        assert bare == [], "gold records carry offsets on every span"
 
 
 def test_record_files_are_in_canonical_form() -> None:
@@ -119,17 +105,6 @@ def test_inferred_values_name_their_evidence() -> None:
             if isinstance(node, dict) and node.get("basis") == "inferred":
                 assert node["inferred_from"], path
                 assert node["evidence"], f"{path}: an inference points at the words it used"
-
-
-def _walk(node: Any, path: str = "$") -> list[tuple[str, Any]]:
-    out = [(path, node)]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _walk(v, f"{path}.{k}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _walk(v, f"{path}[{i}]")
-    return out
 
 
 def test_dataset_checksums_hold() -> None:
