@@ -120,3 +120,43 @@ def test_parse_partial_date() -> None:
     assert parse_partial_date("2024-02-29") == (2024, 2, 29)
     assert parse_partial_date("2023-02-29") is None
     assert parse_partial_date("2019-04") == (2019, 4, None)
+
+
+def generic_nodes(record: Any) -> tuple[list[Any], list[Any]]:
+    """Every span and every object with a basis, found by visiting every node (no schema)."""
+    spans, bases = [], []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), record)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if "quote" in node and set(node) <= {"start", "end", "quote"}:
+                spans.append((path, node))
+                continue
+            if "basis" in node:
+                bases.append((path, node))
+            stack.extend(((*path, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+    return sorted(spans, key=repr), sorted(bases, key=repr)
+
+
+def collected(record: Any, spans: bool = True) -> tuple[list[Any], list[Any]]:
+    from diplomatic_visits.checks import _path, collect
+
+    nodes = collect(record, spans)
+    return (
+        sorted(((_path(link), n) for link, n in nodes.spans), key=repr),
+        sorted(((_path(link), n) for link, n in nodes.bases), key=repr),
+    )
+
+
+def test_the_schema_plan_finds_what_a_full_walk_finds(gold: dict[str, Any]) -> None:
+    assert collected(gold) == generic_nodes(gold)
+    spans, bases = collected(gold, spans=False)
+    assert spans == [] and bases == generic_nodes(gold)[1]
+
+
+def test_skipping_spans_needs_the_promise_of_no_offsets(gold: dict[str, Any]) -> None:
+    gold["visits"][0]["evidence"][0]["end"] += 1
+    assert any(i.keyword == "span-offsets" for i in iter_semantic_issues(gold))
+    assert not any(i.keyword == "span-offsets" for i in iter_semantic_issues(gold, offsets=False))

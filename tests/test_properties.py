@@ -32,6 +32,10 @@ def _check_generated(record: dict[str, Any], level: str, text: str) -> None:
     assert rs_validator(None, level).is_valid(record)  # type: ignore[arg-type]
     if level == "verified":
         assert rs_validator(None, "extraction").is_valid(record)
+    # the schema-derived plan finds every span and basis a full walk finds
+    from test_checks import collected, generic_nodes
+
+    assert collected(record) == generic_nodes(record)
     # the semantic checks accept any schema-valid record without crashing, with or without text
     for issue in [*iter_semantic_issues(record), *iter_semantic_issues(record, text)]:
         assert issue.kind == "semantic" and issue.message

@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from diplomatic_visits.schema import Issue
@@ -37,14 +38,19 @@ _FORM_LEN = {"day": 10, "month": 7, "year": 4}
 
 
 def iter_semantic_issues(
-    record: Mapping[str, Any], text: str | None = None, text_bytes: bytes | None = None
+    record: Mapping[str, Any],
+    text: str | None = None,
+    text_bytes: bytes | None = None,
+    offsets: bool = True,
 ) -> Iterator[Issue]:
     """Yield every semantic problem of a schema-valid ``record``.
 
     ``text`` is the article the spans index; without it the span rules that need the text are
-    skipped. ``text_bytes`` (the file's raw bytes) also enables the sha256 check.
+    skipped. ``text_bytes`` (the file's raw bytes) also enables the sha256 check. ``offsets=False``
+    promises that no span carries ``start`` or ``end`` (a caller that read the raw line knows):
+    without text there is then nothing to check in spans, and they are not even visited.
     """
-    nodes = collect(record)
+    nodes = collect(record, spans=text is not None or offsets)
     yield from _check_ids(record)
     yield from _check_dates_and_bases(nodes)
     yield from _check_visits(record)
@@ -236,33 +242,84 @@ class Nodes:
     bases: list[tuple[_Link, dict[str, Any]]] = field(default_factory=list)
 
 
-def collect(record: Any) -> Nodes:
-    """Walk a record once (an explicit stack: no recursion limit, no per-node generators) and
-    sort out its spans and its objects with a ``basis`` (partial dates among them)."""
-    spans: list[tuple[_Link, dict[str, Any]]] = []
-    bases: list[tuple[_Link, dict[str, Any]]] = []
-    stack: list[tuple[_Link, Any]] = [(None, record)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        link, node = pop()
-        if type(node) is dict:
-            if "quote" in node and node.keys() <= _SPAN_KEYS:
-                spans.append((link, node))
-                continue
-            if "basis" in node:
-                bases.append((link, node))
-            for k, v in node.items():
-                t = type(v)
-                if t is dict or t is list:
-                    push(((link, k), v))
+def collect(record: Any, spans: bool = True) -> Nodes:
+    """Find a schema-valid record's spans and its objects with a ``basis`` (partial dates among
+    them), in document order, by following a plan derived from the record's schema version: only
+    the branches that can hold such objects are visited. ``spans=False`` skips the spans."""
+    from diplomatic_visits.schema import available_versions
+
+    version = record.get("schema_version")
+    plan = _plan(version if version in available_versions() else None, spans)
+    out = Nodes()
+    if plan is not None:
+        _follow(record, None, plan, out.spans, out.bases)
+    return out
+
+
+# A plan: (holds a basis, ((key, how, sub-plan), ...)), with `how` one of:
+_SPAN, _SPANS, _OBJECT, _OBJECTS = range(4)
+_Plan = tuple[bool, tuple[tuple[str, int, Any], ...]]
+
+
+def _follow(
+    node: dict[str, Any], link: _Link, plan: _Plan, spans: list[Any], bases: list[Any]
+) -> None:
+    basis, children = plan
+    if basis:
+        bases.append((link, node))
+    for key, how, sub in children:
+        value = node.get(key)
+        if value is None:
+            continue
+        here = (link, key)
+        if how == _SPAN:
+            spans.append((here, value))
+        elif how == _SPANS:
+            spans.extend([((here, i), v) for i, v in enumerate(value)])
+        elif how == _OBJECT:
+            _follow(value, here, sub, spans, bases)
         else:
-            for i, v in enumerate(node):
-                t = type(v)
-                if t is dict or t is list:
-                    push(((link, i), v))
-    spans.reverse()  # the stack visits in reverse; report in document order
-    bases.reverse()
-    return Nodes(spans, bases)
+            for i, v in enumerate(value):
+                _follow(v, (here, i), sub, spans, bases)
+
+
+@cache
+def _plan(version: str | None, spans: bool) -> _Plan | None:
+    from diplomatic_visits.schema import bundle_schema
+
+    doc = bundle_schema(version, "extraction")
+    defs = doc.get("$defs", {})
+
+    def resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
+        while True:
+            if "$ref" in node:
+                node = defs[node["$ref"].rsplit("/", 1)[1]]
+            elif "anyOf" in node:
+                node = next(x for x in node["anyOf"] if x != {"type": "null"})
+            else:
+                return node
+
+    def is_span(node: Mapping[str, Any]) -> bool:
+        props = node.get("properties", {})
+        return "quote" in props and props.keys() <= _SPAN_KEYS
+
+    def build(node: Mapping[str, Any]) -> _Plan | None:
+        props = node.get("properties", {})
+        children: list[tuple[str, int, Any]] = []
+        for key, sub in props.items():
+            sub = resolve(sub)
+            many = "items" in sub
+            item = resolve(sub["items"]) if many else sub
+            if is_span(item):
+                if spans:
+                    children.append((key, _SPANS if many else _SPAN, None))
+            elif "properties" in item and (p := build(item)) is not None:
+                children.append((key, _OBJECTS if many else _OBJECT, p))
+        if "basis" in props or children:
+            return ("basis" in props, tuple(children))
+        return None
+
+    return build(resolve(doc))
 
 
 _SPAN_KEYS = frozenset({"start", "end", "quote"})

@@ -44,9 +44,11 @@ def iter_record_issues(
     level: Level = "extraction",
     text: str | None = None,
     text_bytes: bytes | None = None,
+    offsets: bool = True,
 ) -> Iterator[Issue]:
     """Yield every problem of one record: schema violations, then (if there are none) the
-    semantic checks.
+    semantic checks. ``offsets=False`` promises that no span has offsets (see
+    :func:`diplomatic_visits.checks.iter_semantic_issues`).
 
     The schema version is the one the record declares in ``schema_version`` when that version is
     shipped; otherwise ``version`` (default: the latest). Give ``text`` (the article the spans
@@ -56,7 +58,7 @@ def iter_record_issues(
     if isinstance(declared, str) and declared in available_versions():
         version = declared  # an unknown declared version fails the schema's `const` instead
     if rs_validator(version, level).is_valid(record):  # the common case: no error objects built
-        yield from iter_semantic_issues(record, text, text_bytes)
+        yield from iter_semantic_issues(record, text, text_bytes, offsets)
     else:
         yield from iter_schema_issues(record, version, level)
 
@@ -168,6 +170,23 @@ def _skip_ws(text: str, i: int) -> int:
     while i < n and text[i] in " \t\r\n":
         i += 1
     return i
+
+
+def may_have_offsets(raw: bytes) -> bool:
+    """False only if no ``"start"`` or ``"end"`` key in the JSON line holds a number, that is,
+    no span has offsets. (Visits have ``start`` and ``end`` too, but they hold objects; a string
+    that contains ``"start"`` has its quotes escaped, so it never matches.)"""
+    n = len(raw)
+    for key in (b'"start"', b'"end"'):
+        i = raw.find(key)
+        while i >= 0:
+            j = i + len(key)
+            while j < n and raw[j] in b" \t\r\n:":
+                j += 1
+            if j < n and raw[j] in b"-0123456789":
+                return True
+            i = raw.find(key, j)
+    return False
 
 
 def detached(exc: InputError) -> InputError:
@@ -428,7 +447,8 @@ def check_document(
     problems reported are those of the exact values (or the input error the strict parser finds).
     """
     text, data = sources.for_record(doc.value) if sources else (None, None)
-    issues = _issues(doc.value, version, level, text, data, max_errors)
+    offsets = doc.raw is None or may_have_offsets(doc.raw)
+    issues = _issues(doc.value, version, level, text, data, max_errors, offsets)
     if issues and doc.raw is not None:
         exact = parse_document(_decode(doc.raw, doc.path, doc.line), doc.path, doc.line)
         if exact != doc.value:
@@ -444,10 +464,11 @@ def _issues(
     text: str | None,
     data: bytes | None,
     max_errors: int | None,
+    offsets: bool = True,
 ) -> list[Issue]:
     issues: list[Issue] = []
     try:
-        for issue in iter_record_issues(value, version, level, text, data):
+        for issue in iter_record_issues(value, version, level, text, data, offsets):
             issues.append(issue)
             if max_errors is not None and len(issues) >= max_errors:
                 break
