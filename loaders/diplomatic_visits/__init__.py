@@ -1,5 +1,5 @@
 """diplomatic-visits: a versioned JSON Schema for news articles about diplomatic visits, the
-hand-verified records of its seed article, and the tools to validate and export them.
+gold records of its seed article, and the tools to validate and export them.
 
 >>> import diplomatic_visits as dv
 >>> records = dv.load_records()

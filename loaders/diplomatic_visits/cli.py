@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="diplomatic-visits",
         description="Structured records of news articles about diplomatic visits: the versioned "
-        "JSON Schema, the hand-verified records, validation of your own extraction outputs, and "
+        "JSON Schema, the gold records, validation of your own extraction outputs, and "
         "exports for ML.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -1,4 +1,4 @@
-"""The bundled hand-verified records: checksums, loading, and their source texts."""
+"""The bundled gold records: checksums, loading, and their source texts."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def record_paths() -> list[Path]:
 
 
 def load_records(verify: bool = True) -> list[dict[str, Any]]:
-    """Load the bundled hand-verified records (checksums verified first).
+    """Load the bundled gold records (checksums verified first).
 
     Returns a new list of new dicts on every call, so callers may modify them.
     """
