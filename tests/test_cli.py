@@ -278,3 +278,14 @@ def test_input_errors_do_not_hold_the_batch_they_came_from(tmp_path: Path) -> No
     assert len(report.input_errors) == 2
     for err in report.input_errors:
         assert err.__traceback__ is None and err.__context__ is None
+
+
+def test_json_array_elements_report_their_own_lines(tmp_path: Path) -> None:
+    bad = minimal()
+    bad["visits"][0]["status"]["value"] = "finished"
+    f = tmp_path / "array.json"
+    f.write_text(
+        "[\n" + ",\n".join(line(r) for r in (minimal(), minimal(), bad)) + "\n]", encoding="utf-8"
+    )
+    report = validate_mod.validate_files([str(f)])
+    assert report.checked == 3 and [r.line for r in report.invalid_results] == [4]

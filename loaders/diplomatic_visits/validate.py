@@ -296,8 +296,10 @@ def _iter_array(text: str, start: int, path: str) -> Iterator[Document | InputEr
     i = _skip_ws(text, start + 1)
     if i < len(text) and text[i] == "]":
         return
+    line, counted = 1, 0  # lines are counted as the parse moves on, never from the start again
     while True:
-        line = text.count("\n", 0, i) + 1
+        line += text.count("\n", counted, i)
+        counted = i
         value, end = _DECODER.raw_decode(text, i)
         if _has_lone_surrogate(value):
             yield InputError(path, "a string holds a lone surrogate: not valid Unicode", line)
