@@ -154,6 +154,8 @@ def test_bad_input_is_reported_not_raised(
     assert code == 2
     assert "Traceback" not in out + err
     assert out.startswith(str(f)), out
+    if name.endswith(".jsonl"):
+        assert out.startswith(f"{f}:1"), out  # the line of the file, even for the last byte
     assert message in out
 
 

@@ -416,7 +416,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, err: TextIO) -> int:
-    from diplomatic_visits.export import write_hf, write_jsonl, write_parquet
+    from diplomatic_visits.export import RefusedExportError, write_hf, write_jsonl, write_parquet
 
     args.level = args.level or ("extraction" if args.input else "verified")
     if args.out == "-" and args.format != "jsonl":
@@ -425,11 +425,13 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         from diplomatic_visits.hf import require_datasets
 
         require_datasets()  # fail before any work, saying what to install
-    if args.format == "parquet" and args.input:
-        return _export_parquet_streaming(args, err)
-    records = _export_records(args, err)
-    if records is None:
-        return EXIT_INVALID
+    try:
+        if args.format == "parquet" and args.input:
+            return _export_parquet_streaming(args, err)
+        records = _export_records(args)
+    except RefusedExportError as exc:
+        _print_refusal(exc.problems, exc.checked, err)
+        return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
     if args.format == "jsonl":
         n = write_jsonl(records, args.out, force=args.force)
         if args.out != "-":
@@ -451,26 +453,14 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
 
 
 def _export_parquet_streaming(args: argparse.Namespace, err: TextIO) -> int:
-    from diplomatic_visits.export import RefusedExportError, write_parquet_from_inputs
+    from diplomatic_visits.export import write_parquet_from_inputs
     from diplomatic_visits.validate import Sources
 
     sources = Sources.from_files(args.source) if args.source else None
     jobs = args.jobs or _auto_jobs(args.input)
-    try:
-        n = write_parquet_from_inputs(
-            args.input,
-            args.out,
-            args.table,
-            args.level,
-            sources,
-            jobs,
-            args.force,
-            args.schema_version,
-        )
-    except RefusedExportError as exc:
-        _print_refusal(exc.problems, exc.checked, err)
-        unreadable = any(isinstance(p, InputError) for p in exc.problems)
-        return EXIT_USAGE if unreadable else EXIT_INVALID
+    n = write_parquet_from_inputs(
+        args.input, args.out, args.table, args.level, sources, jobs, args.force, args.schema_version
+    )
     print(f"wrote {n} rows of table {args.table!r} to {args.out}", file=err)
     return EXIT_OK
 
@@ -485,28 +475,21 @@ def _texts_for(records: list[dict[str, Any]], args: argparse.Namespace) -> list[
     return [sources.for_record(r)[0] if sources else None for r in records]
 
 
-def _export_records(args: argparse.Namespace, err: TextIO) -> list[dict[str, Any]] | None:
-    """The records to export: the bundled ones, or --input records that all pass validation."""
+def _export_records(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The records to export: the bundled ones, or --input records that all pass validation
+    (else :class:`RefusedExportError`)."""
+    from diplomatic_visits.export import RefusedExportError, checked_values
     from diplomatic_visits.records import load_records
-    from diplomatic_visits.validate import Report, _check, _Settings, iter_documents
+    from diplomatic_visits.validate import _Settings, iter_documents
 
     if not args.input:
         return load_records()
-    report = Report()
+    problems: list[Any] = []
     records: list[dict[str, Any]] = []
     settings = _Settings(args.schema_version, args.level, None, 20)
-    for path in args.input:
-        for doc in iter_documents(path):
-            result = doc if isinstance(doc, InputError) else _check(doc, settings)
-            if isinstance(result, InputError):
-                report.input_errors.append(result)
-                continue
-            report.add(result)
-            if result.valid and not isinstance(doc, InputError):
-                records.append(doc.value)
-    if report.input_errors or report.invalid:
-        _print_refusal([*report.input_errors, *report.invalid_results], report.checked, err)
-        return None
+    n = sum(checked_values(iter_documents(p), settings, problems, records) for p in args.input)
+    if problems:
+        raise RefusedExportError(problems, n)
     return records
 
 

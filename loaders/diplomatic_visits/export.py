@@ -267,42 +267,50 @@ def _convert_batch(name: str, batch: Any, s: Any) -> tuple[list[Any], Any, int]:
 def _convert(
     name: str, batch: Any, s: Any, problems: list[Any], values: list[Any]
 ) -> tuple[list[Any], Any, int]:
-    from diplomatic_visits.validate import Document, _check, detached, parse_line
+    from diplomatic_visits.validate import Document, detached, parse_line
 
-    for lineno, raw in batch:
-        try:
-            doc = Document(name, lineno, parse_line(raw, name, lineno), raw)
-        except InputError as exc:
-            problems.append(detached(exc))
-            continue
-        result = _check(doc, s)
-        if isinstance(result, InputError) or not result.valid:
-            problems.append(result)
-        else:
-            values.append(doc.value)
-    if problems:
-        return problems, None, len(batch)
-    texts = [s.sources.for_record(v)[0] if s.sources else None for v in values]
-    return [], export_table(s.table, values, texts, s.version, s.level), len(batch)
+    def docs() -> Iterator[Any]:
+        for lineno, raw in batch:
+            try:
+                yield Document(name, lineno, parse_line(raw, name, lineno), raw)
+            except InputError as exc:
+                yield detached(exc)
+
+    n = checked_values(docs(), s, problems, values)
+    return _as_table(problems, values, n, s)
 
 
-def _json_file_batches(path: str, s: Any) -> Iterator[tuple[list[Any], Any]]:
-    """A ``.json`` file (one record or an array) as one batch, checked here."""
-    from diplomatic_visits.validate import _check, iter_documents
+def checked_values(docs: Iterable[Any], s: Any, problems: list[Any], values: list[Any]) -> int:
+    """Check parsed documents: invalid results and input errors go to ``problems``, the values
+    of valid records to ``values``. Returns how many documents there were."""
+    from diplomatic_visits.validate import _check
 
-    problems: list[Any] = []
-    values: list[Any] = []
     n = 0
-    for doc in iter_documents(path):
+    for doc in docs:
         n += 1
         result = doc if isinstance(doc, InputError) else _check(doc, s)
         if isinstance(result, InputError) or not result.valid:
             problems.append(result)
-        elif not isinstance(doc, InputError):
+        else:
             values.append(doc.value)
+    return n
+
+
+def _as_table(problems: list[Any], values: list[Any], n: int, s: Any) -> tuple[list[Any], Any, int]:
+    if problems:
+        return problems, None, n
     texts = [s.sources.for_record(v)[0] if s.sources else None for v in values]
-    table = None if problems else export_table(s.table, values, texts, s.version, s.level)
-    yield [], (problems, table, n)
+    return [], export_table(s.table, values, texts, s.version, s.level), n
+
+
+def _json_file_batches(path: str, s: Any) -> Iterator[tuple[list[Any], Any]]:
+    """A ``.json`` file (one record or an array) as one batch, checked here."""
+    from diplomatic_visits.validate import iter_documents
+
+    problems: list[Any] = []
+    values: list[Any] = []
+    n = checked_values(iter_documents(path), s, problems, values)
+    yield [], _as_table(problems, values, n, s)
 
 
 def write_parquet_from_inputs(

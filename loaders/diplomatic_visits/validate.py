@@ -159,9 +159,9 @@ def parse_line(raw: bytes, path: str = "<bytes>", line: int | None = None) -> An
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return parse_document(_decode(raw, path, line), path, line)
+        return parse_document(_decode(raw.rstrip(b"\r\n"), path, line), path, line)
     if raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u003" in raw:
-        return parse_document(_decode(raw, path, line), path, line)
+        return parse_document(_decode(raw.rstrip(b"\r\n"), path, line), path, line)
     return value
 
 
@@ -452,7 +452,8 @@ def check_document(
     offsets = doc.raw is None or may_have_offsets(doc.raw)
     issues = _issues(doc.value, version, level, text, data, max_errors, offsets)
     if issues and doc.raw is not None:
-        exact = parse_document(_decode(doc.raw, doc.path, doc.line), doc.path, doc.line)
+        text = _decode(doc.raw.rstrip(b"\r\n"), doc.path, doc.line)
+        exact = parse_document(text, doc.path, doc.line)
         if exact != doc.value:
             issues = _issues(exact, version, level, text, data, max_errors)
     rid = doc.value.get("record_id") if isinstance(doc.value, dict) else None
