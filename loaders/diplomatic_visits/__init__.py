@@ -23,6 +23,7 @@ from diplomatic_visits.schema import (
     latest_version,
     load_schema,
 )
+from diplomatic_visits.score import Score, score_files, score_records
 from diplomatic_visits.validate import (
     Report,
     iter_record_issues,
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidRecordError",
     "Issue",
     "Report",
+    "Score",
     "UnknownSchemaVersionError",
     "__version__",
     "available_versions",
@@ -47,6 +49,8 @@ __all__ = [
     "load_records",
     "load_schema",
     "load_source_text",
+    "score_files",
+    "score_records",
     "validate_files",
     "validate_record",
 ]

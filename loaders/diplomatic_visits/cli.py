@@ -164,6 +164,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="records to generate from the old version (needs the dev extras; 0: none)",
     )
 
+    sc = sub.add_parser(
+        "score",
+        help="score extraction outputs against the gold records (P/R/F1 per field)",
+        description="Align predicted actors, places, visits, sub-events and statements to the "
+        "gold ones (optimal one-to-one matching) and report precision, recall and F1 per field "
+        "and per object type, micro and macro, and per record what was missed and invented. "
+        "Predictions are validated first (level extraction); invalid ones are reported, not "
+        "scored. The matching and partial-credit rules: python -c 'import "
+        "diplomatic_visits.score as s; help(s)'.",
+        epilog="exit codes: 0 scored, 1 some prediction invalid (not scored), 2 usage error or "
+        "unreadable input",
+    )
+    sc.add_argument("--pred", required=True, nargs="+", metavar="FILE", help="predicted records")
+    sc.add_argument(
+        "--gold", nargs="+", metavar="FILE", help="gold records (default: the bundled ones)"
+    )
+    sc.add_argument("--format", choices=("text", "json"), default="text")
+
     m = sub.add_parser(
         "migrate",
         help="upgrade records to a newer schema version",
@@ -270,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compat(args, sys.stdout)
         if args.command == "migrate":
             return _migrate(args, sys.stderr)
+        if args.command == "score":
+            return _score(args, sys.stdout)
     except DiplomaticVisitsError as exc:
         print(f"diplomatic-visits: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -570,3 +590,16 @@ def _migrate(args: argparse.Namespace, err: TextIO) -> int:
     n = write_jsonl(migrated, args.out, force=args.force)
     print(f"migrated {n} records to schema {args.to}", file=err)
     return EXIT_OK
+
+
+def _score(args: argparse.Namespace, out: TextIO) -> int:
+    from diplomatic_visits.records import load_records
+    from diplomatic_visits.score import render_text, score_files
+
+    gold = None if args.gold is None else args.gold
+    result = score_files(args.pred, gold if gold is not None else load_records())
+    if args.format == "json":
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=out)
+    else:
+        print(render_text(result), file=out)
+    return EXIT_INVALID if result.invalid else EXIT_OK

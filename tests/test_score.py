@@ -1,0 +1,202 @@
+"""Scoring: alignment, partial credit, and the properties a score must have."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from diplomatic_visits import load_records
+from diplomatic_visits.cli import main
+from diplomatic_visits.score import (
+    date_credit,
+    hungarian,
+    normalise,
+    score_records,
+    token_f1,
+)
+
+GOLD = load_records()
+
+
+def test_gold_against_itself_scores_one_everywhere() -> None:
+    result = score_records(GOLD, GOLD)
+    for kind, fields in result.fields.items():
+        assert result.objects[kind].f1 == 1.0
+        for name, counts in fields.items():
+            assert counts.fp == counts.fn == 0 and counts.f1 == 1.0, (kind, name)
+    assert result.micro.f1 == 1.0 and result.macro_f1 == 1.0
+    assert result.records["000_b730d245b05eac44"] == {"missed": [], "invented": []}
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "credit"),
+    [
+        ("2023-09-12", "2023-09-12", 1.0),
+        ("2023-09", "2023-09-12", 0.5),  # month-precision prediction, day-precision gold
+        ("2023", "2023-09-12", 0.25),
+        ("2023-09-13", "2023-09-12", 0.0),
+        ("2023-09-30", "2023-09", 1.0),  # finer than gold and agreeing: full credit
+        ("2023", "2023-09", 0.5),
+        ("2019-04", "2023-09", 0.0),
+        (None, "2023-09", 0.0),
+    ],
+)
+def test_date_credit_at_gold_precision(pred: str | None, gold: str, credit: float) -> None:
+    assert date_credit({"value": pred}, {"value": gold}) == credit
+
+
+def test_names_and_quotes_are_normalised() -> None:
+    assert normalise("Kim Jong-un") == normalise("kim  jong un") == "kim jong un"
+    assert normalise("Kozhemyákó") == "kozhemyako"
+    assert token_f1("a new era of friendship", "a new era of friendship") == 1.0
+    assert (
+        0.8
+        < token_f1("new era of friendship, solidarity", "a new era of friendship, solidarity")
+        < 1
+    )
+
+
+def _matrix(n: int, m: int) -> st.SearchStrategy[list[list[int]]]:
+    return st.lists(st.lists(st.integers(0, 9), min_size=m, max_size=m), min_size=n, max_size=n)
+
+
+MATRICES = st.integers(1, 4).flatmap(lambda n: st.integers(n, 5).flatmap(lambda m: _matrix(n, m)))
+
+
+@given(MATRICES)
+def test_hungarian_finds_the_best_assignment(weights: list[list[int]]) -> None:
+    rows = hungarian(weights)
+    assert len(set(rows)) == len(rows) and all(c >= 0 for c in rows)
+    best = max(
+        sum(weights[r][c] for r, c in enumerate(perm))
+        for perm in itertools.permutations(range(len(weights[0])), len(weights))
+    )
+    assert sum(weights[r][c] for r, c in enumerate(rows)) == best
+
+
+# --- properties on predictions made from the gold record ------------------------------------
+
+LISTS = ("actors", "places", "visits", "statements")
+
+
+def _items(record: dict[str, Any]) -> list[tuple[str, ...]]:
+    out = [(k, i) for k in LISTS for i in range(len(record[k]))]
+    out += [
+        ("sub_events", v, i)
+        for v in range(len(record["visits"]))
+        for i in range(len(record["visits"][v]["sub_events"]))
+    ]
+    return out  # type: ignore[return-value]
+
+
+def _remove(record: dict[str, Any], item: tuple[Any, ...]) -> None:
+    if item[0] == "sub_events":
+        del record["visits"][item[1]]["sub_events"][item[2]]
+    else:
+        del record[item[0]][item[1]]
+
+
+@st.composite
+def predictions(draw: st.DrawFn) -> dict[str, Any]:
+    """The gold record with some objects removed and some values changed."""
+    pred = copy.deepcopy(GOLD[0])
+    for _ in range(draw(st.integers(0, 6))):
+        items = _items(pred)
+        if items:
+            _remove(pred, draw(st.sampled_from(items)))
+    for v in pred["visits"]:
+        if draw(st.booleans()):
+            v["status"]["value"] = draw(st.sampled_from(["planned", "completed", "unknown"]))
+        if draw(st.booleans()):
+            v["start"] = {
+                **v["start"],
+                "value": draw(st.sampled_from([None, "2023", "2023-09", "2023-09-13"])),
+            }
+    for a in pred["actors"]:
+        if draw(st.booleans()):
+            a["kind"] = "group"
+    return pred
+
+
+def _invented(record: dict[str, Any], n: int) -> None:
+    record["actors"].append(
+        {
+            **copy.deepcopy(record["actors"][0] if record["actors"] else GOLD[0]["actors"][0]),
+            "id": f"a_invented_{n}",
+            "name": f"Zyx Invented {n}",
+            "titles": [],
+        }
+    )
+    record["statements"].append(
+        {
+            **copy.deepcopy(GOLD[0]["statements"][0]),
+            "id": f"s_invented_{n}",
+            "speaker": f"a_invented_{n}",
+            "quote": None,
+            "paraphrase": "qwerty uiop",
+        }
+    )
+
+
+@given(predictions(), st.data())
+def test_removing_a_prediction_never_raises_recall(
+    pred: dict[str, Any], data: st.DataObject
+) -> None:
+    before = score_records([pred], GOLD)
+    items = _items(pred)
+    if not items:
+        return
+    _remove(pred, data.draw(st.sampled_from(items)))
+    after = score_records([pred], GOLD)
+    assert after.micro.recall <= before.micro.recall + 1e-9
+    for kind, fields in after.fields.items():
+        for name, counts in fields.items():
+            assert counts.tp <= before.fields[kind][name].tp + 1e-9, (kind, name)
+
+
+@given(predictions(), st.integers(1, 3))
+def test_adding_an_invented_item_never_raises_precision(pred: dict[str, Any], n: int) -> None:
+    before = score_records([pred], GOLD)
+    for i in range(n):
+        _invented(pred, i)
+    after = score_records([pred], GOLD)
+    assert after.micro.precision <= before.micro.precision + 1e-9
+    assert after.micro.tp == pytest.approx(before.micro.tp)
+
+
+@given(predictions(), st.randoms(use_true_random=False))
+def test_the_score_does_not_depend_on_list_order(pred: dict[str, Any], rnd: Any) -> None:
+    before = score_records([pred], GOLD).as_dict()
+    shuffled = copy.deepcopy(pred)
+    for key in LISTS:
+        rnd.shuffle(shuffled[key])
+    for v in shuffled["visits"]:
+        rnd.shuffle(v["sub_events"])
+        rnd.shuffle(v["visitors"])
+    after = score_records([shuffled], GOLD).as_dict()
+    for d in (before, after):
+        for found in d["records"].values():
+            found["missed"].sort()
+            found["invented"].sort()
+    assert after == before
+
+
+def test_score_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"
+    bad = EXAMPLES / "invalid" / "status-not-in-enum.json"
+    assert main(["score", "--pred", str(good), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert 0 < report["micro"]["recall"] < 0.5 and report["micro"]["precision"] == 1.0
+    assert report["objects"]["visits"]["tp"] == 1 and report["fields"]["visits"]["start"]["tp"] == 1
+    assert main(["score", "--pred", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "not scored (invalid):" in out and "micro (all fields)" in out
+    assert main(["score", "--pred", str(tmp_path / "missing.jsonl")]) == 2
