@@ -344,39 +344,40 @@ def _check_partial_date(link: _Link, d: Mapping[str, Any]) -> Iterator[Issue]:
         quick = _day(value)  # the common case, checked quickly
         if quick is not None and d["weekday"] in (None, _WEEKDAYS[quick.weekday()]):
             return
-    path = _path(link)
+
+    def at(key: str) -> Path:  # built only when an issue is reported
+        return (*_path(link), key)
+
     if precision == "unknown":
         if value is not None:
-            yield _issue(
-                (*path, "value"), "date-form", "precision is 'unknown', so value must be null"
-            )
+            yield _issue(at("value"), "date-form", "precision is 'unknown', so value must be null")
         if basis != "unknown":
             yield _issue(
-                (*path, "basis"), "date-form", "precision is 'unknown', so basis must be 'unknown'"
+                at("basis"), "date-form", "precision is 'unknown', so basis must be 'unknown'"
             )
         return
     if basis == "unknown":
         yield _issue(
-            (*path, "basis"),
+            at("basis"),
             "date-form",
             f"a date of precision {precision!r} needs a basis other than 'unknown'",
         )
     if value is None:
         yield _issue(
-            (*path, "value"), "date-form", f"precision is {precision!r}, so value must not be null"
+            at("value"), "date-form", f"precision is {precision!r}, so value must not be null"
         )
         return
     if len(value) != _FORM_LEN[precision]:
         form = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}[precision]
         yield _issue(
-            (*path, "value"),
+            at("value"),
             "date-form",
             f"{value!r} does not have the form {form} that precision {precision!r} requires",
         )
         return
     parsed = parse_partial_date(value)
     if parsed is None:
-        yield _issue((*path, "value"), "date-form", f"{value!r} is not a calendar date")
+        yield _issue(at("value"), "date-form", f"{value!r} is not a calendar date")
         return
     weekday = d["weekday"]
     if weekday is not None and precision == "day":
@@ -385,7 +386,7 @@ def _check_partial_date(link: _Link, d: Mapping[str, Any]) -> Iterator[Issue]:
         actual = _WEEKDAYS[dt.date(y, m, day).weekday()]
         if actual != weekday:
             yield _issue(
-                (*path, "weekday"),
+                at("weekday"),
                 "weekday",
                 f"{value} is a {actual.capitalize()}, but the text says {weekday.capitalize()}",
             )
