@@ -150,3 +150,21 @@ def test_load_records_refuses_a_tampered_dataset(
         assert info.value.path == src
     finally:
         records.verify_dataset.cache_clear()
+
+
+def test_sentences_list_every_object_whose_evidence_they_hold() -> None:
+    for record in load_records():
+        sentences = record["annotation"]["sentences"]
+        lists = {k: record[k] for k in ("actors", "places", "visits", "statements")}
+        objects = [o for _, o in _walk(lists) if isinstance(o, dict) and "id" in o]
+        for obj in objects:
+            for path, span in _walk(
+                {k: v for k, v in obj.items() if k not in ("sub_events", "outcomes")}
+            ):
+                if isinstance(span, dict) and set(span) == {"start", "end", "quote"}:
+                    holder = [
+                        s
+                        for s in sentences
+                        if s["span"]["start"] <= span["start"] < s["span"]["end"]
+                    ]
+                    assert holder and obj["id"] in holder[0]["contributes"], (obj["id"], path)

@@ -200,3 +200,13 @@ def test_score_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "not scored (invalid):" in out and "micro (all fields)" in out
     assert main(["score", "--pred", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_leading_articles_do_not_cost_a_name() -> None:
+    pred = copy.deepcopy(GOLD[0])
+    for a in pred["actors"]:
+        if a["id"] == "a_kremlin":
+            a["name"] = "The Kremlin"
+    result = score_records([pred], GOLD)
+    assert result.fields["actors"]["name"].f1 == 1.0
+    assert result.fields["statements"]["speaker"].f1 == 1.0

@@ -11,7 +11,7 @@ refer to actors and places through their names, never their ids (ids are the ext
 Credit per field of a matched pair (the same credit the alignment maximises):
 
 - names and enums: 1 when equal after normalisation (case, accents, punctuation and spacing
-  folded), else 0;
+  folded, and a leading article dropped from names), else 0;
 - sets (visitors, hosts, participants, titles): each shared element is a true positive, each
   extra predicted one a false positive, each missing gold one a false negative;
 - dates, judged at the gold precision: the same day, month or year as gold earns 1. A coarser
@@ -45,6 +45,16 @@ def normalise(text: str | None) -> str | None:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+
+
+def normalise_name(name: str | None) -> str | None:
+    """A name as :func:`normalise` makes it, without a leading article (``The Kremlin`` ->
+    ``kremlin``): the codebook's canonical names drop it, and an extractor may not."""
+    n = normalise(name)
+    return _ARTICLE.sub("", n) if n else n
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -95,7 +105,7 @@ class Field:
 
 
 def _name(ids: Mapping[str, str], ref: str | None) -> str | None:
-    return normalise(ids.get(ref, ref)) if ref is not None else None
+    return normalise_name(ids.get(ref, ref)) if ref is not None else None
 
 
 def _names(ids: Mapping[str, str], refs: Iterable[str]) -> frozenset[str]:
@@ -112,13 +122,13 @@ def _date(d: Obj | None) -> Obj | None:
 
 FIELDS: dict[str, list[Field]] = {
     "actors": [
-        Field("name", lambda o, i: normalise(o["name"])),
+        Field("name", lambda o, i: normalise_name(o["name"])),
         Field("kind", lambda o, i: o["kind"]),
         Field("country", lambda o, i: (o.get("country") or {}).get("code")),
         Field("titles", lambda o, i: frozenset(normalise(t["text"]) for t in o["titles"]), "set"),
     ],
     "places": [
-        Field("name", lambda o, i: normalise(o["name"])),
+        Field("name", lambda o, i: normalise_name(o["name"])),
         Field("kind", lambda o, i: o["kind"]),
         Field("country", lambda o, i: (o.get("country") or {}).get("code")),
     ],
