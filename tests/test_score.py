@@ -210,3 +210,22 @@ def test_leading_articles_do_not_cost_a_name() -> None:
     result = score_records([pred], GOLD)
     assert result.fields["actors"]["name"].f1 == 1.0
     assert result.fields["statements"]["speaker"].f1 == 1.0
+
+
+def test_stated_only_does_not_charge_for_unstated_gold_values() -> None:
+    cautious = copy.deepcopy(GOLD[0])
+    unknown = {"value": None, "precision": "unknown", "basis": "unknown", "inferred_from": None,
+               "text": None, "weekday": None, "evidence": []}  # fmt: skip
+    for v in cautious["visits"]:
+        for e in v["sub_events"]:
+            if e["date"]["basis"] == "inferred":
+                e["date"] = dict(unknown)
+            if e["place"] is not None and e["place"]["basis"] == "inferred":
+                e["place"] = None
+    default = score_records([cautious], GOLD)
+    stated = score_records([cautious], GOLD, stated_only=True)
+    assert default.fields["sub_events"]["date"].recall < 1.0
+    assert default.fields["sub_events"]["place"].recall < 1.0
+    assert stated.fields["sub_events"]["date"].f1 == 1.0
+    assert stated.fields["sub_events"]["place"].f1 == 1.0
+    assert score_records(GOLD, GOLD, stated_only=True).micro.f1 == 1.0

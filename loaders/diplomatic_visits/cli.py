@@ -181,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--gold", nargs="+", metavar="FILE", help="gold records (default: the bundled ones)"
     )
     sc.add_argument("--format", choices=("text", "json"), default="text")
+    sc.add_argument(
+        "--stated-only",
+        action="store_true",
+        help="score only what the text states: gold values inferred or taken from world knowledge "
+        "(an inferred year, a country of a city) are left out on both sides",
+    )
 
     m = sub.add_parser(
         "migrate",
@@ -597,7 +603,7 @@ def _score(args: argparse.Namespace, out: TextIO) -> int:
     from diplomatic_visits.score import render_text, score_files
 
     gold = None if args.gold is None else args.gold
-    result = score_files(args.pred, gold if gold is not None else load_records())
+    result = score_files(args.pred, gold if gold is not None else load_records(), args.stated_only)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=out)
     else:

@@ -25,6 +25,10 @@ the false negatives; a value on one side only is one false positive or negative;
 both sides is not counted. An unmatched gold object's values are all false negatives; an
 unmatched predicted object's values are all false positives (invented). Micro scores add up
 every field's counts; macro scores average the per-field F1.
+
+``stated_only`` leaves out of the score every gold value the text does not state (basis
+``inferred`` or ``knowledge``): an extractor asked to claim nothing beyond the text is then not
+charged for leaving an inferred year or a city's country empty.
 """
 
 from __future__ import annotations
@@ -102,6 +106,18 @@ class Field:
     name: str
     read: Callable[[Obj, Mapping[str, str]], Any]
     kind: str = "eq"  # eq | set | date | text
+    #: the key of the sub-object whose ``basis`` says whether the value is stated
+    basis_of: str | None = None
+
+
+class _Masked:
+    """A gold value left out of the score (``stated_only``: the text does not state it)."""
+
+    def __repr__(self) -> str:
+        return "MASKED"
+
+
+MASKED = _Masked()
 
 
 def _name(ids: Mapping[str, str], ref: str | None) -> str | None:
@@ -124,30 +140,30 @@ FIELDS: dict[str, list[Field]] = {
     "actors": [
         Field("name", lambda o, i: normalise_name(o["name"])),
         Field("kind", lambda o, i: o["kind"]),
-        Field("country", lambda o, i: (o.get("country") or {}).get("code")),
+        Field("country", lambda o, i: (o.get("country") or {}).get("code"), basis_of="country"),
         Field("titles", lambda o, i: frozenset(normalise(t["text"]) for t in o["titles"]), "set"),
     ],
     "places": [
         Field("name", lambda o, i: normalise_name(o["name"])),
         Field("kind", lambda o, i: o["kind"]),
-        Field("country", lambda o, i: (o.get("country") or {}).get("code")),
+        Field("country", lambda o, i: (o.get("country") or {}).get("code"), basis_of="country"),
     ],
     "visits": [
         Field("kind", lambda o, i: o["kind"]),
         Field("visitors", lambda o, i: _names(i, o["visitors"]), "set"),
         Field("hosts", lambda o, i: _names(i, o["hosts"]), "set"),
-        Field("origin", lambda o, i: _place(i, o["origin"])),
-        Field("destination", lambda o, i: _place(i, o["destination"])),
-        Field("start", lambda o, i: _date(o["start"]), "date"),
-        Field("end", lambda o, i: _date(o["end"]), "date"),
-        Field("status", lambda o, i: o["status"]["value"]),
+        Field("origin", lambda o, i: _place(i, o["origin"]), basis_of="origin"),
+        Field("destination", lambda o, i: _place(i, o["destination"]), basis_of="destination"),
+        Field("start", lambda o, i: _date(o["start"]), "date", "start"),
+        Field("end", lambda o, i: _date(o["end"]), "date", "end"),
+        Field("status", lambda o, i: o["status"]["value"], basis_of="status"),
         Field("duration_days", lambda o, i: o["duration_days"]),
     ],
     "sub_events": [
         Field("kind", lambda o, i: o["kind"]),
         Field("participants", lambda o, i: _names(i, o["participants"]), "set"),
-        Field("place", lambda o, i: _place(i, o["place"])),
-        Field("date", lambda o, i: _date(o["date"]), "date"),
+        Field("place", lambda o, i: _place(i, o["place"]), basis_of="place"),
+        Field("date", lambda o, i: _date(o["date"]), "date", "date"),
     ],
     "statements": [
         Field("kind", lambda o, i: o["kind"]),
@@ -155,7 +171,7 @@ FIELDS: dict[str, list[Field]] = {
         Field("reported_via", lambda o, i: _name(i, o["reported_via"])),
         Field("mode", lambda o, i: o["mode"]),
         Field("quote", lambda o, i: o["quote"], "text"),
-        Field("date", lambda o, i: _date(o["date"]), "date"),
+        Field("date", lambda o, i: _date(o["date"]), "date", "date"),
     ],
 }
 
@@ -195,8 +211,11 @@ ELIGIBLE: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
 }
 
 
-def objects(record: Obj) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, str]]:
-    """Each type's objects as read field values (plus a label), and the id -> name map."""
+def objects(
+    record: Obj, stated_only: bool = False
+) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, str]]:
+    """Each type's objects as read field values (plus a label), and the id -> name map. With
+    ``stated_only``, values whose basis is ``inferred`` or ``knowledge`` are :data:`MASKED`."""
     ids = {a["id"]: a["name"] for a in record.get("actors", [])}
     ids.update({p["id"]: p["name"] for p in record.get("places", [])})
     raw: dict[str, list[Obj]] = {
@@ -210,7 +229,7 @@ def objects(record: Obj) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, 
     for kind, objs in raw.items():
         out[kind] = []
         for o in objs:
-            values = {f.name: f.read(o, ids) for f in FIELDS[kind]}
+            values = {f.name: _value(f, o, ids, stated_only) for f in FIELDS[kind]}
             values["_label"] = (
                 o.get("name") or o.get("description") or o.get("paraphrase") or o["id"]
             )
@@ -219,6 +238,15 @@ def objects(record: Obj) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, 
         # order of the input lists
         out[kind].sort(key=_canonical)
     return out, ids
+
+
+def _value(f: Field, o: Obj, ids: Mapping[str, str], stated_only: bool) -> Any:
+    if stated_only and f.basis_of and (o.get(f.basis_of) or {}).get("basis") in _NOT_STATED:
+        return MASKED
+    return f.read(o, ids)
+
+
+_NOT_STATED = ("inferred", "knowledge")
 
 
 def _canonical(values: Mapping[str, Any]) -> str:
@@ -270,13 +298,15 @@ class Counts:
 
 
 def _size(value: Any, kind: str) -> float:
-    if value is None:
+    if value is None or value is MASKED:
         return 0.0
     return float(len(value)) if kind == "set" else 1.0
 
 
 def field_counts(kind: str, pred: Any, gold: Any) -> Counts:
     """The counts one field of a matched pair adds."""
+    if gold is MASKED:
+        return Counts()
     if kind == "set":
         p, g = pred or frozenset(), gold or frozenset()
         return Counts(len(p & g), len(p - g), len(g - p))
@@ -396,22 +426,24 @@ class Score:
         }
 
 
-def score_records(preds: Sequence[Obj], golds: Sequence[Obj]) -> Score:
-    """Score predicted records against gold records (paired by ``article.id``)."""
+def score_records(preds: Sequence[Obj], golds: Sequence[Obj], stated_only: bool = False) -> Score:
+    """Score predicted records against gold records (paired by ``article.id``). With
+    ``stated_only``, gold values the text does not state (basis ``inferred`` or ``knowledge``:
+    inferred years and places, countries from world knowledge) are left out of the score on both
+    sides, so a cautious extractor that leaves them empty loses nothing."""
     result = Score()
     by_article = {g["article"]["id"]: g for g in golds}
     pred_by_article = {p["article"]["id"]: p for p in preds}
     empty: Obj = {"visits": [], "actors": [], "places": [], "statements": []}
     for article in sorted(by_article.keys() | pred_by_article.keys()):
-        _score_pair(
-            pred_by_article.get(article, empty), by_article.get(article, empty), article, result
-        )
+        pred, gold = pred_by_article.get(article, empty), by_article.get(article, empty)
+        _score_pair(pred, gold, article, result, stated_only)
     return result
 
 
-def _score_pair(pred: Obj, gold: Obj, article: str, result: Score) -> None:
+def _score_pair(pred: Obj, gold: Obj, article: str, result: Score, stated_only: bool) -> None:
     pobjs, _ = objects(pred)
-    gobjs, _ = objects(gold)
+    gobjs, _ = objects(gold, stated_only)
     missed: list[str] = []
     invented: list[str] = []
     for kind, fields in FIELDS.items():
@@ -479,7 +511,9 @@ def _read(paths: Sequence[str], level: str, invalid: list[str] | None) -> list[O
     return out
 
 
-def score_files(pred: Sequence[str], gold: Sequence[str] | Sequence[Obj]) -> Score:
+def score_files(
+    pred: Sequence[str], gold: Sequence[str] | Sequence[Obj], stated_only: bool = False
+) -> Score:
     """Score predicted record files against gold record files (or gold records). Predictions
     are validated at the ``extraction`` level first: invalid ones are listed in
     :attr:`Score.invalid` and not scored."""
@@ -487,6 +521,6 @@ def score_files(pred: Sequence[str], gold: Sequence[str] | Sequence[Obj]) -> Sco
     preds = _read(pred, "extraction", invalid)
     paths = [g for g in gold if isinstance(g, str)]
     golds = _read(paths, "extraction", None) + [g for g in gold if not isinstance(g, str)]
-    result = score_records(preds, golds)
+    result = score_records(preds, golds, stated_only)
     result.invalid = invalid
     return result
