@@ -27,6 +27,10 @@ examples:
   diplomatic-visits validate outputs.jsonl --source article.txt
   cat outputs.jsonl | diplomatic-visits validate - --format json
   diplomatic-visits export jsonl --out records.jsonl
+  diplomatic-visits score --pred my_outputs.jsonl --format json
+  diplomatic-visits export parquet --input my_outputs.jsonl --out my_outputs.parquet
+  diplomatic-visits export hf --out hf_dataset   # then datasets.load_dataset("hf_dataset")
+  diplomatic-visits compat 1.0.0 schema/1.1.0
 
 exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input
 """
