@@ -59,17 +59,6 @@ class Verdict:
         return next(k for k, v in ORDER.items() if v == level)
 
 
-class CompatibilityError(DiplomaticVisitsError):
-    """A declared version bump smaller than the change needs."""
-
-    def __init__(self, old: str, new: str, declared: Bump, verdict: Verdict) -> None:
-        self.old, self.new, self.declared, self.verdict = old, new, declared, verdict
-        super().__init__(
-            f"{old} -> {new} is declared a {declared} release, but the change needs a "
-            f"{verdict.required} release"
-        )
-
-
 class CompatibilityInputError(DiplomaticVisitsError, ValueError):
     """Versions that cannot be compared (not newer, not a version number)."""
 

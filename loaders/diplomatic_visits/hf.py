@@ -113,6 +113,7 @@ def to_dataset_dict(
     Built from the derived Arrow table directly (never through JSON), so every value is kept.
     """
     datasets = require_datasets()
+    from diplomatic_visits.arrow import hf_features
     from diplomatic_visits.export import bundled_with_texts, export_tables
 
     if records is None:
@@ -120,7 +121,7 @@ def to_dataset_dict(
     if texts is None:
         texts = [None] * len(records)
     table = export_tables(records, texts, version, level)[config]  # type: ignore[arg-type]
-    features = datasets.Features.from_arrow_schema(table.schema)
+    features = hf_features(table.schema)
     ds = datasets.Dataset(
         table.cast(features.arrow_schema), info=datasets.DatasetInfo(features=features)
     )

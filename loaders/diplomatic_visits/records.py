@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -74,11 +74,6 @@ def load_records(verify: bool = True) -> list[dict[str, Any]]:
     if verify:
         verify_dataset()
     return [json.loads(p.read_text(encoding="utf-8")) for p in record_paths()]
-
-
-def iter_records(verify: bool = True) -> Iterator[dict[str, Any]]:
-    """Iterate over the bundled records."""
-    yield from load_records(verify)
 
 
 def source_path(record: Mapping[str, Any]) -> Path:
