@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from diplomatic_visits import _version
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.schema import LEVELS, Issue
+from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 AUTO_JOBS_BYTES = 32 * 2**20
@@ -121,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--max-errors",
         type=_positive,
-        default=20,
+        default=DEFAULT_MAX_ERRORS,
         metavar="N",
         help="report at most N problems per record (default: %(default)s)",
     )
@@ -516,7 +517,7 @@ def _export_records(args: argparse.Namespace) -> list[dict[str, Any]]:
         return load_records()
     problems: list[Any] = []
     records: list[dict[str, Any]] = []
-    settings = _Settings(args.schema_version, args.level, None, 20)
+    settings = _Settings(args.schema_version, args.level, None, DEFAULT_MAX_ERRORS)
     n = sum(checked_values(iter_documents(p), settings, problems, records) for p in args.input)
     if problems:
         raise RefusedExportError(problems, n)

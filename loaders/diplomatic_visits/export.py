@@ -332,7 +332,13 @@ def write_parquet_from_inputs(
     import pyarrow.parquet as pq
 
     from diplomatic_visits import arrow
-    from diplomatic_visits.validate import _pool, _Settings, expand_inputs, map_line_batches
+    from diplomatic_visits.validate import (
+        DEFAULT_MAX_ERRORS,
+        _pool,
+        _Settings,
+        expand_inputs,
+        map_line_batches,
+    )
 
     schema = (
         arrow.articles_schema(version, level)
@@ -340,7 +346,7 @@ def write_parquet_from_inputs(
         else arrow.flat_schema(table, version, level)
     )
     schema = _with_metadata(schema.empty_table(), table, version, level).schema
-    settings = _Settings(version, level, sources, 20, table)
+    settings = _Settings(version, level, sources, DEFAULT_MAX_ERRORS, table)
     pool = _pool(jobs, settings) if jobs > 1 else None
     problems: list[Any] = []
     checked = rows = 0

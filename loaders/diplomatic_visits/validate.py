@@ -32,6 +32,7 @@ from diplomatic_visits.schema import (
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
 MAX_LINE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_ERRORS = 20  # problems reported per record by the command and kept by exports
 _BOM = "\ufeff"
 
 
