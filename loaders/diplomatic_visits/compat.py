@@ -84,9 +84,20 @@ def declared_bump(old: str, new: str) -> Bump:
 
 def compare_schemas(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Compare two self-contained schemas (as :func:`diplomatic_visits.bundle_schema` makes)."""
-    out: list[Change] = []
-    _compare(old, new, old.get("$defs", {}), new.get("$defs", {}), "$", out, set())
-    return out
+    walk = _Walk(old.get("$defs", {}), new.get("$defs", {}))
+    _compare(walk, old, new, "$")
+    return walk.out
+
+
+@dataclass
+class _Walk:
+    """What the side-by-side walk of two schemas carries: their $defs, what it found, and the
+    pairs of sub-schemas it has already compared (shared $defs are compared once)."""
+
+    odefs: Mapping[str, Any]
+    ndefs: Mapping[str, Any]
+    out: list[Change] = field(default_factory=list)
+    seen: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -125,21 +136,14 @@ def _json_type(v: Any) -> str:
     return {str: "string", float: "number", list: "array", dict: "object"}[type(v)]
 
 
-def _compare(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    odefs: Mapping[str, Any],
-    ndefs: Mapping[str, Any],
-    path: str,
-    out: list[Change],
-    seen: set[tuple[int, int]],
-) -> None:
+def _compare(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], path: str) -> None:
     key = (id(old), id(new))
-    if key in seen:
+    if key in w.seen:
         return
-    seen.add(key)
-    o, onull = _resolve(old, odefs)
-    n, nnull = _resolve(new, ndefs)
+    w.seen.add(key)
+    out = w.out
+    o, onull = _resolve(old, w.odefs)
+    n, nnull = _resolve(new, w.ndefs)
     ot, nt = _types(o, onull), _types(n, nnull)
     if ot - nt:
         out.append(Change("major", path, f"no longer accepts {sorted(ot - nt)}"))
@@ -151,9 +155,9 @@ def _compare(
     _compare_values(o, n, path, out)
     _compare_bounds(o, n, path, out)
     if "properties" in o or "properties" in n:
-        _compare_objects(o, n, odefs, ndefs, path, out, seen)
+        _compare_objects(w, o, n, path)
     if isinstance(o.get("items"), dict) and isinstance(n.get("items"), dict):
-        _compare(o["items"], n["items"], odefs, ndefs, f"{path}[*]", out, seen)
+        _compare(w, o["items"], n["items"], f"{path}[*]")
     for kw in set(o) | set(n):
         if kw not in _HANDLED and o.get(kw) != n.get(kw):
             out.append(Change("major", path, f"{kw} changed; the gate cannot prove it compatible"))
@@ -210,15 +214,8 @@ def _compare_bounds(
             out.append(Change("major" if tighter else "minor", path, f"{kw} {a} -> {b}"))
 
 
-def _compare_objects(
-    o: Mapping[str, Any],
-    n: Mapping[str, Any],
-    odefs: Mapping[str, Any],
-    ndefs: Mapping[str, Any],
-    path: str,
-    out: list[Change],
-    seen: set[tuple[int, int]],
-) -> None:
+def _compare_objects(w: _Walk, o: Mapping[str, Any], n: Mapping[str, Any], path: str) -> None:
+    out = w.out
     op, np_ = o.get("properties", {}), n.get("properties", {})
     oreq, nreq = set(o.get("required", [])), set(n.get("required", []))
     for name in op.keys() - np_.keys():
@@ -235,7 +232,7 @@ def _compare_objects(
     if o.get("additionalProperties", True) is not False and n.get("additionalProperties") is False:
         out.append(Change("major", path, "closed to additional properties"))
     for name in op.keys() & np_.keys():
-        _compare(op[name], np_[name], odefs, ndefs, f"{path}.{name}", out, seen)
+        _compare(w, op[name], np_[name], f"{path}.{name}")
 
 
 # --- (b) and (c): records under the new schema ---------------------------------------------
