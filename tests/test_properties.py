@@ -145,7 +145,7 @@ def test_hypothesis_pin_is_still_needed() -> None:
 
 
 @pytest.mark.parametrize("level", ["extraction", "verified"])
-def test_bundled_schema_generates_gold_shaped_values(level: str) -> None:
+def test_bundled_schema_accepts_the_gold_record(level: str) -> None:
     # The gold record must be a value the generator's schema admits, or the property tests
     # would be exploring a different space from the one the data lives in.
     from diplomatic_visits import load_records
