@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, load_json
-from diplomatic_visits import __version__, available_versions, dataset_version
+from diplomatic_visits import __version__, available_versions, dataset_version, jsonl
 from diplomatic_visits import validate as validate_mod
 from diplomatic_visits.cli import main
 
@@ -180,7 +180,7 @@ def test_long_line_is_skipped_and_reported(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     limit = len(line(minimal()).encode()) + 10
-    monkeypatch.setattr(validate_mod, "MAX_LINE_BYTES", limit)
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", limit)
     f = tmp_path / "long.jsonl"
     f.write_text('"' + "x" * limit * 3 + '"\n' + line(minimal()) + "\n", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(f))
@@ -251,7 +251,7 @@ def test_export_refuses_invalid_input(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_workers_give_the_same_report_in_the_same_order(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(validate_mod, "BATCH_LINES", 7)  # many batches, so ordering is exercised
+    monkeypatch.setattr(jsonl, "CHUNK_BYTES", 700)  # many chunks, so ordering is exercised
     rows = []
     for i in range(60):
         rec = minimal()

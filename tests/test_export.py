@@ -212,9 +212,9 @@ def _many_records(tmp_path: Path, n: int, bad: int | None = None) -> Path:
 def test_streaming_parquet_export_matches_and_is_independent_of_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from diplomatic_visits import validate
+    from diplomatic_visits import jsonl
 
-    monkeypatch.setattr(validate, "BATCH_LINES", 9)  # several batches, several row groups
+    monkeypatch.setattr(jsonl, "CHUNK_BYTES", 9 * 4000)  # several chunks, several row groups
     src = _many_records(tmp_path, 40)
     outs = {}
     for jobs in ("1", "2"):
@@ -233,7 +233,9 @@ def test_streaming_parquet_export_matches_and_is_independent_of_workers(
         outs[jobs] = out.read_bytes()
     assert outs["1"] == outs["2"]
     table = pq.read_table(tmp_path / "j1.parquet")
-    assert table.num_rows == 40 and pq.ParquetFile(tmp_path / "j1.parquet").num_row_groups == 5
+    chunks = len(list(jsonl.chunks(str(src))))
+    assert chunks > 1  # one row group per chunk of lines
+    assert table.num_rows == 40 and pq.ParquetFile(tmp_path / "j1.parquet").num_row_groups == chunks
     rows = list(arrow.from_arrow_rows(table.to_pylist(), arrow.articles_schema()))
     want = [json.loads(x) for x in src.read_text(encoding="utf-8").splitlines()]
     assert [{k: v for k, v in r.items() if k != "text"} for r in rows] == want
@@ -296,3 +298,24 @@ def test_croissant_describes_the_files_and_validates(tmp_path: Path) -> None:
     assert visits["sub_events"]["isArray"] and visits["sub_events"]["dataType"] == "cr:RecordSet"
     dataset = mlc.Dataset(jsonld=str(out / "croissant.json"))  # validates the metadata offline
     assert not dataset.metadata.ctx.issues.errors
+
+
+@pytest.mark.parametrize("name", ["articles", *arrow.FLAT_TABLES])
+def test_table_builder_gives_the_table_of_all_rows_at_once(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # records go into Arrow a few at a time: the parts joined must be the table of all the rows
+    monkeypatch.setattr(arrow.TableBuilder, "BATCH", 2)
+    records = [load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json")] * 3
+    records += load_records()
+    texts = [None, "a", None, load_source_text(records[-1])]
+    if name == "articles":
+        rows = list(arrow.article_rows(records, texts))
+        schema = arrow.articles_schema()
+    else:
+        rows = list(arrow.flat_rows(name, records))
+        schema = arrow.flat_schema(name)
+    whole = arrow.to_table(rows, schema)
+    built = export.export_table(name, records, texts)
+    assert built.equals(whole) and built.schema.equals(schema, check_metadata=True)
+    assert built.num_rows == len(rows) > arrow.TableBuilder.BATCH

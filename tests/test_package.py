@@ -32,6 +32,17 @@ def test_import_does_not_load_heavy_libraries() -> None:
     assert out.strip() == "[]"
 
 
+def test_bare_import_loads_no_submodule_but_the_version() -> None:
+    code = (
+        "import sys, diplomatic_visits; "
+        "print(sorted(m for m in sys.modules if m.startswith('diplomatic_visits.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['diplomatic_visits._version']"
+
+
 def test_validate_command_does_not_load_heavy_libraries(tmp_path: Path) -> None:
     f = tmp_path / "x.jsonl"
     f.write_text("{}\n", encoding="utf-8")
@@ -47,8 +58,12 @@ def test_validate_command_does_not_load_heavy_libraries(tmp_path: Path) -> None:
 
 
 def test_public_api() -> None:
+    # the names are imported on first use; __all__ and the table that finds them must agree
+    assert set(diplomatic_visits.__all__) == {*diplomatic_visits._WHERE, "__version__"}
     for name in diplomatic_visits.__all__:
         assert hasattr(diplomatic_visits, name), name
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = diplomatic_visits.nope  # type: ignore[attr-defined]
     assert issubclass(diplomatic_visits.ChecksumError, diplomatic_visits.DiplomaticVisitsError)
     assert issubclass(diplomatic_visits.InputError, diplomatic_visits.DiplomaticVisitsError)
     assert (Path(diplomatic_visits.__file__).parent / "py.typed").exists()
@@ -69,6 +84,26 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     m = re.search(r"^(python -m pytest[^\n]*)$", ci, re.M)
     assert m, ".ci/run runs pytest"
     assert m.group(1) in readme
+
+
+@pytest.mark.slow
+def test_without_a_compiler_the_wheel_is_pure_python(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS"}
+    env["CC"] = "/bin/false"  # a compiler that always fails
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir"]
+    done = subprocess.run(
+        [*build, str(tmp_path), str(REPO)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "the C accelerator was not built" in done.stdout + done.stderr
+    wheel = next(tmp_path.glob("*.whl"))
+    assert wheel.name.endswith("-py3-none-any.whl")
+    import zipfile
+
+    assert not any(n.endswith((".so", ".pyd")) for n in zipfile.ZipFile(wheel).namelist())
 
 
 @pytest.mark.slow
@@ -95,6 +130,8 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     assert "diplomatic_visits/_data/schema/1.0.0/record.schema.json" in names
     assert "diplomatic_visits/_data/dataset/source/000_b730d245b05eac44.txt" in names
     assert not any(n.split("/")[0] in ("schema", "dataset", "loaders") for n in names)
+    # the C accelerator is compiled into the wheel (CI sets DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS)
+    assert any(n.startswith("diplomatic_visits/_speedups.") and n.endswith(".so") for n in names)
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -148,3 +185,4 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
         check=True,
     )
     assert "records          1" in cli.stdout
+    assert "accelerator      C, for schema 1.0.0" in cli.stdout

@@ -57,6 +57,8 @@ def _check_parquet_and_hf(record: dict[str, Any], level: str) -> None:
     expected = {k: v for k, v in record.items() if not (k == "annotation" and v is None)}
     schema = arrow.articles_schema(level=level)  # type: ignore[arg-type]
     table = arrow.to_table(arrow.article_rows([record], [None]), schema)
+    built = export.export_table("articles", [record], [None], level=level)  # type: ignore[arg-type]
+    assert built.equals(table) and built.schema.equals(schema, check_metadata=True)
     buf = io.BytesIO()
     export.write_parquet_table(table, buf)
     back = pq.read_table(io.BytesIO(buf.getvalue()))

@@ -5,31 +5,64 @@ gold records of its seed article, and the tools to validate and export them.
 >>> records = dv.load_records()
 >>> dv.validate_record(records[0], level="verified") == []
 True
+
+The names below are imported when first used, so that ``import diplomatic_visits`` (and every
+worker process that ``validate --jobs`` starts) loads only what it needs.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from diplomatic_visits._version import __version__
-from diplomatic_visits.errors import (
-    ChecksumError,
-    DiplomaticVisitsError,
-    InputError,
-    InvalidRecordError,
-    UnknownSchemaVersionError,
-)
-from diplomatic_visits.records import dataset_version, load_records, load_source_text
-from diplomatic_visits.schema import (
-    Issue,
-    available_versions,
-    bundle_schema,
-    latest_version,
-    load_schema,
-)
-from diplomatic_visits.score import Score, score_files, score_records
-from diplomatic_visits.validate import (
-    Report,
-    iter_record_issues,
-    validate_files,
-    validate_record,
-)
+
+if TYPE_CHECKING:
+    from diplomatic_visits.errors import (
+        ChecksumError,
+        DiplomaticVisitsError,
+        InputError,
+        InvalidRecordError,
+        UnknownSchemaVersionError,
+    )
+    from diplomatic_visits.records import dataset_version, load_records, load_source_text
+    from diplomatic_visits.schema import (
+        Issue,
+        available_versions,
+        bundle_schema,
+        latest_version,
+        load_schema,
+    )
+    from diplomatic_visits.score import Score, score_files, score_records
+    from diplomatic_visits.validate import (
+        Report,
+        iter_record_issues,
+        validate_files,
+        validate_record,
+    )
+
+_WHERE = {
+    "ChecksumError": "errors",
+    "DiplomaticVisitsError": "errors",
+    "InputError": "errors",
+    "InvalidRecordError": "errors",
+    "UnknownSchemaVersionError": "errors",
+    "dataset_version": "records",
+    "load_records": "records",
+    "load_source_text": "records",
+    "Issue": "schema",
+    "available_versions": "schema",
+    "bundle_schema": "schema",
+    "latest_version": "schema",
+    "load_schema": "schema",
+    "Score": "score",
+    "score_files": "score",
+    "score_records": "score",
+    "Report": "validate",
+    "iter_record_issues": "validate",
+    "validate_files": "validate",
+    "validate_record": "validate",
+}
 
 __all__ = [
     "ChecksumError",
@@ -54,3 +87,16 @@ __all__ = [
     "validate_files",
     "validate_record",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'diplomatic_visits' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"diplomatic_visits.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

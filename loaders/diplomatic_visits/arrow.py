@@ -151,12 +151,76 @@ def to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
     """Build a table with the explicit schema (never inferred), checking non-null fields."""
     import pyarrow as pa
 
-    table = pa.Table.from_pylist(list(rows), schema=schema)
+    # one conversion of the rows as structs: faster than Table.from_pylist, which first
+    # gathers every column in Python
+    table = pa.Table.from_struct_array(pa.array(list(rows), type=pa.struct(list(schema))))
     table.validate(full=True)
     for i, field in enumerate(schema):
         if not field.nullable and table.column(i).null_count:
             raise ValueError(f"column {field.name!r} holds nulls but the schema requires a value")
     return table
+
+
+class TableBuilder:
+    """Build one table (``articles`` or a flat one) of the derived schema from records given
+    one at a time. Records are turned into Arrow a few hundred at a time, so that only a few
+    records' Python objects are alive at once: the same table as :func:`to_table` of all the
+    rows (tests hold the two equal), with less memory and fewer cache misses."""
+
+    BATCH = 256
+
+    def __init__(self, name: str, version: str | None = None, level: Level = "extraction"):
+        import pyarrow as pa
+
+        self.name = name
+        articles = name == "articles"
+        self.schema = (
+            articles_schema(version, level) if articles else flat_schema(name, version, level)
+        )
+        fields = list(self.schema)[:-1] if articles else list(self.schema)
+        self._struct = pa.struct(fields)
+        self._rows: list[Mapping[str, Any]] = []
+        self._texts: list[str | None] = []
+        self._parts: list[pa.Array] = []
+        self.records = 0
+
+    def add(self, record: Mapping[str, Any], text: str | None = None) -> None:
+        """Add one schema-valid record (and, for ``articles``, the text its spans index)."""
+        self.records += 1
+        if self.name == "articles":
+            self._rows.append(record)
+            self._texts.append(text)
+        else:
+            rid = record["record_id"]
+            self._rows.extend({"record_id": rid, **item} for item in record[self.name])
+        if len(self._rows) >= self.BATCH:
+            self._convert()
+
+    def _convert(self) -> None:
+        import pyarrow as pa
+
+        if self._rows:
+            self._parts.append(pa.array(self._rows, type=self._struct))
+            self._rows.clear()
+
+    def finish(self) -> pa.Table:
+        """The table of every record added, checked against the schema's non-null fields."""
+        import pyarrow as pa
+
+        self._convert()
+        parts = self._parts or [pa.array([], type=self._struct)]
+        table = pa.Table.from_struct_array(pa.concat_arrays(parts))
+        if self.name == "articles":
+            text = self.schema.field(TEXT_COLUMN)
+            table = table.append_column(text, pa.array(self._texts, text.type))
+        table = table.replace_schema_metadata(self.schema.metadata)
+        table.validate(full=True)
+        for i, field in enumerate(self.schema):
+            if not field.nullable and table.column(i).null_count:
+                raise ValueError(
+                    f"column {field.name!r} holds nulls but the schema requires a value"
+                )
+        return table
 
 
 def from_arrow_rows(

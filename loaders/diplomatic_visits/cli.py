@@ -314,6 +314,7 @@ def _info(out: TextIO) -> int:
     from diplomatic_visits._paths import dataset_dir, schema_dir
     from diplomatic_visits.records import dataset_version, load_records, read_sums
     from diplomatic_visits.schema import available_versions
+    from diplomatic_visits.validate import accelerator_status
 
     records = load_records()
     print(f"package          {_version.__version__}", file=out)
@@ -322,6 +323,7 @@ def _info(out: TextIO) -> int:
         file=out,
     )
     print(f"dataset version  {dataset_version()}", file=out)
+    print(f"accelerator      {accelerator_status()}", file=out)
     print(f"records          {len(records)}", file=out)
     n_visits = sum(len(r["visits"]) for r in records)
     n_statements = sum(len(r["statements"]) for r in records)
@@ -380,7 +382,7 @@ def _input_error_dict(err: InputError) -> dict[str, Any]:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from diplomatic_visits.validate import Report, Sources, iter_results
+    from diplomatic_visits.validate import Report, Sources, ValidRecords, iter_results
 
     sources = Sources.from_files(args.source) if args.source else None
     report = Report()
@@ -404,10 +406,11 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     file=out,
                 )
             continue
+        before = report.checked
         report.add(item)
-        if progress and report.checked % PROGRESS_EVERY == 0:
+        if progress and report.checked // PROGRESS_EVERY > before // PROGRESS_EVERY:
             print(f"\rchecked {report.checked:,} records", end="", file=err, flush=True)
-        if item.valid or not show:
+        if isinstance(item, ValidRecords) or item.valid or not show:
             continue
         where = item.path if item.line is None else f"{item.path}:{item.line}"
         for issue in item.issues:
@@ -518,7 +521,9 @@ def _export_records(args: argparse.Namespace) -> list[dict[str, Any]]:
     problems: list[Any] = []
     records: list[dict[str, Any]] = []
     settings = _Settings(args.schema_version, args.level, None, DEFAULT_MAX_ERRORS)
-    n = sum(checked_values(iter_documents(p), settings, problems, records) for p in args.input)
+    n = sum(
+        checked_values(iter_documents(p), settings, problems, records.append) for p in args.input
+    )
     if problems:
         raise RefusedExportError(problems, n)
     return records

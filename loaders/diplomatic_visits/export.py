@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,11 +90,10 @@ def export_table(
     """Build one table (``articles`` or a flat one) with its derived Arrow schema."""
     from diplomatic_visits import arrow
 
-    if name == "articles":
-        return arrow.to_table(
-            arrow.article_rows(records, texts), arrow.articles_schema(version, level)
-        )
-    return arrow.to_table(arrow.flat_rows(name, records), arrow.flat_schema(name, version, level))
+    builder = arrow.TableBuilder(name, version, level)
+    for record, text in zip(records, texts, strict=True):
+        builder.add(record, text)
+    return builder.finish()
 
 
 def export_tables(
@@ -248,41 +247,73 @@ class RefusedExportError(DiplomaticVisitsError):
         )
 
 
-def _convert_batch(name: str, batch: Any, s: Any) -> tuple[list[Any], Any, int]:
-    """Worker side of :func:`write_parquet_from_inputs`: parse, validate, and (when every record
-    of the batch is valid) build the batch's Arrow table."""
-    import gc
+def _convert_chunk(chunk: Any, s: Any) -> Any:
+    """Worker side of :func:`write_parquet_from_inputs`: parse and validate a chunk of lines,
+    and (when every record in it is valid) build its Arrow table. The result's payload is
+    (the table or None, the number of records checked)."""
+    from diplomatic_visits.jsonl import Lines
+    from diplomatic_visits.validate import (
+        ChunkResult,
+        _collector_paused,
+        detached,
+        fast_acceptor,
+        line_document,
+    )
 
+    accept = fast_acceptor(s)
     problems: list[Any] = []
-    values: list[Any] = []  # the valid records, kept until the table is built
-    # The batch's records stay alive until the table is built; the cyclic collector would scan
-    # them again and again as they pile up (they hold no cycles), so it waits for the batch.
-    gc.disable()
-    try:
-        return _convert(name, batch, s, problems, values)
-    finally:
-        gc.enable()
-
-
-def _convert(
-    name: str, batch: Any, s: Any, problems: list[Any], values: list[Any]
-) -> tuple[list[Any], Any, int]:
-    from diplomatic_visits.validate import Document, detached, parse_line
+    builder = _Builder(s, problems)
+    accepted = 0
 
     def docs() -> Iterator[Any]:
-        for lineno, raw in batch:
+        nonlocal accepted
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                yield raw
+                continue
+            value = accept(raw) if accept is not None else None
+            if value is not None:  # certainly valid: nothing to report
+                builder.add(value)
+                accepted += 1
+                continue
             try:
-                yield Document(name, lineno, parse_line(raw, name, lineno), raw)
+                yield line_document(raw, chunk.name, lineno)
             except InputError as exc:
                 yield detached(exc)
 
-    n = checked_values(docs(), s, problems, values)
-    return _as_table(problems, values, n, s)
+    lines = Lines(chunk)
+    # Records go into Arrow a few hundred at a time; the cyclic collector, which would walk the
+    # ones waiting again and again (they hold no cycles), waits for the chunk.
+    with _collector_paused():
+        n = checked_values(docs(), s, problems, builder.add) + accepted
+        return ChunkResult(lines.count, problems, builder.result(n))
 
 
-def checked_values(docs: Iterable[Any], s: Any, problems: list[Any], values: list[Any]) -> int:
-    """Check parsed documents: invalid results and input errors go to ``problems``, the values
-    of valid records to ``values``. Returns how many documents there were."""
+class _Builder:
+    """The table of valid records, built as they come; none once a problem is found (the
+    export is refused then)."""
+
+    def __init__(self, s: Any, problems: list[Any]) -> None:
+        from diplomatic_visits.arrow import TableBuilder
+
+        self.s = s
+        self.problems = problems
+        self.table = TableBuilder(s.table, s.version, s.level)
+
+    def add(self, value: Any) -> None:
+        if not self.problems:
+            self.table.add(value, self.s.sources.for_record(value)[0] if self.s.sources else None)
+
+    def result(self, n: int) -> tuple[Any, int]:
+        """(the table, or None if there were problems; ``n``, the records checked)"""
+        return (None if self.problems else self.table.finish()), n
+
+
+def checked_values(
+    docs: Iterable[Any], s: Any, problems: list[Any], keep: Callable[[Any], None]
+) -> int:
+    """Check parsed documents: invalid results and input errors go to ``problems``, valid
+    records to ``keep``. Returns how many documents there were."""
     from diplomatic_visits.validate import _check
 
     n = 0
@@ -292,25 +323,18 @@ def checked_values(docs: Iterable[Any], s: Any, problems: list[Any], values: lis
         if isinstance(result, InputError) or not result.valid:
             problems.append(result)
         else:
-            values.append(doc.value)
+            keep(doc.value)
     return n
 
 
-def _as_table(problems: list[Any], values: list[Any], n: int, s: Any) -> tuple[list[Any], Any, int]:
-    if problems:
-        return problems, None, n
-    texts = [s.sources.for_record(v)[0] if s.sources else None for v in values]
-    return [], export_table(s.table, values, texts, s.version, s.level), n
-
-
-def _json_file_batches(path: str, s: Any) -> Iterator[tuple[list[Any], Any]]:
-    """A ``.json`` file (one record or an array) as one batch, checked here."""
-    from diplomatic_visits.validate import iter_documents
+def _json_file_chunks(path: str, s: Any) -> Iterator[Any]:
+    """A ``.json`` file (one record or an array) as one chunk, checked here."""
+    from diplomatic_visits.validate import ChunkResult, iter_documents
 
     problems: list[Any] = []
-    values: list[Any] = []
-    n = checked_values(iter_documents(path), s, problems, values)
-    yield [], _as_table(problems, values, n, s)
+    builder = _Builder(s, problems)
+    n = checked_values(iter_documents(path), s, problems, builder.add)
+    yield ChunkResult(0, problems, builder.result(n))
 
 
 def write_parquet_from_inputs(
@@ -337,7 +361,7 @@ def write_parquet_from_inputs(
         _pool,
         _Settings,
         expand_inputs,
-        map_line_batches,
+        map_chunks,
     )
 
     schema = (
@@ -358,19 +382,18 @@ def write_parquet_from_inputs(
                     problems.append(path)
                     continue
                 if path != "-" and path.lower().endswith(".json"):
-                    batches = _json_file_batches(path, settings)
+                    results = _json_file_chunks(path, settings)
                 else:
-                    batches = map_line_batches(path, _convert_batch, settings, pool, 2 * jobs)
-                for early, result in batches:
-                    problems.extend(early)
-                    if result is None:
+                    results = map_chunks(path, _convert_chunk, settings, pool, 2 * jobs)
+                for result in results:
+                    problems.extend(result.problems)
+                    if result.payload is None:  # the input could not be read
                         continue
-                    batch_problems, batch_table, n = result
+                    chunk_table, n = result.payload
                     checked += n
-                    problems.extend(batch_problems)
-                    if batch_table is not None and not problems:
-                        writer.write_table(batch_table.replace_schema_metadata(schema.metadata))
-                        rows += batch_table.num_rows
+                    if chunk_table is not None and not problems:
+                        writer.write_table(chunk_table.replace_schema_metadata(schema.metadata))
+                        rows += chunk_table.num_rows
             writer.close()
             if problems:
                 raise RefusedExportError(problems, checked)

@@ -7,20 +7,26 @@ all reported as input errors with the file and line, never as tracebacks.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import math
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from pathlib import Path
+from types import ModuleType
 from typing import IO, Any
 
 import orjson
 
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
+from diplomatic_visits.jsonl import Chunk, Lines, chunks, read_lines
 from diplomatic_visits.schema import (
     Issue,
     Level,
@@ -29,9 +35,14 @@ from diplomatic_visits.schema import (
     rs_validator,
 )
 
+_speedups: ModuleType | None
+try:  # the optional compiled accelerator; the pure-Python code below is the reference
+    from diplomatic_visits import _speedups
+except ImportError:  # pragma: no cover - installed where no C compiler was at hand
+    _speedups = None
+
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
-MAX_LINE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_ERRORS = 20  # problems reported per record by the command and kept by exports
 _BOM = "\ufeff"
 
@@ -145,25 +156,39 @@ def parse_document(text: str, path: str = "<string>", line: int | None = None) -
 
 def parse_line(raw: bytes, path: str = "<bytes>", line: int | None = None) -> Any:
     """Parse one JSON Lines line: orjson first (fast), the strict parser whenever orjson fails or
-    might have changed the value.
+    may have changed the value (see :func:`line_document`)."""
+    return line_document(raw, path, line).value
 
-    orjson keeps the last of duplicate keys silently. A dropped key is ruled out when the line
-    holds as many ``:`` as orjson's own compact re-serialisation of the value: every key brings
-    one, colons inside strings are copied as they are, and a dropped key takes at least its own
-    with it. (A colon escaped as ``\\u003a`` would spoil the count: such lines take the strict
-    path.)
 
-    orjson also turns integers wider than 64 bits into floats. Our schemas hold no floats, so such
-    a record is never valid, and :func:`check_document` re-parses every invalid record strictly:
-    what is reported is about the exact values.
+def line_document(raw: bytes, path: str = "<bytes>", line: int | None = None) -> Document:
+    """Parse one JSON Lines line into a :class:`Document` (raising :class:`InputError`).
+
+    orjson parses first. It keeps the last of duplicate keys silently, and turns integers beyond
+    64 bits into floats; the strict parser takes over whenever either may have happened:
+
+    - with the accelerator, its ``scan`` of the raw line says whether orjson's value is exact;
+    - without it, a dropped key is ruled out when the line holds as many ``:`` as orjson's own
+      compact re-serialisation of the value: every key brings one, colons inside strings are
+      copied as they are, and a dropped key takes at least its own with it. (A colon escaped as
+      ``\\u003a`` would spoil the count: such lines take the strict path.) Wide integers are not
+      ruled out, so the document is marked inexact: our schemas hold no floats, such a record is
+      never valid, and :func:`check_document` re-parses every invalid inexact record strictly.
     """
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return parse_document(_decode(raw.rstrip(b"\r\n"), path, line), path, line)
-    if raw.count(b":") != orjson.dumps(value).count(b":") or b"\\u003" in raw:
-        return parse_document(_decode(raw.rstrip(b"\r\n"), path, line), path, line)
-    return value
+        return Document(path, line, _strict(raw, path, line), raw)
+    if accelerated():
+        assert _speedups is not None
+        if _speedups.scan(raw)[0]:
+            return Document(path, line, value, raw)
+    elif raw.count(b":") == orjson.dumps(value).count(b":") and b"\\u003" not in raw:
+        return Document(path, line, value, raw, exact=False)
+    return Document(path, line, _strict(raw, path, line), raw)
+
+
+def _strict(raw: bytes, path: str, line: int | None) -> Any:
+    return parse_document(_decode(raw.rstrip(b"\r\n"), path, line), path, line)
 
 
 def _skip_ws(text: str, i: int) -> int:
@@ -204,12 +229,14 @@ def detached(exc: InputError) -> InputError:
 
 @dataclass(frozen=True)
 class Document:
-    """One parsed record and where it came from (``raw``: the line, when parsed fast)."""
+    """One parsed record and where it came from (``raw``: its JSON Lines line). ``exact`` is
+    False when the value may differ from the strict parser's (see :func:`line_document`)."""
 
     path: str
     line: int | None
     value: Any
     raw: bytes | None = None
+    exact: bool = True
 
 
 def _decode(raw: bytes, path: str, line: int | None) -> str:
@@ -226,40 +253,14 @@ def _decode(raw: bytes, path: str, line: int | None) -> str:
 
 def iter_jsonl(stream: IO[bytes], path: str) -> Iterator[Document | InputError]:
     """Parse a JSON Lines stream one line at a time (memory stays flat); blank lines are skipped."""
-    for lineno, raw in iter_raw_lines(stream, path):
+    for lineno, raw in read_lines(stream, path):
         if isinstance(raw, InputError):
             yield raw
             continue
         try:
-            yield Document(path, lineno, parse_line(raw, path, lineno), raw)
+            yield line_document(raw, path, lineno)
         except InputError as exc:
             yield detached(exc)
-
-
-def iter_raw_lines(stream: IO[bytes], path: str) -> Iterator[tuple[int, bytes | InputError]]:
-    """The non-blank lines of a JSON Lines stream with their numbers, not yet parsed."""
-    for lineno, raw in enumerate(_lines(stream), start=1):
-        if isinstance(raw, InputError):
-            yield lineno, InputError(path, raw.reason, lineno)
-            continue
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a UTF-8 byte-order mark: tolerated, as RFC 8259 allows
-        if raw.strip():
-            yield lineno, raw
-
-
-def _lines(stream: IO[bytes]) -> Iterator[bytes | InputError]:
-    while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            # skip the rest of the over-long line without holding it
-            while raw and not raw.endswith(b"\n"):
-                raw = stream.readline(MAX_LINE_BYTES)
-            yield InputError("", f"line longer than {MAX_LINE_BYTES} bytes")
-            continue
-        yield raw
 
 
 def iter_json_file(data: bytes, path: str) -> Iterator[Document | InputError]:
@@ -398,13 +399,25 @@ class Report:
             return 2
         return 1 if self.invalid else 0
 
-    def add(self, result: RecordResult) -> None:
+    def add(self, result: RecordResult | ValidRecords) -> None:
+        if isinstance(result, ValidRecords):
+            self.checked += result.count
+            self.valid += result.count
+            return
         self.checked += 1
         if result.valid:
             self.valid += 1
         else:
             self.invalid_results.append(result)
             self.by_keyword.update(i.keyword for i in result.issues)
+
+
+@dataclass(frozen=True)
+class ValidRecords:
+    """``count`` valid records in a row: what :func:`iter_results` gives for records that need
+    no report, instead of one :class:`RecordResult` each."""
+
+    count: int
 
 
 @dataclass(frozen=True)
@@ -446,13 +459,14 @@ def check_document(
 ) -> RecordResult:
     """Check one parsed document, keeping at most ``max_errors`` issues.
 
-    An invalid record that was parsed by the fast parser is parsed again strictly, so that the
-    problems reported are those of the exact values (or the input error the strict parser finds).
+    An invalid record whose value may not be exact (``doc.exact`` is False) is parsed again
+    strictly, so that the problems reported are those of the exact values (or the input error the
+    strict parser finds).
     """
     text, data = sources.for_record(doc.value) if sources else (None, None)
     offsets = doc.raw is None or may_have_offsets(doc.raw)
     issues = _issues(doc.value, version, level, text, data, max_errors, offsets)
-    if issues and doc.raw is not None:
+    if issues and doc.raw is not None and not doc.exact:
         text = _decode(doc.raw.rstrip(b"\r\n"), doc.path, doc.line)
         exact = parse_document(text, doc.path, doc.line)
         if exact != doc.value:
@@ -489,11 +503,12 @@ def iter_results(
     max_errors: int | None = None,
     stdin: IO[bytes] | None = None,
     jobs: int = 1,
-) -> Iterator[RecordResult | InputError]:
-    """Check every record of every input, yielding results and input errors in input order.
+) -> Iterator[RecordResult | ValidRecords | InputError]:
+    """Check every record of every input, yielding in input order a :class:`RecordResult` for
+    each invalid record, :class:`ValidRecords` for valid ones, and the input errors.
 
-    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes, in batches,
-    with at most two batches per worker in flight (so memory stays flat on any input size).
+    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes, in chunks,
+    with at most two chunks per worker in flight (so memory stays flat on any input size).
     """
     if version is not None and version not in available_versions():
         raise UnknownSchemaVersionError(version, available_versions())
@@ -507,7 +522,11 @@ def iter_results(
                 yield from _iter_jsonl_results(path, settings, stdin, pool, jobs)
             else:
                 for doc in iter_documents(path, stdin):
-                    yield doc if isinstance(doc, InputError) else _check(doc, settings)
+                    result = doc if isinstance(doc, InputError) else _check(doc, settings)
+                    if isinstance(result, RecordResult) and result.valid:
+                        yield ValidRecords(1)
+                    else:
+                        yield result
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -531,15 +550,27 @@ def _check(doc: Document, s: _Settings) -> RecordResult | InputError:
 
 def _check_line(path: str, lineno: int, raw: bytes, s: _Settings) -> RecordResult | InputError:
     try:
-        doc = Document(path, lineno, parse_line(raw, path, lineno), raw)
+        doc = line_document(raw, path, lineno)
     except InputError as exc:
         return detached(exc)
     return _check(doc, s)
 
 
-BATCH_LINES = 2000
 _WORKER_SETTINGS: _Settings | None = None
-Batch = list[tuple[int, bytes]]
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a worker made of a :class:`~diplomatic_visits.jsonl.Chunk`: how many lines it had,
+    its ``problems`` (invalid :class:`RecordResult` and :class:`InputError`, in line order) and
+    whatever else the work produced (``payload``)."""
+
+    lines: int
+    problems: list[Any]
+    payload: Any = None
+
+
+ChunkFn = Callable[[Chunk, "_Settings"], ChunkResult]
 
 
 def _pool(jobs: int, settings: _Settings) -> Any:
@@ -557,82 +588,148 @@ def _init_worker(settings: _Settings) -> None:
     rs_validator(settings.version, settings.level)
 
 
-def _in_worker(fn: Callable[[str, Batch, _Settings], Any], name: str, batch: Batch) -> Any:
+def _in_worker(fn: ChunkFn, chunk: Chunk) -> ChunkResult:
     assert _WORKER_SETTINGS is not None
-    return fn(name, batch, _WORKER_SETTINGS)
+    return fn(chunk, _WORKER_SETTINGS)
 
 
-def _check_batch(name: str, batch: Batch, s: _Settings) -> list[RecordResult | InputError]:
-    return [_check_line(name, lineno, raw, s) for lineno, raw in batch]
-
-
-def map_line_batches(
+def map_chunks(
     path: str,
-    fn: Callable[[str, Batch, _Settings], Any],
+    fn: ChunkFn,
     settings: _Settings,
     pool: Any = None,
     in_flight: int = 2,
     stdin: IO[bytes] | None = None,
-) -> Iterator[tuple[list[InputError], Any]]:
-    """Read a JSON Lines input (or ``-``) in batches of :data:`BATCH_LINES` lines and apply
-    ``fn(name, batch, settings)`` to each, in the worker ``pool`` or here; yield, in input order,
-    each batch's unreadable lines and ``fn``'s result. At most ``in_flight`` batches are pending,
-    so memory stays flat whatever the input size."""
+) -> Iterator[ChunkResult]:
+    """Cut a JSON Lines input (or ``-``) into chunks (:func:`diplomatic_visits.jsonl.chunks`)
+    and apply ``fn(chunk, settings)`` to each, in the worker ``pool`` or here; yield the
+    results in input order, their problems numbered by the lines of the input. At most
+    ``in_flight`` chunks are pending, so memory stays flat whatever the input size. An input
+    that cannot be read gives a result whose problem says so."""
     from collections import deque
 
     name = "<stdin>" if path == "-" else path
-    try:
-        stream = (stdin or sys.stdin.buffer) if path == "-" else Path(path).open("rb")  # noqa: SIM115
-    except OSError as exc:
-        yield [InputError(path, f"cannot read: {exc.strerror or exc}")], None
-        return
-    pending: deque[tuple[list[InputError], Any]] = deque()
-    batch: Batch = []
-    early: list[InputError] = []  # unreadable lines (too long), reported with their batch
+    pending: deque[Any] = deque()
+    before = 0  # lines of the input before the next result's chunk
 
-    def submit() -> None:
-        work = (
-            pool.submit(_in_worker, fn, name, list(batch))
-            if pool
-            else fn(name, list(batch), settings)
-        )
-        pending.append((list(early), work))
-        batch.clear()
-        early.clear()
-
-    def done(item: tuple[list[InputError], Any]) -> tuple[list[InputError], Any]:
-        errors, work = item
-        return errors, work.result() if pool else work
+    def finish(work: Any) -> ChunkResult:
+        nonlocal before
+        result: ChunkResult = work.result() if pool else work
+        problems = [_renumbered(p, before) for p in result.problems] if before else result.problems
+        before += result.lines
+        return ChunkResult(result.lines, problems, result.payload)
 
     try:
-        for lineno, raw in iter_raw_lines(stream, name):
-            if isinstance(raw, InputError):
-                early.append(raw)
-                continue
-            batch.append((lineno, raw))
-            if len(batch) >= BATCH_LINES:
-                submit()
-                while len(pending) >= max(in_flight, 1):
-                    yield done(pending.popleft())
-        if batch or early:
-            submit()
+        for chunk in chunks(path, stdin):
+            pending.append(pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings))
+            while len(pending) >= max(in_flight, 1):
+                yield finish(pending.popleft())
         while pending:
-            yield done(pending.popleft())
+            yield finish(pending.popleft())
     except OSError as exc:
-        yield [InputError(name, f"cannot read: {exc.strerror or exc}")], None
+        yield ChunkResult(0, [InputError(name, f"cannot read: {exc.strerror or exc}")])
+
+
+def _renumbered(problem: Any, before: int) -> Any:
+    if problem.line is None:
+        return problem
+    if isinstance(problem, InputError):
+        return InputError(problem.path, problem.reason, problem.line + before, problem.column)
+    return replace(problem, line=problem.line + before)
+
+
+def _check_chunk(chunk: Chunk, s: _Settings) -> ChunkResult:
+    """Worker side of :func:`iter_results`: the problems of a chunk, and (``payload``) how many
+    of its records are valid."""
+    accept = fast_acceptor(s)
+    problems: list[Any] = []
+    valid = 0
+    lines = Lines(chunk)
+    # Parsed records hold no reference cycles: reference counting frees each one as soon as it
+    # is checked. The cyclic collector, triggered every few hundred new objects, would only walk
+    # the record being checked again and again, so it waits for the chunk to end.
+    with _collector_paused():
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                problems.append(raw)
+                continue
+            if accept is not None and accept(raw) is not None:
+                valid += 1
+                continue
+            result = _check_line(chunk.name, lineno, raw, s)
+            if isinstance(result, RecordResult) and result.valid:
+                valid += 1
+            else:
+                problems.append(result)
+    return ChunkResult(lines.count, problems, valid)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        if path != "-":
-            stream.close()
+        if was_enabled:
+            gc.enable()
+
+
+# --- the fast path ---------------------------------------------------------------------------
+
+
+def accelerated() -> bool:
+    """Whether the compiled accelerator is in use (set ``DIPLOMATIC_VISITS_PURE_PYTHON=1`` in
+    the environment to turn it off; results are the same either way, only slower)."""
+    return _speedups is not None and not os.environ.get("DIPLOMATIC_VISITS_PURE_PYTHON")
+
+
+def accelerator_status() -> str:
+    """One line for ``diplomatic-visits info``: is the compiled accelerator in use?"""
+    if _speedups is None:
+        return "none (not compiled for this install; validate uses pure Python, slower)"
+    if not accelerated():
+        return "off (DIPLOMATIC_VISITS_PURE_PYTHON is set)"
+    return f"C, for schema {', '.join(_speedups.SCHEMA_VERSIONS)}"
+
+
+def fast_acceptor(s: _Settings) -> Callable[[bytes], dict[str, Any] | None] | None:
+    """A function that returns a JSON Lines line's record when it is certainly a good record,
+    else None; None when there is no accelerator, or source texts are given (whose checks only
+    the Python code makes). It reports nothing: for every line it does not accept, the
+    reference path (:func:`parse_line`, :func:`check_document`) decides and says why.
+
+    A line is accepted when orjson parses it to an object that declares a schema version the
+    accelerator knows, no object in the line repeats a key (orjson would have kept only one),
+    jsonschema-rs finds it valid, and the semantic checks find nothing.
+    """
+    if s.sources is not None or not accelerated():
+        return None
+    assert _speedups is not None
+    return partial(_speedups.accept, orjson.loads, _fast_checks(s.level))
+
+
+@cache
+def _fast_checks(level: Level) -> dict[str, tuple[Callable[[Any], bool], Any, Any]]:
+    """Per schema version both sides know: (jsonschema-rs ``is_valid``, the semantic walk's plan
+    with spans, and without)."""
+    from diplomatic_visits.checks import _plan
+
+    assert _speedups is not None
+    return {
+        v: (rs_validator(v, level).is_valid, _plan(v, True), _plan(v, False))
+        for v in _speedups.SCHEMA_VERSIONS
+        if v in available_versions()
+    }
 
 
 def _iter_jsonl_results(
     path: str, s: _Settings, stdin: IO[bytes] | None, pool: Any, jobs: int
-) -> Iterator[RecordResult | InputError]:
-    for early, results in map_line_batches(path, _check_batch, s, pool, 2 * jobs, stdin):
-        merged: list[RecordResult | InputError] = [*(results or []), *early]
-        if early:
-            merged.sort(key=lambda r: r.line or 0)
-        yield from merged
+) -> Iterator[RecordResult | ValidRecords | InputError]:
+    for result in map_chunks(path, _check_chunk, s, pool, 2 * jobs, stdin):
+        yield from result.problems
+        if result.payload:
+            yield ValidRecords(result.payload)
 
 
 def validate_files(

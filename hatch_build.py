@@ -1,0 +1,68 @@
+"""Build hook: compile the optional C accelerator ``diplomatic_visits._speedups``.
+
+``validate`` and ``export --input`` use it to accept good records fast; the pure-Python path
+gives the same results, only slower. So a machine without a C compiler still gets a working
+(pure-Python) wheel, with a warning here. Environment variables:
+
+- ``DIPLOMATIC_VISITS_PURE_PYTHON=1``: do not compile (and, at run time, do not use it);
+- ``DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1``: fail the build instead of falling back (CI sets it,
+  so that the accelerator is what CI tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+MODULE = "diplomatic_visits._speedups"
+
+
+class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel" or os.environ.get("DIPLOMATIC_VISITS_PURE_PYTHON"):
+            return
+        source = Path(self.root) / "loaders" / "diplomatic_visits" / "_speedups.c"
+        try:
+            built = _compile(source, Path(tempfile.mkdtemp(prefix="dv-speedups-")))
+        except Exception as exc:
+            if os.environ.get("DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS"):
+                raise
+            self.app.display_warning(
+                f"diplomatic-visits: the C accelerator was not built ({exc}); validate will "
+                "use its pure-Python path (the same results, slower)"
+            )
+            return
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+        if version == "editable":  # an editable install imports the package from the checkout
+            shutil.copy2(built, source.parent / built.name)
+        else:
+            build_data["force_include"][str(built)] = f"diplomatic_visits/{built.name}"
+
+
+def _compile(source: Path, work: Path) -> Path:
+    from setuptools import Distribution, Extension
+    from setuptools.command.build_ext import build_ext
+
+    shutil.copy2(source, work / source.name)  # build from a relative path, in a scratch folder
+    here = Path.cwd()
+    os.chdir(work)
+    try:
+        dist = Distribution(
+            {"name": "diplomatic-visits", "ext_modules": [Extension(MODULE, [source.name])]}
+        )
+        cmd = build_ext(dist)
+        cmd.build_lib = str(work / "lib")
+        cmd.build_temp = str(work / "temp")
+        cmd.ensure_finalized()
+        cmd.run()
+        return Path(cmd.get_ext_fullpath(MODULE)).resolve()
+    finally:
+        os.chdir(here)

@@ -1,0 +1,15 @@
+"""Type stubs of the optional compiled accelerator (``_speedups.c``, which documents it)."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+SCHEMA_VERSIONS: tuple[str, ...]
+
+def scan(raw: bytes, /) -> tuple[bool, bool]: ...
+def semantic_ok(record: Any, plan: Any, /) -> bool: ...
+def accept(
+    loads: Callable[[bytes], Any],
+    checks: Mapping[str, tuple[Callable[[Any], bool], Any, Any]],
+    raw: bytes,
+    /,
+) -> dict[str, Any] | None: ...

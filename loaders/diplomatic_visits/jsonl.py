@@ -1,0 +1,140 @@
+"""JSON Lines input in chunks: read with flat memory, cut for worker processes, numbered.
+
+A file is cut into byte ranges of whole lines, about :data:`CHUNK_BYTES` each, that the worker
+reads itself: the process that hands out the work reads almost nothing (a line at each cut).
+Standard input, or any stream that cannot seek, is read by that process line by line instead,
+and the lines themselves are handed over. Either way a worker numbers lines from 1 within its
+chunk and says how many there were; :func:`diplomatic_visits.validate.map_chunks` turns those
+numbers into the input's own, since only it knows how many lines came before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from diplomatic_visits.errors import InputError
+
+MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is reported, and skipped without being held
+CHUNK_BYTES = 8 * 1024 * 1024  # the size of the pieces handed to workers
+_BOM = b"\xef\xbb\xbf"
+
+
+def too_long(path: str, line: int) -> InputError:
+    """The error of a line longer than :data:`MAX_LINE_BYTES`."""
+    return InputError(path, f"line longer than {MAX_LINE_BYTES} bytes", line)
+
+
+def _raw_lines(stream: IO[bytes], budget: int | None = None) -> Iterator[bytes | None]:
+    """Every line of ``stream`` (its first ``budget`` bytes, which end at a line's end); None
+    for a line longer than :data:`MAX_LINE_BYTES`, whose rest is read past, never held."""
+    limit = MAX_LINE_BYTES
+    readline = stream.readline
+    left = sys.maxsize if budget is None else budget
+    while left > 0:
+        raw = readline(limit + 1)
+        if not raw:
+            return
+        left -= len(raw)
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = readline(limit)
+                left -= len(raw)
+            yield None
+        else:
+            yield raw
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one JSON Lines input, for one worker call: the byte range
+    ``[start, start + length)`` of the file ``path``, or (``path`` None) the lines ``held``,
+    which were read from that range of a stream (None stands for an over-long line). ``name``
+    is the input as reported."""
+
+    name: str
+    path: str | None = None
+    start: int = 0
+    length: int = 0
+    held: tuple[bytes | None, ...] = ()
+
+
+class Lines:
+    """The non-blank lines of a :class:`Chunk`, numbered from 1 at its first line, an over-long
+    one as an :class:`InputError`; once iterated, ``count`` is how many lines it had in all."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | InputError]]:
+        chunk = self.chunk
+        if chunk.path is None:
+            yield from self._number(iter(chunk.held))
+            return
+        with Path(chunk.path).open("rb") as f:
+            f.seek(chunk.start)
+            yield from self._number(_raw_lines(f, chunk.length))
+
+    def _number(self, raws: Iterator[bytes | None]) -> Iterator[tuple[int, bytes | InputError]]:
+        bom = self.chunk.start == 0  # only the input's first line may start with a BOM
+        for raw in raws:
+            self.count += 1
+            if raw is None:
+                yield self.count, too_long(self.chunk.name, self.count)
+                continue
+            if bom and self.count == 1 and raw.startswith(_BOM):
+                raw = raw[3:]  # a UTF-8 byte-order mark: tolerated, as RFC 8259 allows
+            if raw and not raw.isspace():
+                yield self.count, raw
+
+
+def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -> Iterator[Chunk]:
+    """Cut one input (a file, or ``-`` for ``stdin``) into chunks of about ``size`` bytes
+    (default :data:`CHUNK_BYTES`). Raises :class:`OSError` if the file cannot be read."""
+    size = size or CHUNK_BYTES
+    if path == "-":
+        yield from _held(stdin or sys.stdin.buffer, "<stdin>", size)
+        return
+    with Path(path).open("rb") as f:
+        if not f.seekable():  # a named pipe, /dev/stdin, ...
+            yield from _held(f, path, size)
+            return
+        total = os.fstat(f.fileno()).st_size
+        start = 0
+        while start < total:
+            end = start + size
+            if end >= total:
+                end = total
+            else:  # move the cut to the end of the line it falls in
+                f.seek(end)
+                for _ in _raw_lines(f):
+                    break
+                end = f.tell()
+            yield Chunk(path, path, start, end - start)
+            start = end
+
+
+def _held(stream: IO[bytes], name: str, size: int) -> Iterator[Chunk]:
+    held: list[bytes | None] = []
+    start = bytes_held = 0  # where the chunk starts in the stream, and its size
+    for raw in _raw_lines(stream):
+        held.append(raw)
+        bytes_held += len(raw) if raw is not None else 0
+        if bytes_held >= size:
+            yield Chunk(name, start=start, length=bytes_held, held=tuple(held))
+            start += bytes_held
+            held, bytes_held = [], 0
+    if held:
+        yield Chunk(name, start=start, length=bytes_held, held=tuple(held))
+
+
+def read_lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes | InputError]]:
+    """The non-blank lines of a JSON Lines stream with their numbers, one at a time (an
+    over-long line comes as an :class:`InputError`)."""
+    lines = Lines(Chunk(name))
+    yield from lines._number(_raw_lines(stream))

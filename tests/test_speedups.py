@@ -1,0 +1,436 @@
+"""The compiled accelerator (``_speedups.c``) against the pure-Python reference.
+
+The accelerator only ever answers "certainly good": these tests hold it to the Python rules on
+records that break them in every way the rules look at, and on JSON texts with duplicate keys,
+escapes and wide integers; and they run validate and export both ways and compare the output.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import assume, event, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits import validate
+from diplomatic_visits.checks import _plan, iter_semantic_issues
+from diplomatic_visits.cli import main
+from diplomatic_visits.schema import rs_validator
+
+S = validate._speedups
+
+
+def test_the_accelerator_is_built_where_ci_runs() -> None:
+    # CI builds with DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1: what it tests must be the C path
+    if os.environ.get("CI"):
+        assert S is not None and validate.accelerated()
+
+
+needs_c = pytest.mark.skipif(S is None, reason="the C accelerator is not compiled here")
+
+# These draws are cheap (no whole-record generation), so they get many more examples than the
+# profile's default: rare combinations (one rule broken and no other) need them.
+MANY = settings(max_examples=30 * settings.default.max_examples)
+
+
+def _generated(n: int) -> list[dict[str, Any]]:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random(7)
+    return [gen.make_record(i, rng) for i in range(n)]
+
+
+BASES = [
+    load_json(EXAMPLES / "valid" / "verified-gold-record.json"),
+    load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"),
+    *_generated(4),
+]
+
+# the keys the semantic rules read, and values worth trying there
+_REF_KEYS = {"within", "place", "sub_event", "speaker", "reported_via"}
+_REF_LISTS = {"visitors", "hosts", "participants", "asserted_by", "about", "contributes"}
+_POOLS: dict[str, list[Any]] = {
+    "value": [
+        "2023-09-13",
+        "2023-09-12",
+        "2023-02-29",
+        "2024-02-29",
+        "2023-09-31",
+        "2023-09",
+        "2023-13",
+        "2023",
+        "0000",
+        "0001-01-01",
+        "2019-04-24",
+        "2019-04",
+        "2019",
+        None,
+    ],
+    "precision": ["day", "month", "year", "unknown"],
+    "basis": ["stated", "inferred", "knowledge", "unknown"],
+    "weekday": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", None],
+    "inferred_from": [None, "the dateline"],
+    "duration_days": [None, 1, 2, 3, 6, 7],
+    "start": [0, 5, 17, 40, 100_000_000],
+    "end": [0, 5, 17, 40, 100_000_000],
+    "quote": ["Kim", "x", None, "the leaders"],
+    "mode": ["direct_quote", "partial_quote", "paraphrase"],
+}
+
+
+def _ids(record: Any) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str):
+                found.append(node["id"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(record)
+    return found
+
+
+def _targets(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths to every value a semantic rule reads."""
+    out = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in _POOLS or k in _REF_KEYS or k == "id":
+                out.append((*path, k))
+            if k in _REF_LISTS and isinstance(v, list):
+                out.extend((*path, k, i) for i in range(len(v)))
+            out.extend(_targets(v, (*path, k)))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out.extend(_targets(v, (*path, i)))
+    return out
+
+
+def _spans(node: Any) -> list[dict[str, Any]]:
+    """The spans with offsets."""
+    if isinstance(node, dict):
+        if "quote" in node and isinstance(node.get("start"), int):
+            return [node]
+        return [s for v in node.values() for s in _spans(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _spans(v)]
+    return []
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> dict[str, Any]:
+    """A good record with one to three changes to what the semantic rules read."""
+    record = copy.deepcopy(draw(st.sampled_from(BASES)))
+    ids = [*_ids(record), "nobody_here"]
+    for _ in range(draw(st.integers(1, 3))):
+        action = draw(st.sampled_from(["value", "value", "swap dates", "shift span"]))
+        visits = [v for v in record["visits"] if "start" in v and "end" in v]
+        if action == "swap dates" and visits:  # a visit that ends before it starts
+            v = draw(st.sampled_from(visits))
+            v["start"], v["end"] = v["end"], v["start"]
+            continue
+        spans = _spans(record)
+        if action == "shift span" and spans:  # a span whose length is off, or not
+            span = draw(st.sampled_from(spans))
+            span["end"] = span["start"] + len(span["quote"]) + draw(st.integers(-2, 2))
+            continue
+        path = draw(st.sampled_from(_targets(record)))
+        parent = record
+        for key in path[:-1]:
+            parent = parent[key]
+        key = path[-1]
+        if isinstance(key, int) or key in _REF_KEYS or key == "id":
+            new = draw(st.sampled_from(ids))
+        elif key in ("start", "end") and draw(st.booleans()):
+            del parent[key]  # a span with one offset, or none
+            continue
+        else:
+            new = draw(st.sampled_from(_POOLS[key]))
+        parent[key] = new
+    return record
+
+
+@needs_c
+@MANY
+@given(mutated())
+def test_semantic_walk_agrees_with_the_python_rules(record: dict[str, Any]) -> None:
+    assert S is not None
+    version = record["schema_version"]
+    assume(rs_validator(version, "extraction").is_valid(record))
+    for offsets in (True, False):
+        python = not any(iter_semantic_issues(record, offsets=offsets))
+        event(f"semantically valid: {python}")
+        assert S.semantic_ok(record, _plan(version, offsets)) is python, offsets
+
+
+@needs_c
+def test_semantic_walk_accepts_the_good_records() -> None:
+    assert S is not None
+    for record in BASES:
+        assert not list(iter_semantic_issues(record))
+        assert S.semantic_ok(record, _plan(record["schema_version"], True))
+
+
+@needs_c
+@pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "invalid").glob("semantic-*")))
+def test_semantic_walk_refuses_each_rule_broken(name: str) -> None:
+    assert S is not None
+    record = load_json(EXAMPLES / "invalid" / name)
+    assert rs_validator(record["schema_version"], "extraction").is_valid(record)
+    assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
+
+
+# One rule broken at a time, each way the C walk looks at it: the property test above meets
+# most of these only by luck.
+def _v(r: dict[str, Any], i: int = 0) -> dict[str, Any]:
+    return r["visits"][i]  # type: ignore[no-any-return]
+
+
+CASES: dict[str, tuple[str, Any]] = {
+    "repeated id": ("unique-id", lambda r: r["actors"].append(copy.deepcopy(r["actors"][0]))),
+    "within a visit": ("ref-exists", lambda r: r["places"][3].update(within=_v(r)["id"])),
+    "visitor a place": ("ref-exists", lambda r: _v(r)["visitors"].__setitem__(0, "p_russia")),
+    "host unknown": ("ref-exists", lambda r: _v(r)["hosts"].__setitem__(0, "nobody_here")),
+    "origin an actor": ("ref-exists", lambda r: _v(r)["origin"].update(place="a_russia")),
+    "destination unknown": ("ref-exists", lambda r: _v(r)["destination"].update(place="p_x")),
+    "participant a visit": (
+        "ref-exists",
+        lambda r: _v(r)["sub_events"][1]["participants"].__setitem__(0, _v(r, 1)["id"]),
+    ),
+    "sub-event of another visit": (
+        "ref-exists",
+        lambda r: _v(r)["outcomes"][0].update(sub_event=_v(r, 1)["sub_events"][0]["id"]),
+    ),
+    "asserted by an actor": (
+        "ref-exists",
+        lambda r: _v(r)["outcomes"][0]["asserted_by"].__setitem__(0, "a_russia"),
+    ),
+    "speaker a place": ("ref-exists", lambda r: r["statements"][0].update(speaker="p_russia")),
+    "reported via a statement": (
+        "ref-exists",
+        lambda r: r["statements"][0].update(reported_via=r["statements"][1]["id"]),
+    ),
+    "about an actor": ("ref-exists", lambda r: r["statements"][1]["about"].append("a_russia")),
+    "contributes nothing": (
+        "ref-exists",
+        lambda r: r["annotation"]["sentences"][0]["contributes"].append("nobody_here"),
+    ),
+    "month with a day value": (
+        "date-form",
+        lambda r: _v(r, 1)["start"].update(value="2019-04-01"),
+    ),
+    "unknown precision with a value": (
+        "date-form",
+        lambda r: _v(r, 2)["start"].update(value="2023"),
+    ),
+    "unknown basis with a value": (
+        "date-form",
+        lambda r: _v(r, 1)["start"].update(basis="unknown"),
+    ),
+    "no value": ("date-form", lambda r: _v(r, 1)["end"].update(value=None)),
+    "not a day": ("date-form", lambda r: _v(r, 1)["start"].update(value="2019-02-29")),
+    "day 31 of a 30-day month": (
+        "date-form",
+        lambda r: _v(r)["sub_events"][0]["date"].update(value="2023-09-31", weekday=None),
+    ),
+    "year zero": ("date-form", lambda r: _v(r, 1)["start"].update(value="0000-04")),
+    "inferred from nothing": (
+        "basis-explained",
+        lambda r: _v(r)["start"].update(inferred_from=None),
+    ),
+    "wrong weekday": ("weekday", lambda r: _v(r)["end"].update(weekday="monday")),
+    "ends before it starts": ("date-order", lambda r: _v(r, 1)["end"].update(value="2019-03")),
+    "wrong duration": ("duration", lambda r: _v(r).update(duration_days=5)),
+    "quote missing": ("quote-mode", lambda r: r["statements"][1].update(quote=None)),
+    "quote in a paraphrase": ("quote-mode", lambda r: r["statements"][0].update(quote="x")),
+    "span length": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].update(end=10**6)),
+    "span reversed": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].update(end=0)),
+    "one offset": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].pop("end")),
+}
+
+
+@needs_c
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_semantic_walk_refuses_each_way_of_breaking_a_rule(case: str) -> None:
+    assert S is not None
+    keyword, breaks = CASES[case]
+    record = copy.deepcopy(BASES[0])
+    breaks(record)
+    assert rs_validator(record["schema_version"], "extraction").is_valid(record)
+    assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
+    assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
+
+
+# --- the scan of raw lines ------------------------------------------------------------------
+
+
+class Obj(list):  # type: ignore[type-arg]
+    """A JSON object as its (key, value) pairs, so that keys can repeat."""
+
+
+KEYS = st.sampled_from(["a", "b", "start", "end", "qa", "q\\u0061", "é"])
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.lists(st.tuples(KEYS, inner), max_size=4).map(Obj)
+    ),
+    max_leaves=12,
+)
+
+
+def _dump(node: Any) -> str:
+    """JSON text that keeps repeated keys (``q\\u0061`` is ``qa`` spelled with an escape)."""
+    if isinstance(node, Obj):
+        return "{" + ", ".join(f'"{k}": {_dump(v)}' for k, v in node) + "}"
+    if isinstance(node, list):
+        return "[" + ",".join(_dump(x) for x in node) + "]"
+    return json.dumps(node)
+
+
+REFUSED = object()
+
+
+def _strict(text: str) -> Any:
+    """The strict parse, or REFUSED where it refuses (duplicate keys)."""
+    try:
+        return validate.parse_document(text)
+    except validate.InputError:
+        return REFUSED
+
+
+@needs_c
+@MANY
+@given(JSON)
+def test_scan_says_exact_only_when_orjson_gives_the_strict_value(node: Any) -> None:
+    assert S is not None
+    raw = _dump(node).encode()
+    try:
+        fast = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return
+    exact, offsets = S.scan(raw)
+    strict = _strict(raw.decode())
+    if strict is REFUSED:
+        assert not exact  # a repeated key is always caught
+    if exact:
+        assert strict == fast and json.dumps(strict) == json.dumps(fast)  # ints stay ints
+        assert offsets == validate.may_have_offsets(raw)
+
+
+@needs_c
+@MANY
+@given(st.binary(max_size=200) | JSON.map(lambda n: _dump(n).encode()[:-1]))
+def test_scan_and_accept_take_any_bytes(raw: bytes) -> None:
+    # truncated and random input: no crash, and never accepted
+    assert S is not None
+    exact, offsets = S.scan(raw)
+    assert isinstance(exact, bool) and isinstance(offsets, bool)
+    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
+    assert accept is not None and accept(raw) is None
+
+
+@needs_c
+def test_scan_on_hand_made_lines() -> None:
+    assert S is not None
+    assert S.scan(b'{"a":1,"a":2}') == (False, False)
+    assert S.scan(b'{"a":{"a":1},"b":[{"a":1,"b":2}],"c":1}') == (True, False)
+    assert S.scan(b'{"a":{"b":1,"b":1}}')[0] is False
+    assert S.scan(b'{"s":"}{\\"","s":1}')[0] is False  # braces and quotes inside strings
+    assert S.scan(b'{"a\\u0061":1}')[0] is False  # escaped keys: unsure
+    assert S.scan(b'{"n":123456789012345678}')[0] is True
+    assert S.scan(b'{"n":1234567890123456789}')[0] is False  # 19 digits: maybe beyond 64 bits
+    assert S.scan(b'{"start": 5}') == (True, True)
+    assert S.scan(b'{"start":"5"}') == (True, False)
+    assert S.scan(b'{"q":"\\"start\\": 5"}') == (True, False)
+    with pytest.raises(TypeError):
+        S.scan("not bytes")  # type: ignore[arg-type]
+
+
+# --- whole lines and whole runs -------------------------------------------------------------
+
+
+@needs_c
+@MANY
+@given(mutated(), st.booleans())
+def test_accept_agrees_with_the_reference_path(record: dict[str, Any], dup: bool) -> None:
+    raw = json.dumps(record, ensure_ascii=False).encode()
+    if dup:
+        raw = raw[:-1] + b', "record_id": "again"}'
+    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
+    assert accept is not None
+    try:
+        doc = validate.line_document(raw, "x", 1)
+        ok = validate.check_document(doc).valid
+    except validate.InputError:
+        ok = False
+    assert (accept(raw) is not None) is ok
+
+
+@needs_c
+def test_accept_returns_none_for_what_is_not_a_record() -> None:
+    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
+    assert accept is not None
+    for raw in (
+        b"",
+        b"[]",
+        b"{",
+        b"null",
+        b'{"schema_version": "9.9.9"}',
+        b'{"schema_version": []}',
+    ):
+        assert accept(raw) is None
+
+
+def _mixed_file(tmp_path: Path) -> Path:
+    lines = []
+    rng = random.Random(3)
+    for i, record in enumerate(_generated(30)):
+        record = copy.deepcopy(record)
+        kind = rng.randrange(6)
+        if kind == 0:
+            record["visits"][0]["hosts"] = ["nobody_here"]
+        elif kind == 1:
+            record["statements"] = record["statements"] * 2  # repeated ids
+        text = json.dumps(record, ensure_ascii=False)
+        if kind == 2:
+            text = text[:-1] + ', "record_id": "dup"}'
+        if kind == 3 and i % 2:
+            text = text[: len(text) // 2]
+        lines.append(text)
+    f = tmp_path / "mixed.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f
+
+
+@needs_c
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_validate_reports_the_same_with_and_without_the_accelerator(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    f = _mixed_file(tmp_path)
+    outputs = []
+    for pure in ("", "1"):
+        monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
+        code = main(["validate", str(f), "--format", fmt])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 2 and "duplicate key" in outputs[0][1]
