@@ -159,6 +159,27 @@ def test_bad_input_is_reported_not_raised(
     assert message in out
 
 
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("depth", [254, 300, 900])
+@pytest.mark.parametrize("kind", ["array", "object"])
+def test_deep_records_are_invalid_not_crashes(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pure: str,
+    depth: int,
+    kind: str,
+) -> None:
+    # orjson reads up to 1024 levels; jsonschema-rs refuses 255 and more; orjson writes 254
+    monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
+    open_, inner, close = (b"[", b"", b"]") if kind == "array" else (b'{"a":', b"1", b"}")
+    f = tmp_path / "deep.jsonl"
+    f.write_bytes(b'{"record_id": "r", "x": ' + open_ * depth + inner + close * depth + b"}\n")
+    code, out, err = run(capsys, "validate", str(f))
+    assert code == 1 and "Traceback" not in out + err
+    assert out.startswith(f"{f}:1: $"), out
+
+
 def test_bom_is_tolerated(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     f = tmp_path / "bom.jsonl"
     f.write_bytes(b"\xef\xbb\xbf" + line(minimal()).encode() + b"\n")

@@ -434,3 +434,35 @@ def test_validate_reports_the_same_with_and_without_the_accelerator(
         outputs.append((code, capsys.readouterr().out))
     assert outputs[0] == outputs[1]
     assert outputs[0][0] == 2 and "duplicate key" in outputs[0][1]
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("keys", [b'"start":0,"end":999,', b'"st\\u0061rt":0,"\\u0065nd":999,'])
+def test_span_offsets_are_checked_however_the_keys_are_written(
+    monkeypatch: pytest.MonkeyPatch, pure: str, keys: bytes
+) -> None:
+    monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
+    raw = orjson.dumps(BASES[1])  # quotes without offsets
+    i = raw.find(b'{"quote":')
+    raw = raw[: i + 1] + keys + raw[i + 1 :]  # one span gets offsets that do not fit its quote
+    result = validate._check_line("x", 1, raw, validate._Settings(None, "extraction", None, None))
+    assert isinstance(result, validate.RecordResult)
+    assert [i.keyword for i in result.issues] == ["span-offsets"]
+
+
+@needs_c
+def test_walk_refuses_what_a_json_parser_does_not_make() -> None:
+    # the C walk borrows references: only plain JSON values, where no Python code can run
+    assert S is not None
+
+    class Sly(str):
+        def __eq__(self, other: object) -> bool:
+            raise AssertionError("never called")
+
+        __hash__ = str.__hash__
+
+    record = copy.deepcopy(BASES[0])
+    record["statements"][0]["id"] = Sly(record["statements"][0]["id"])
+    assert S.semantic_ok(record, _plan("1.0.0", True)) is False
+    assert S.scan(b"[" * 201 + b"]" * 201) == (False, False)  # deeper than any record
+    assert S.scan(b"[" * 200 + b"]" * 200) == (True, False)

@@ -19,7 +19,11 @@
  *       is_valid) holds, and semantic_ok holds with the plan for spans with or without offsets.
  *   semantic_ok(record, plan) -> bool
  *       True only if checks.iter_semantic_issues(record, text=None) finds nothing, for a record
- *       that passed schema 1.0.0; `plan` is checks._plan(version, spans).
+ *       that passed schema 1.0.0; `plan` is checks._plan(version, spans). False (unsure) for a
+ *       value not made of plain JSON types (exact dict, list, str, int, ...).
+ *
+ * accept's `loads` must make plain JSON types, as orjson.loads does: the walk borrows
+ * references, which is safe only while no Python code can run (no str subclass's __eq__).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -49,6 +53,7 @@ static inline Py_ssize_t skip_ws(const char *s, Py_ssize_t i, Py_ssize_t n) {
 
 #define MAX_KEYS_PER_OBJECT 64
 #define MAX_OBJECT_DEPTH 1024
+#define MAX_NESTING 200 /* arrays and objects; no record comes near */
 
 /* A key as written: no escapes, so equal bytes mean equal keys. */
 typedef struct {
@@ -59,7 +64,7 @@ typedef struct {
 /* 0 on success, -1 (MemoryError set) on failure */
 static int scan_bytes(const char *s, Py_ssize_t n, int *exact, int *has_offsets) {
     Py_ssize_t i = 0;
-    int offsets = 0, sure = 1, depth = 0;
+    int offsets = 0, sure = 1, depth = 0, nesting = 0;
     /* the keys of the open objects, innermost last; frame[d]: where object d's keys start */
     key_t_ keys[MAX_KEYS_PER_OBJECT * 4];
     key_t_ *heap = NULL, *all = keys;
@@ -122,14 +127,24 @@ static int scan_bytes(const char *s, Py_ssize_t n, int *exact, int *has_offsets)
                 i = close + 1;
             }
         } else if (c == '{') {
-            if (depth == MAX_OBJECT_DEPTH) {
-                sure = 0;
+            if (depth == MAX_OBJECT_DEPTH || ++nesting > MAX_NESTING) {
+                sure = 0; /* the strict parser may run out of stack first */
                 break;
             }
             frame[depth++] = top;
             i++;
         } else if (c == '}') {
             if (depth > 0) top = frame[--depth];
+            nesting--;
+            i++;
+        } else if (c == '[') {
+            if (++nesting > MAX_NESTING) {
+                sure = 0;
+                break;
+            }
+            i++;
+        } else if (c == ']') {
+            nesting--;
             i++;
         } else if (c >= '0' && c <= '9') {
             Py_ssize_t run = i;
@@ -291,7 +306,8 @@ static int span_ok(PyObject *span) {
     long long b = PyLong_AsLongLongAndOverflow(end, &overflow);
     if (overflow) return 0;
     if (PyErr_Occurred()) return -1;
-    return b >= a && b - a == (long long)PyUnicode_GET_LENGTH(quote);
+    if (a < 0 || b < a) return 0; /* (the schema allows 0 to 1e8: no overflow below) */
+    return b - a == (long long)PyUnicode_GET_LENGTH(quote);
 }
 
 enum how { SPAN, SPANS, OBJECT, OBJECTS };
@@ -301,7 +317,9 @@ static int follow(PyObject *node, PyObject *plan, int depth) {
     if (!PyDict_Check(node) || !PyTuple_Check(plan) || PyTuple_GET_SIZE(plan) != 2 ||
         depth > 1000)
         return 0;
-    if (PyTuple_GET_ITEM(plan, 0) == Py_True) TRY(basis_ok(node));
+    int has_basis = PyObject_IsTrue(PyTuple_GET_ITEM(plan, 0));
+    if (has_basis < 0) return -1;
+    if (has_basis) TRY(basis_ok(node));
     PyObject *children = PyTuple_GET_ITEM(plan, 1);
     if (!PyTuple_Check(children)) return 0;
     for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(children); c++) {
@@ -522,9 +540,30 @@ static int record_ok(PyObject *record, PyObject *plan) {
     return r;
 }
 
+/* the value is made of exact dict (with str keys), list, str, int, float, bool and None, as a
+ * JSON parser makes it: then no Python code can run while the record is walked */
+static int plain_json(PyObject *v, int depth) {
+    if (depth > MAX_NESTING) return 0;
+    if (PyDict_CheckExact(v)) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        while (PyDict_Next(v, &pos, &key, &item))
+            if (!PyUnicode_CheckExact(key) || !plain_json(item, depth + 1)) return 0;
+        return 1;
+    }
+    if (PyList_CheckExact(v)) {
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(v); k++)
+            if (!plain_json(PyList_GET_ITEM(v, k), depth + 1)) return 0;
+        return 1;
+    }
+    return v == Py_None || PyBool_Check(v) || PyUnicode_CheckExact(v) || PyLong_CheckExact(v) ||
+           PyFloat_CheckExact(v);
+}
+
 static PyObject *semantic_ok(PyObject *self, PyObject *args) {
     PyObject *record, *plan;
     if (!PyArg_ParseTuple(args, "OO:semantic_ok", &record, &plan)) return NULL;
+    if (!plain_json(record, 0)) Py_RETURN_FALSE; /* unsure: not a parsed JSON value */
     int r = record_ok(record, plan);
     return r < 0 ? NULL : PyBool_FromLong(r);
 }
@@ -555,11 +594,12 @@ static PyObject *accept(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             if (scan_bytes(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), &exact, &offsets) < 0)
                 goto error;
             if (exact) {
+                Py_INCREF(found); /* held across the call into is_valid */
                 PyObject *valid = PyObject_CallOneArg(PyTuple_GET_ITEM(found, 0), value);
-                if (valid == NULL) goto error;
-                r = PyObject_IsTrue(valid);
-                Py_DECREF(valid);
+                r = valid == NULL ? -1 : PyObject_IsTrue(valid);
+                Py_XDECREF(valid);
                 if (r == 1) r = record_ok(value, PyTuple_GET_ITEM(found, offsets ? 1 : 2));
+                Py_DECREF(found);
                 if (r < 0) goto error;
             }
         }

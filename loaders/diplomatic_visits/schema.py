@@ -312,12 +312,19 @@ def iter_schema_issues(
     A failed ``T-or-null`` union is reported as the errors of its ``T`` branch, which says far more
     than "is not valid under any of the given schemas".
     """
-    if engine == "python":
-        for err in py_validator(version, level).iter_errors(record):
-            yield from _py_issues(err)
-        return
-    for err in rs_validator(version, level).iter_errors(record):
-        yield from _rs_issues(err)
+    try:
+        if engine == "python":
+            for err in py_validator(version, level).iter_errors(record):
+                yield from _py_issues(err)
+            return
+        for err in rs_validator(version, level).iter_errors(record):
+            yield from _rs_issues(err)
+    except (RecursionError, ValueError) as exc:
+        # jsonschema-rs refuses values nested 255 levels deep ("Recursion limit reached");
+        # python-jsonschema runs out of stack. No record is nested more than a dozen levels.
+        if not isinstance(exc, RecursionError) and "Recursion limit" not in str(exc):
+            raise
+        yield Issue((), "nested too deeply to check (no record is nested so deep)", "depth")
 
 
 def _is_null_branch(errors: list[Any], *, rs: bool) -> bool:

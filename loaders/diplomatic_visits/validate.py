@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -182,9 +183,17 @@ def line_document(raw: bytes, path: str = "<bytes>", line: int | None = None) ->
         assert _speedups is not None
         if _speedups.scan(raw)[0]:
             return Document(path, line, value, raw)
-    elif raw.count(b":") == orjson.dumps(value).count(b":") and b"\\u003" not in raw:
+    elif b"\\u003" not in raw and raw.count(b":") == _colons(value):
         return Document(path, line, value, raw, exact=False)
     return Document(path, line, _strict(raw, path, line), raw)
+
+
+def _colons(value: Any) -> int:
+    """The colons in orjson's compact text of ``value``; -1 if it is too deep to write."""
+    try:
+        return orjson.dumps(value).count(b":")
+    except orjson.JSONEncodeError:  # nested 255 levels or more
+        return -1
 
 
 def _strict(raw: bytes, path: str, line: int | None) -> Any:
@@ -198,10 +207,17 @@ def _skip_ws(text: str, i: int) -> int:
     return i
 
 
+# a \uXXXX escape, the rest of its string, and a colon: the escape is in a key
+_ESCAPED_KEY = re.compile(rb'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.)*"[ \t\r\n]*:')
+
+
 def may_have_offsets(raw: bytes) -> bool:
     """False only if no ``"start"`` or ``"end"`` key in the JSON line holds a number, that is,
     no span has offsets. (Visits have ``start`` and ``end`` too, but they hold objects; a string
-    that contains ``"start"`` has its quotes escaped, so it never matches.)"""
+    that contains ``"start"`` has its quotes escaped, so it never matches. A key written with
+    ``\\u`` escapes might be either: then True.)"""
+    if b"\\u" in raw and _ESCAPED_KEY.search(raw):
+        return True
     n = len(raw)
     for key in (b'"start"', b'"end"'):
         i = raw.find(key)
