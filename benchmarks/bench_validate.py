@@ -7,13 +7,15 @@
 - floor: orjson parse + jsonschema-rs `is_valid` per line, one process, no reporting;
 - ours: the `diplomatic-visits validate FILE -q` command with one and with two workers, which
   reports every error and runs the semantic checks, timed as a whole (start-up included), with
-  its peak memory: the resident sets of the command and its workers added up (sampled).
+  its peak memory: the resident sets of the command and its workers added up (sampled); and
+  once more with one worker and DIPLOMATIC_VISITS_PURE_PYTHON=1 (no C accelerator).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -46,12 +48,14 @@ def ensure_data(path: Path, records: int) -> None:
     )
 
 
-def time_ours(path: Path, jobs: int) -> tuple[float, int, str]:
+def time_ours(path: Path, jobs: int, pure: bool = False) -> tuple[float, int, str]:
     """Run the command; return the seconds, the peak resident memory of the command and its
-    workers together (sampled every 10 ms), in KiB, and its summary line."""
+    workers together (sampled every 10 ms), in KiB, and its summary line. ``pure``: without the
+    C accelerator."""
     cmd = [sys.executable, "-m", "diplomatic_visits", "validate", str(path), "-q"]
+    env = {**os.environ, "DIPLOMATIC_VISITS_PURE_PYTHON": "1" if pure else ""}
     t = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "--jobs", str(jobs)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*cmd, "--jobs", str(jobs)], stdout=subprocess.PIPE, text=True, env=env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
@@ -71,6 +75,7 @@ def main() -> None:
     ensure_data(args.data, args.records)
     one, rss1, summary = time_ours(args.data, 1)
     two, rss2, _ = time_ours(args.data, 2)
+    pure, _, _ = time_ours(args.data, 1, pure=True)
     lines = args.data.read_bytes().splitlines()
 
     import jsonschema
@@ -102,13 +107,14 @@ def main() -> None:
             pass
     floor = (time.perf_counter() - t) / len(lines)
 
-    per1, per2 = one / len(lines), two / len(lines)
+    per1, per2, per_pure = one / len(lines), two / len(lines), pure / len(lines)
     size = args.data.stat().st_size / 2**20
     rows = [
         ("baseline: json + python-jsonschema", baseline, f"(sample of {len(sample)})"),
         ("floor: orjson + jsonschema-rs is_valid", floor, ""),
         ("ours, 1 worker (whole command)", per1, f"peak RSS {rss1 / 1024:.0f} MiB, all processes"),
         ("ours, 2 workers (whole command)", per2, f"peak RSS {rss2 / 1024:.0f} MiB, all processes"),
+        ("ours, 1 worker, pure Python (no C)", per_pure, "what an install without a compiler gets"),
     ]
     print(f"{len(lines):,} records, {size:.0f} MiB; {summary}")
     for name, per, note in rows:
@@ -125,6 +131,7 @@ def main() -> None:
                 "floor_us": floor * 1e6,
                 "ours1_us": per1 * 1e6,
                 "ours2_us": per2 * 1e6,
+                "ours1_pure_us": per_pure * 1e6,
                 "rss1_mib": rss1 / 1024,
                 "rss2_mib": rss2 / 1024,
             }
