@@ -3,6 +3,7 @@ produces a traceback."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -288,6 +289,12 @@ def test_workers_give_the_same_report_in_the_same_order(
     code2, out2, _ = run(capsys, "validate", str(f), "--jobs", "2", "--format", "jsonl")
     assert code1 == code2 == 2
     assert out1 == out2
+    # standard input: this process reads the lines and hands them to the workers
+    stdin = io.TextIOWrapper(io.BytesIO(f.read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code3, out3, _ = run(capsys, "validate", "-", "--jobs", "2", "--format", "jsonl")
+    assert code3 == 2
+    assert out3 == out1.replace(json.dumps(str(f)), json.dumps("<stdin>"))
     kinds = [json.loads(x)["type"] for x in out1.splitlines()]
     assert kinds.count("input_error") == 4 and kinds.count("error") > 5
 
