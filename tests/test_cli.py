@@ -122,6 +122,19 @@ def test_source_catches_invented_quotes(capsys: pytest.CaptureFixture[str], tmp_
     )
 
 
+@pytest.mark.parametrize("sha", [[], {}, 7, None, "0" * 64])
+def test_source_lookup_takes_any_sha256_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sha: Any
+) -> None:
+    rec = minimal()
+    rec["article"]["text_file"] = {"sha256": sha, "length": 1}
+    f = tmp_path / "odd.jsonl"
+    f.write_text(line(rec) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(f), "--source", str(SOURCE))
+    assert code == 1 and "Traceback" not in out + err
+    assert f"{f}:1: $.article.text_file" in out
+
+
 def test_verified_level_and_declared_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "validate", str(MINIMAL), "--level", "verified")
     assert code == 1 and '"annotation" is a required property' in out

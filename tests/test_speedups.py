@@ -8,6 +8,7 @@ escapes and wide integers; and they run validate and export both ways and compar
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import json
 import os
@@ -27,6 +28,10 @@ from diplomatic_visits.cli import main
 from diplomatic_visits.schema import rs_validator
 
 S = validate._speedups
+SOURCE = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
+TEXT_BYTES = SOURCE.read_bytes()
+TEXT = TEXT_BYTES.decode("utf-8")
+SHA = hashlib.sha256(TEXT_BYTES).hexdigest()
 
 
 def test_the_accelerator_is_built_where_ci_runs() -> None:
@@ -84,7 +89,7 @@ _POOLS: dict[str, list[Any]] = {
     "duration_days": [None, 1, 2, 3, 6, 7],
     "start": [0, 5, 17, 40, 100_000_000],
     "end": [0, 5, 17, 40, 100_000_000],
-    "quote": ["Kim", "x", None, "the leaders"],
+    "quote": ["Kim", "x", None, "the leaders", "words the article never has"],
     "mode": ["direct_quote", "partial_quote", "paraphrase"],
 }
 
@@ -177,6 +182,10 @@ def test_semantic_walk_agrees_with_the_python_rules(record: dict[str, Any]) -> N
         python = not any(iter_semantic_issues(record, offsets=offsets))
         event(f"semantically valid: {python}")
         assert S.semantic_ok(record, _plan(version, offsets)) is python, offsets
+    # with the article: every quote is looked up, and the text_file is compared
+    python = not any(iter_semantic_issues(record, TEXT, TEXT_BYTES))
+    event(f"valid against the text: {python}")
+    assert S.semantic_ok(record, _plan(version, True), TEXT, SHA) is python
 
 
 @needs_c
@@ -262,6 +271,25 @@ CASES: dict[str, tuple[str, Any]] = {
     "span length": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].update(end=10**6)),
     "span reversed": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].update(end=0)),
     "one offset": ("span-offsets", lambda r: r["actors"][0]["mentions"][0].pop("end")),
+    "span shifted": (
+        "span-text",
+        lambda r: r["actors"][0]["mentions"][0].update(
+            start=r["actors"][0]["mentions"][0]["start"] + 1,
+            end=r["actors"][0]["mentions"][0]["end"] + 1,
+        ),
+    ),
+    "span past the end": (
+        "span-text",
+        lambda r: r["actors"][0]["mentions"][0].update(
+            start=len(TEXT), end=len(TEXT) + len(r["actors"][0]["mentions"][0]["quote"])
+        ),
+    ),
+    "bare quote not in the text": (
+        "span-text",
+        lambda r: r["actors"][0]["mentions"].append({"quote": "words the article never has"}),
+    ),
+    "text length": ("text-file", lambda r: r["article"]["text_file"].update(length=len(TEXT) + 1)),
+    "text sha256": ("text-file", lambda r: r["article"]["text_file"].update(sha256="0" * 64)),
 }
 
 
@@ -273,6 +301,12 @@ def test_semantic_walk_refuses_each_way_of_breaking_a_rule(case: str) -> None:
     record = copy.deepcopy(BASES[0])
     breaks(record)
     assert rs_validator(record["schema_version"], "extraction").is_valid(record)
+    if keyword in ("span-text", "text-file"):  # rules that need the article
+        found = {i.keyword for i in iter_semantic_issues(record, TEXT, TEXT_BYTES)}
+        assert found == {keyword}  # that rule alone
+        assert S.semantic_ok(record, _plan("1.0.0", True)) is True  # invisible without it
+        assert S.semantic_ok(record, _plan("1.0.0", True), TEXT, SHA) is False
+        return
     assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
 
@@ -372,14 +406,15 @@ def test_accept_agrees_with_the_reference_path(record: dict[str, Any], dup: bool
     raw = json.dumps(record, ensure_ascii=False).encode()
     if dup:
         raw = raw[:-1] + b', "record_id": "again"}'
-    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
-    assert accept is not None
-    try:
-        doc = validate.line_document(raw, "x", 1)
-        ok = validate.check_document(doc).valid
-    except validate.InputError:
-        ok = False
-    assert (accept(raw) is not None) is ok
+    for sources in (None, validate.Sources.from_files([str(SOURCE)])):
+        accept = validate.fast_acceptor(validate._Settings(None, "extraction", sources, None))
+        assert accept is not None
+        try:
+            doc = validate.line_document(raw, "x", 1)
+            ok = validate.check_document(doc, sources=sources).valid
+        except validate.InputError:
+            ok = False
+        assert (accept(raw) is not None) is ok
 
 
 @needs_c
@@ -416,6 +451,34 @@ def _mixed_file(tmp_path: Path) -> Path:
     f = tmp_path / "mixed.jsonl"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return f
+
+
+@needs_c
+@pytest.mark.parametrize("texts", [1, 2])
+def test_validate_with_sources_reports_the_same_with_and_without_the_accelerator(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: int
+) -> None:
+    # the text is chosen by the sha256 a record names, else it is the only one
+    other = tmp_path / "other.txt"
+    other.write_text("Another article, about nothing.", encoding="utf-8")
+    sources = [str(SOURCE), str(other)][:texts]
+    gold = copy.deepcopy(BASES[0])
+    unnamed = copy.deepcopy(BASES[1])  # quotes without offsets, and no text_file
+    wrong = copy.deepcopy(BASES[0])
+    wrong["actors"][0]["mentions"][0]["quote"] = "x" * len(
+        wrong["actors"][0]["mentions"][0]["quote"]
+    )
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in (gold, unnamed, wrong)) + "\n", encoding="utf-8")
+    outputs = []
+    for pure in ("", "1"):
+        monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
+        argv = ["validate", str(f), "--format", "jsonl"]
+        code = main([*argv, *(a for s in sources for a in ("--source", s))])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    lines = [json.loads(x) for x in outputs[0][1].splitlines()]
+    assert {(x["line"], x["keyword"]) for x in lines if x["type"] == "error"} == {(3, "span-text")}
 
 
 @needs_c

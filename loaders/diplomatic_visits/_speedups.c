@@ -13,14 +13,16 @@
  *       written with escapes (equal keys could then be spelled apart), no integer has over 18
  *       digits (orjson turns integers beyond 64 bits into floats). False means "unsure", never
  *       "wrong". offsets: whether some key named "start" or "end" holds a number.
- *   accept(loads, checks, raw) -> record or None
+ *   accept(loads, checks, texts, raw) -> record or None
  *       all of the above in one call: loads(raw) is returned when it is an object declaring a
  *       schema version in `checks`, the scan finds it exact, checks[version][0] (jsonschema-rs
- *       is_valid) holds, and semantic_ok holds with the plan for spans with or without offsets.
- *   semantic_ok(record, plan) -> bool
- *       True only if checks.iter_semantic_issues(record, text=None) finds nothing, for a record
- *       that passed schema 1.0.0; `plan` is checks._plan(version, spans). False (unsure) for a
- *       value not made of plain JSON types (exact dict, list, str, int, ...).
+ *       is_valid) holds, and semantic_ok holds with the plan for spans with or without offsets
+ *       and, when `texts` gives one for the record (as Sources.for_record chooses), the text.
+ *   semantic_ok(record, plan, text=None, sha256=None) -> bool
+ *       True only if checks.iter_semantic_issues(record, text, text_bytes) finds nothing, for a
+ *       record that passed schema 1.0.0 (sha256: the hex digest of text_bytes); `plan` is
+ *       checks._plan(version, spans). False (unsure) for a value not made of plain JSON types
+ *       (exact dict, list, str, int, ...).
  *
  * accept's `loads` must make plain JSON types, as orjson.loads does: the walk borrows
  * references, which is safe only while no Python code can run (no str subclass's __eq__).
@@ -35,7 +37,8 @@ static PyObject *k_actors, *k_places, *k_visits, *k_statements, *k_sub_events, *
     *k_id, *k_within, *k_visitors, *k_hosts, *k_origin, *k_destination, *k_place,
     *k_participants, *k_sub_event, *k_asserted_by, *k_speaker, *k_reported_via, *k_about,
     *k_annotation, *k_sentences, *k_contributes, *k_basis, *k_inferred_from, *k_precision,
-    *k_weekday, *k_value, *k_start, *k_end, *k_quote, *k_duration_days, *k_mode;
+    *k_weekday, *k_value, *k_start, *k_end, *k_quote, *k_duration_days, *k_mode, *k_article,
+    *k_text_file, *k_length, *k_sha256;
 
 enum kind { ACTOR = 1, PLACE, VISIT, SUB_EVENT, OUTCOME, STATEMENT };
 static PyObject *kind_obj[STATEMENT + 1];
@@ -287,19 +290,21 @@ static int basis_ok(PyObject *node) {
     return 1;
 }
 
-/* checks._check_spans without the text */
-static int span_ok(PyObject *span) {
+/* checks._check_spans; `text` is the article the spans index, or NULL */
+static int span_ok(PyObject *span, PyObject *text) {
     if (!PyDict_Check(span)) return 0;
-    if (PyDict_GET_SIZE(span) == 1) return 1; /* a bare quote */
+    if (text == NULL && PyDict_GET_SIZE(span) == 1) return 1; /* a bare quote */
     PyObject *start = get(span, k_start), *end = get(span, k_end), *quote = get(span, k_quote);
     if (PyErr_Occurred()) return -1;
     if (start == Py_None) start = NULL;
     if (end == Py_None) end = NULL;
-    if ((start == NULL) != (end == NULL)) return 0;
-    if (start == NULL) return 1;
-    if (!PyLong_CheckExact(start) || !PyLong_CheckExact(end) || quote == NULL ||
-        !PyUnicode_Check(quote))
-        return 0;
+    if ((start == NULL) != (end == NULL) || quote == NULL || !PyUnicode_Check(quote)) return 0;
+    if (start == NULL) {
+        if (text == NULL) return 1;
+        Py_ssize_t at = PyUnicode_Find(text, quote, 0, PY_SSIZE_T_MAX, 1); /* quote in text */
+        return at == -2 ? -1 : at >= 0;
+    }
+    if (!PyLong_CheckExact(start) || !PyLong_CheckExact(end)) return 0;
     int overflow = 0;
     long long a = PyLong_AsLongLongAndOverflow(start, &overflow);
     if (overflow) return 0;
@@ -307,13 +312,17 @@ static int span_ok(PyObject *span) {
     if (overflow) return 0;
     if (PyErr_Occurred()) return -1;
     if (a < 0 || b < a) return 0; /* (the schema allows 0 to 1e8: no overflow below) */
-    return b - a == (long long)PyUnicode_GET_LENGTH(quote);
+    if (b - a != (long long)PyUnicode_GET_LENGTH(quote)) return 0;
+    if (text == NULL) return 1;
+    /* text[a:b] == quote: the lengths agree, so a prefix match of text[a:b] is equality */
+    Py_ssize_t match = PyUnicode_Tailmatch(text, quote, (Py_ssize_t)a, (Py_ssize_t)b, -1);
+    return match < 0 ? -1 : match == 1;
 }
 
 enum how { SPAN, SPANS, OBJECT, OBJECTS };
 
 /* checks._follow: the plan is (holds a basis, ((key, how, sub-plan), ...)) */
-static int follow(PyObject *node, PyObject *plan, int depth) {
+static int follow(PyObject *node, PyObject *plan, int depth, PyObject *text) {
     if (!PyDict_Check(node) || !PyTuple_Check(plan) || PyTuple_GET_SIZE(plan) != 2 ||
         depth > 1000)
         return 0;
@@ -334,14 +343,14 @@ static int follow(PyObject *node, PyObject *plan, int depth) {
         long how = PyLong_AsLong(PyTuple_GET_ITEM(step, 1));
         PyObject *sub = PyTuple_GET_ITEM(step, 2);
         if (how == SPAN) {
-            TRY(span_ok(value));
+            TRY(span_ok(value, text));
         } else if (how == OBJECT) {
-            TRY(follow(value, sub, depth + 1));
+            TRY(follow(value, sub, depth + 1, text));
         } else if (how == SPANS || how == OBJECTS) {
             if (!PyList_Check(value)) return 0;
             for (Py_ssize_t k = 0; k < PyList_GET_SIZE(value); k++) {
                 PyObject *item = PyList_GET_ITEM(value, k);
-                TRY(how == SPANS ? span_ok(item) : follow(item, sub, depth + 1));
+                TRY(how == SPANS ? span_ok(item, text) : follow(item, sub, depth + 1, text));
             }
         } else {
             return PyErr_Occurred() ? -1 : 0;
@@ -528,16 +537,69 @@ static int statements_ok(PyObject *record) {
     return 1;
 }
 
-static int record_ok(PyObject *record, PyObject *plan) {
+/* record["article"]["text_file"], or NULL (no exception) if any step is missing */
+static PyObject *text_file(PyObject *record) {
+    PyObject *article = get(record, k_article);
+    return article != NULL && PyDict_Check(article) ? get(article, k_text_file) : NULL;
+}
+
+/* checks._check_text_file: the record's text_file agrees with the text (and its sha256) */
+static int text_file_ok(PyObject *record, PyObject *text, PyObject *sha) {
+    PyObject *tf = text_file(record);
+    if (tf == NULL) return PyErr_Occurred() ? -1 : 1;
+    int truth = PyObject_IsTrue(tf);
+    if (truth <= 0) return truth < 0 ? -1 : 1; /* null or {}: nothing to compare */
+    if (!PyDict_Check(tf)) return 0;
+    PyObject *length = get(tf, k_length), *declared = get(tf, k_sha256);
+    if (length == NULL || !PyLong_CheckExact(length)) return PyErr_Occurred() ? -1 : 0;
+    int overflow = 0;
+    long long n = PyLong_AsLongLongAndOverflow(length, &overflow);
+    if (overflow || n != (long long)PyUnicode_GET_LENGTH(text)) return PyErr_Occurred() ? -1 : 0;
+    if (sha == NULL || sha == Py_None) return 1;
+    if (declared == NULL || !PyUnicode_Check(declared)) return PyErr_Occurred() ? -1 : 0;
+    return PyUnicode_Compare(declared, sha) == 0 ? 1 : (PyErr_Occurred() ? -1 : 0);
+}
+
+/* iter_semantic_issues(record, text, text_bytes): `text` NULL when there is none; `sha` the
+ * hex sha256 of the text's bytes (NULL or None: not known) */
+static int record_ok(PyObject *record, PyObject *plan, PyObject *text, PyObject *sha) {
     if (!PyDict_Check(record)) return 0;
+    if (text != NULL && !PyUnicode_Check(text)) return 0;
     PyObject *kinds = PyDict_New();
     if (kinds == NULL) return -1;
     int r = ids_ok(record, kinds);
     Py_DECREF(kinds);
-    if (r == 1) r = follow(record, plan, 0);
+    if (r == 1) r = follow(record, plan, 0, text);
     if (r == 1) r = visits_ok(record);
     if (r == 1) r = statements_ok(record);
+    if (r == 1 && text != NULL) r = text_file_ok(record, text, sha);
     return r;
+}
+
+/* Sources.for_record: the text a record's spans index, from texts = (by sha256: dict of str,
+ * the sha256 of the only text or None); *text NULL when none */
+static int choose_text(PyObject *record, PyObject *texts, PyObject **text, PyObject **sha) {
+    *text = *sha = NULL;
+    if (texts == Py_None) return 0;
+    if (!PyTuple_Check(texts) || PyTuple_GET_SIZE(texts) != 2 ||
+        !PyDict_Check(PyTuple_GET_ITEM(texts, 0))) {
+        PyErr_SetString(PyExc_TypeError, "texts: (dict of texts by sha256, sha256 or None)");
+        return -1;
+    }
+    PyObject *by_sha = PyTuple_GET_ITEM(texts, 0), *only = PyTuple_GET_ITEM(texts, 1);
+    PyObject *tf = text_file(record), *declared = NULL;
+    if (tf != NULL && PyDict_Check(tf)) declared = get(tf, k_sha256);
+    if (PyErr_Occurred()) return -1;
+    if (declared != NULL && PyUnicode_CheckExact(declared)) {
+        *text = PyDict_GetItemWithError(by_sha, declared);
+        if (*text != NULL) *sha = declared;
+    }
+    if (*text == NULL && only != Py_None) {
+        *text = PyDict_GetItemWithError(by_sha, only);
+        *sha = only;
+    }
+    if (*text == NULL) *sha = NULL;
+    return PyErr_Occurred() ? -1 : 0;
 }
 
 /* the value is made of exact dict (with str keys), list, str, int, float, bool and None, as a
@@ -561,22 +623,22 @@ static int plain_json(PyObject *v, int depth) {
 }
 
 static PyObject *semantic_ok(PyObject *self, PyObject *args) {
-    PyObject *record, *plan;
-    if (!PyArg_ParseTuple(args, "OO:semantic_ok", &record, &plan)) return NULL;
+    PyObject *record, *plan, *text = Py_None, *sha = Py_None;
+    if (!PyArg_ParseTuple(args, "OO|OO:semantic_ok", &record, &plan, &text, &sha)) return NULL;
     if (!plain_json(record, 0)) Py_RETURN_FALSE; /* unsure: not a parsed JSON value */
-    int r = record_ok(record, plan);
+    int r = record_ok(record, plan, text == Py_None ? NULL : text, sha);
     return r < 0 ? NULL : PyBool_FromLong(r);
 }
 
 static PyObject *k_schema_version;
 
-/* accept(loads, checks, raw) -> record or None; see the comment at the top */
+/* accept(loads, checks, texts, raw) -> record or None; see the comment at the top */
 static PyObject *accept(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyDict_Check(args[1]) || !PyBytes_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "accept(loads, checks: dict, raw: bytes)");
+    if (nargs != 4 || !PyDict_Check(args[1]) || !PyBytes_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "accept(loads, checks: dict, texts, raw: bytes)");
         return NULL;
     }
-    PyObject *checks = args[1], *raw = args[2];
+    PyObject *checks = args[1], *texts = args[2], *raw = args[3];
     PyObject *value = PyObject_CallOneArg(args[0], raw);
     if (value == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError)) return NULL; /* e.g. MemoryError */
@@ -598,7 +660,11 @@ static PyObject *accept(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 PyObject *valid = PyObject_CallOneArg(PyTuple_GET_ITEM(found, 0), value);
                 r = valid == NULL ? -1 : PyObject_IsTrue(valid);
                 Py_XDECREF(valid);
-                if (r == 1) r = record_ok(value, PyTuple_GET_ITEM(found, offsets ? 1 : 2));
+                PyObject *text = NULL, *sha = NULL;
+                if (r == 1 && choose_text(value, texts, &text, &sha) < 0) r = -1;
+                /* with a text every span is checked; without, only those with offsets */
+                PyObject *plan = PyTuple_GET_ITEM(found, offsets || text != NULL ? 1 : 2);
+                if (r == 1) r = record_ok(value, plan, text, sha);
                 Py_DECREF(found);
                 if (r < 0) goto error;
             }
@@ -620,12 +686,14 @@ static PyMethodDef methods[] = {
      "orjson's value is the one a strict parser gives (no object repeats a key, no escaped key, "
      "no integer of over 18 digits); offsets: whether a key named start or end holds a number."},
     {"semantic_ok", semantic_ok, METH_VARARGS,
-     "semantic_ok(record, plan) -> bool: True only if the semantic checks (without the text) "
-     "find nothing in a record that passed its schema."},
+     "semantic_ok(record, plan, text=None, sha256=None) -> bool: True only if the semantic "
+     "checks find nothing in a record that passed its schema."},
     {"accept", (PyCFunction)(void (*)(void))accept, METH_FASTCALL,
-     "accept(loads, checks: dict, raw: bytes) -> record or None: loads(raw) when that is "
-     "certainly a good record, else None. checks maps each schema version to (is_valid, plan "
-     "with spans, plan without spans); a record declaring another version is not accepted."},
+     "accept(loads, checks: dict, texts, raw: bytes) -> record or None: loads(raw) when that "
+     "is certainly a good record, else None. checks maps each schema version to (is_valid, "
+     "plan with spans, plan without spans); a record declaring another version is not "
+     "accepted. texts: None, or (dict of article texts by sha256, the sha256 of the only text "
+     "or None) to check spans and text_file against, as Sources.for_record chooses."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -673,6 +741,10 @@ PyMODINIT_FUNC PyInit__speedups(void) {
     INTERN(k_duration_days, "duration_days");
     INTERN(k_mode, "mode");
     INTERN(k_schema_version, "schema_version");
+    INTERN(k_article, "article");
+    INTERN(k_text_file, "text_file");
+    INTERN(k_length, "length");
+    INTERN(k_sha256, "sha256");
     for (int k = ACTOR; k <= STATEMENT; k++)
         if ((kind_obj[k] = PyLong_FromLong(k)) == NULL) return NULL;
     PyObject *m = PyModule_Create(&module);

@@ -6,10 +6,13 @@ from typing import Any
 SCHEMA_VERSIONS: tuple[str, ...]
 
 def scan(raw: bytes, /) -> tuple[bool, bool]: ...
-def semantic_ok(record: Any, plan: Any, /) -> bool: ...
+def semantic_ok(
+    record: Any, plan: Any, text: str | None = None, sha256: str | None = None, /
+) -> bool: ...
 def accept(
     loads: Callable[[bytes], Any],
     checks: Mapping[str, tuple[Callable[[Any], bool], Any, Any]],
+    texts: tuple[Mapping[str, str], str | None] | None,
     raw: bytes,
     /,
 ) -> dict[str, Any] | None: ...

@@ -459,7 +459,7 @@ class Sources:
             sha = record["article"]["text_file"]["sha256"]
         except (KeyError, TypeError):
             sha = None
-        if sha in self.by_sha:
+        if isinstance(sha, str) and sha in self.by_sha:  # (a record may hold any JSON here)
             return self.by_sha[sha]
         if len(self.by_sha) == 1:
             return next(iter(self.by_sha.values()))
@@ -711,18 +711,23 @@ def accelerator_status() -> str:
 
 def fast_acceptor(s: _Settings) -> Callable[[bytes], dict[str, Any] | None] | None:
     """A function that returns a JSON Lines line's record when it is certainly a good record,
-    else None; None when there is no accelerator, or source texts are given (whose checks only
-    the Python code makes). It reports nothing: for every line it does not accept, the
-    reference path (:func:`parse_line`, :func:`check_document`) decides and says why.
+    else None; None when there is no accelerator. It reports nothing: for every line it does
+    not accept, the reference path (:func:`line_document`, :func:`check_document`) decides and
+    says why.
 
     A line is accepted when orjson parses it to an object that declares a schema version the
     accelerator knows, no object in the line repeats a key (orjson would have kept only one),
-    jsonschema-rs finds it valid, and the semantic checks find nothing.
+    jsonschema-rs finds it valid, and the semantic checks find nothing, with the record's
+    source text (``s.sources``, chosen as :meth:`Sources.for_record` does) when there is one.
     """
-    if s.sources is not None or not accelerated():
+    if not accelerated():
         return None
     assert _speedups is not None
-    return partial(_speedups.accept, orjson.loads, _fast_checks(s.level))
+    texts = None
+    if s.sources is not None:
+        by_sha = {sha: text for sha, (text, _) in s.sources.by_sha.items()}
+        texts = (by_sha, next(iter(by_sha)) if len(by_sha) == 1 else None)
+    return partial(_speedups.accept, orjson.loads, _fast_checks(s.level), texts)
 
 
 @cache
