@@ -93,10 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser(
         "validate",
         help="check records (JSON, JSONL, folders, or - for stdin) against the schema",
-        description="Check every record in the inputs against the schema and the semantic rules, "
-        "and report every problem with its file, line and JSON path. A .json file holds one record "
-        "or an array of them; .jsonl/.ndjson files and stdin hold one record per line.",
-        epilog="exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input",
+        description="Check every record in the inputs against the schema and the semantic\n"
+        "rules, and report every problem with its file, line and JSON path. A .json\n"
+        "file holds one record or an array of them; .jsonl/.ndjson files and stdin\n"
+        "hold one record per line.",
+        epilog="exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable\n"
+        "input\n\n"
+        "speed: good records are accepted by a compiled accelerator where the install\n"
+        "built one (diplomatic-visits info says). DIPLOMATIC_VISITS_PURE_PYTHON=1 turns\n"
+        "it off: the same results, slower. For large inputs, see --jobs.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     v.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
     v.add_argument(
