@@ -4,13 +4,15 @@
 gives the same results, only slower. So a machine without a C compiler still gets a working
 (pure-Python) wheel, with a warning here. Environment variables:
 
-- ``DIPLOMATIC_VISITS_PURE_PYTHON=1``: do not compile (and, at run time, do not use it);
+- ``DIPLOMATIC_VISITS_PURE_PYTHON=1`` (or true, yes, on): do not compile (and, at run time, do
+  not use it);
 - ``DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1``: fail the build instead of falling back (CI sets it,
   so that the accelerator is what CI tests).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -22,17 +24,22 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 MODULE = "diplomatic_visits._speedups"
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel" or os.environ.get("DIPLOMATIC_VISITS_PURE_PYTHON"):
+        if self.target_name != "wheel" or _flag("DIPLOMATIC_VISITS_PURE_PYTHON"):
             return
         source = Path(self.root) / "loaders" / "diplomatic_visits" / "_speedups.c"
+        self._work = Path(tempfile.mkdtemp(prefix="dv-speedups-"))
         try:
-            built = _compile(source, Path(tempfile.mkdtemp(prefix="dv-speedups-")))
+            built = _compile(source, self._work)
         except Exception as exc:
-            if os.environ.get("DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS"):
+            if _flag("DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS"):
                 raise
             self.app.display_warning(
                 f"diplomatic-visits: the C accelerator was not built ({exc}); validate will "
@@ -46,18 +53,25 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         else:
             build_data["force_include"][str(built)] = f"diplomatic_visits/{built.name}"
 
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        work = getattr(self, "_work", None)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
 
 def _compile(source: Path, work: Path) -> Path:
     from setuptools import Distribution, Extension
     from setuptools.command.build_ext import build_ext
 
     shutil.copy2(source, work / source.name)  # build from a relative path, in a scratch folder
+    # the module carries the sha256 of its source: validate.py will not use a module built
+    # from another version of the file (say, one an editable install left in the checkout)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    extension = Extension(MODULE, [source.name], define_macros=[("SOURCE_SHA256", digest)])
     here = Path.cwd()
     os.chdir(work)
     try:
-        dist = Distribution(
-            {"name": "diplomatic-visits", "ext_modules": [Extension(MODULE, [source.name])]}
-        )
+        dist = Distribution({"name": "diplomatic-visits", "ext_modules": [extension]})
         cmd = build_ext(dist)
         cmd.build_lib = str(work / "lib")
         cmd.build_temp = str(work / "temp")

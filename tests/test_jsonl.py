@@ -93,3 +93,41 @@ def test_renumbering_moves_problems_by_the_lines_before() -> None:
     assert (moved.path, moved.reason, moved.line, moved.column) == ("f", "bad", 103, 7)
     assert _renumbered(InputError("f", "unreadable"), 100).line is None
     assert ChunkResult(2, [moved]).problems[0].line == 103
+
+
+def test_a_file_changed_while_being_read_is_an_error_not_wrong_lines(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_bytes(b"{}\n" * 100)
+    chunks = list(jsonl.chunks(str(f), size=30))
+    assert len(list(jsonl.Lines(chunks[0]))) == 11  # the cut moves to the end of a line
+    f.write_bytes(b"[]\n" * 100 + b"{}\n")  # rewritten: the cut ranges no longer fit
+    with pytest.raises(OSError, match="changed while being read"):
+        list(jsonl.Lines(chunks[1]))
+
+
+def test_the_command_reports_a_file_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diplomatic_visits import validate
+
+    f = tmp_path / "in.jsonl"
+    f.write_bytes(b"{}\n" * 100)
+    cut = jsonl.chunks
+
+    def cut_then_change(path: str, *args: object, **kwargs: object) -> object:
+        for chunk in cut(path, *args, **kwargs):  # type: ignore[arg-type]
+            yield chunk
+            f.write_bytes(b"{}\n" * 101)
+
+    monkeypatch.setattr(validate, "chunks", cut_then_change)
+    monkeypatch.setattr(jsonl, "CHUNK_BYTES", 30)
+    report = validate.validate_files([str(f)])
+    assert report.exit_code == 2
+    assert [e.reason for e in report.input_errors] == [f"cannot read: {f} changed while being read"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
+def test_files_whose_size_says_nothing_are_read_whole() -> None:
+    # /proc files are regular files of size 0: cut by size, they would look empty
+    chunks = list(jsonl.chunks("/proc/self/status"))
+    assert len(chunks) == 1 and chunks[0].path is None and len(chunks[0].held) > 5

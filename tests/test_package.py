@@ -64,6 +64,9 @@ def test_public_api() -> None:
         assert hasattr(diplomatic_visits, name), name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = diplomatic_visits.nope  # type: ignore[attr-defined]
+    # submodules are attributes too, as they were before the names were imported lazily
+    assert diplomatic_visits.validate.__name__ == "diplomatic_visits.validate"
+    assert len(dir(diplomatic_visits)) == len(set(dir(diplomatic_visits)))
     assert issubclass(diplomatic_visits.ChecksumError, diplomatic_visits.DiplomaticVisitsError)
     assert issubclass(diplomatic_visits.InputError, diplomatic_visits.DiplomaticVisitsError)
     assert (Path(diplomatic_visits.__file__).parent / "py.typed").exists()

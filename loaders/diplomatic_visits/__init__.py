@@ -13,6 +13,7 @@ worker process that ``validate --jobs`` starts) loads only what it needs.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from diplomatic_visits._version import __version__
@@ -91,12 +92,15 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(f"diplomatic_visits.{module}"), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+        value = importlib.import_module(f"{__name__}.{name}")  # a submodule: dv.validate
+    else:
         raise AttributeError(f"module 'diplomatic_visits' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"diplomatic_visits.{module}"), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+    return sorted({*globals(), *_WHERE})

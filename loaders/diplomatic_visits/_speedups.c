@@ -55,6 +55,9 @@ static inline Py_ssize_t skip_ws(const char *s, Py_ssize_t i, Py_ssize_t n) {
 }
 
 #define MAX_KEYS_PER_OBJECT 64
+#define API_VERSION 2 /* raise when a function's arguments or meaning change */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 #define MAX_OBJECT_DEPTH 1024
 #define MAX_NESTING 200 /* arrays and objects; no record comes near */
 
@@ -749,6 +752,19 @@ PyMODINIT_FUNC PyInit__speedups(void) {
         if ((kind_obj[k] = PyLong_FromLong(k)) == NULL) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
+    /* what validate.py checks before it uses this module: the calling convention, and (set by
+     * the build hook) the sha256 of this file, so that a module left from an older source is
+     * not used with newer Python code */
+    if (PyModule_AddIntConstant(m, "API_VERSION", API_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+#ifdef SOURCE_SHA256
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", STRINGIFY(SOURCE_SHA256)) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+#endif
     PyObject *versions = Py_BuildValue("(s)", "1.0.0");
     int failed = versions == NULL || PyModule_AddObjectRef(m, "SCHEMA_VERSIONS", versions) < 0;
     Py_XDECREF(versions);

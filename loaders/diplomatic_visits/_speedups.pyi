@@ -4,6 +4,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 SCHEMA_VERSIONS: tuple[str, ...]
+API_VERSION: int
+SOURCE_SHA256: str  # set when the build hook compiled it
 
 def scan(raw: bytes, /) -> tuple[bool, bool]: ...
 def semantic_ok(

@@ -11,6 +11,7 @@ numbers into the input's own, since only it knows how many lines came before.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class Chunk:
     start: int = 0
     length: int = 0
     held: tuple[bytes | None, ...] = ()
+    identity: tuple[int, ...] = ()  # of the file when it was cut: see :func:`_identity`
 
 
 class Lines:
@@ -77,6 +79,9 @@ class Lines:
             yield from self._number(iter(chunk.held))
             return
         with Path(chunk.path).open("rb") as f:
+            if _identity(os.fstat(f.fileno())) != chunk.identity:
+                # replaced or rewritten since it was cut: its ranges no longer hold whole lines
+                raise OSError(f"{chunk.path} changed while being read")
             f.seek(chunk.start)
             yield from self._number(_raw_lines(f, chunk.length))
 
@@ -101,10 +106,12 @@ def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -
         yield from _held(stdin or sys.stdin.buffer, "<stdin>", size)
         return
     with Path(path).open("rb") as f:
-        if not f.seekable():  # a named pipe, /dev/stdin, ...
+        st = os.fstat(f.fileno())
+        # a pipe, /dev/stdin, or a file whose size says nothing (/proc/...): read it here
+        if not stat.S_ISREG(st.st_mode) or not st.st_size or not f.seekable():
             yield from _held(f, path, size)
             return
-        total = os.fstat(f.fileno()).st_size
+        total, identity = st.st_size, _identity(st)
         start = 0
         while start < total:
             end = start + size
@@ -115,8 +122,13 @@ def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -
                 for _ in _raw_lines(f):
                     break
                 end = f.tell()
-            yield Chunk(path, path, start, end - start)
+            yield Chunk(path, path, start, end - start, identity=identity)
             start = end
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file from its replacement or a rewrite: device, inode, size, change time."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _held(stream: IO[bytes], name: str, size: int) -> Iterator[Chunk]:

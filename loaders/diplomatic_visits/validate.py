@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -36,11 +35,29 @@ from diplomatic_visits.schema import (
     rs_validator,
 )
 
-_speedups: ModuleType | None
-try:  # the optional compiled accelerator; the pure-Python code below is the reference
-    from diplomatic_visits import _speedups
-except ImportError:  # pragma: no cover - installed where no C compiler was at hand
-    _speedups = None
+_SPEEDUPS_API = 2  # the calling convention this code expects of _speedups (its API_VERSION)
+
+
+def _load_speedups() -> tuple[ModuleType | None, str]:
+    """The optional compiled accelerator, if it is there and was built from the source beside
+    it (a checkout: an editable install leaves the module there, and it does not follow later
+    edits of ``_speedups.c``); else None and why not."""
+    try:
+        from diplomatic_visits import _speedups as module
+    except ImportError:  # installed where no C compiler was at hand
+        return None, "none (not compiled for this install; validate uses pure Python, slower)"
+    stale = "stale (built from another _speedups.c: reinstall, e.g. pip install -e .; "
+    if getattr(module, "API_VERSION", None) != _SPEEDUPS_API:
+        return None, stale + "validate uses pure Python meanwhile)"
+    source = Path(__file__).with_name("_speedups.c")
+    if source.exists():
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        if getattr(module, "SOURCE_SHA256", None) != digest:
+            return None, stale + "validate uses pure Python meanwhile)"
+    return module, ""
+
+
+_speedups, _SPEEDUPS_PROBLEM = _load_speedups()
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
@@ -207,16 +224,12 @@ def _skip_ws(text: str, i: int) -> int:
     return i
 
 
-# a \uXXXX escape, the rest of its string, and a colon: the escape is in a key
-_ESCAPED_KEY = re.compile(rb'\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.)*"[ \t\r\n]*:')
-
-
 def may_have_offsets(raw: bytes) -> bool:
     """False only if no ``"start"`` or ``"end"`` key in the JSON line holds a number, that is,
     no span has offsets. (Visits have ``start`` and ``end`` too, but they hold objects; a string
-    that contains ``"start"`` has its quotes escaped, so it never matches. A key written with
-    ``\\u`` escapes might be either: then True.)"""
-    if b"\\u" in raw and _ESCAPED_KEY.search(raw):
+    that contains ``"start"`` has its quotes escaped, so it never matches. A line with ``\\u``
+    escapes may spell a key that way: then True.)"""
+    if b"\\u" in raw:  # maybe a key written with escapes: cannot tell cheaply
         return True
     n = len(raw)
     for key in (b'"start"', b'"end"'):
@@ -697,13 +710,18 @@ def _collector_paused() -> Iterator[None]:
 def accelerated() -> bool:
     """Whether the compiled accelerator is in use (set ``DIPLOMATIC_VISITS_PURE_PYTHON=1`` in
     the environment to turn it off; results are the same either way, only slower)."""
-    return _speedups is not None and not os.environ.get("DIPLOMATIC_VISITS_PURE_PYTHON")
+    return _speedups is not None and not _pure_python_asked()
+
+
+def _pure_python_asked() -> bool:
+    value = os.environ.get("DIPLOMATIC_VISITS_PURE_PYTHON", "")
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def accelerator_status() -> str:
     """One line for ``diplomatic-visits info``: is the compiled accelerator in use?"""
     if _speedups is None:
-        return "none (not compiled for this install; validate uses pure Python, slower)"
+        return _SPEEDUPS_PROBLEM
     if not accelerated():
         return "off (DIPLOMATIC_VISITS_PURE_PYTHON is set)"
     return f"C, for schema {', '.join(_speedups.SCHEMA_VERSIONS)}"
