@@ -154,6 +154,11 @@ def to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
     # one conversion of the rows as structs: faster than Table.from_pylist, which first
     # gathers every column in Python
     table = pa.Table.from_struct_array(pa.array(list(rows), type=pa.struct(list(schema))))
+    return _checked(table, schema)
+
+
+def _checked(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` after checking it is well formed and has no null where ``schema`` forbids."""
     table.validate(full=True)
     for i, field in enumerate(schema):
         if not field.nullable and table.column(i).null_count:
@@ -182,17 +187,14 @@ class TableBuilder:
         self._rows: list[Mapping[str, Any]] = []
         self._texts: list[str | None] = []
         self._parts: list[pa.Array] = []
-        self.records = 0
 
     def add(self, record: Mapping[str, Any], text: str | None = None) -> None:
         """Add one schema-valid record (and, for ``articles``, the text its spans index)."""
-        self.records += 1
         if self.name == "articles":
             self._rows.append(record)
             self._texts.append(text)
         else:
-            rid = record["record_id"]
-            self._rows.extend({"record_id": rid, **item} for item in record[self.name])
+            self._rows.extend(flat_rows(self.name, [record]))
         if len(self._rows) >= self.BATCH:
             self._convert()
 
@@ -213,14 +215,7 @@ class TableBuilder:
         if self.name == "articles":
             text = self.schema.field(TEXT_COLUMN)
             table = table.append_column(text, pa.array(self._texts, text.type))
-        table = table.replace_schema_metadata(self.schema.metadata)
-        table.validate(full=True)
-        for i, field in enumerate(self.schema):
-            if not field.nullable and table.column(i).null_count:
-                raise ValueError(
-                    f"column {field.name!r} holds nulls but the schema requires a value"
-                )
-        return table
+        return _checked(table.replace_schema_metadata(self.schema.metadata), self.schema)
 
 
 def from_arrow_rows(

@@ -172,12 +172,6 @@ def parse_document(text: str, path: str = "<string>", line: int | None = None) -
     return value
 
 
-def parse_line(raw: bytes, path: str = "<bytes>", line: int | None = None) -> Any:
-    """Parse one JSON Lines line: orjson first (fast), the strict parser whenever orjson fails or
-    may have changed the value (see :func:`line_document`)."""
-    return line_document(raw, path, line).value
-
-
 def line_document(raw: bytes, path: str = "<bytes>", line: int | None = None) -> Document:
     """Parse one JSON Lines line into a :class:`Document` (raising :class:`InputError`).
 
