@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from diplomatic_visits import jsonl
 from diplomatic_visits.errors import InputError
-from diplomatic_visits.validate import ChunkResult, _renumbered
+from diplomatic_visits.validate import RecordResult, _renumbered
 
 LINES = st.lists(
     st.sampled_from([b"", b"  ", b"{}", b'{"a": 1}', b"x" * 40, b"\xef\xbb\xbf{}", b"\t{ }\r"]),
@@ -92,7 +92,9 @@ def test_renumbering_moves_problems_by_the_lines_before() -> None:
     moved = _renumbered(err, 100)
     assert (moved.path, moved.reason, moved.line, moved.column) == ("f", "bad", 103, 7)
     assert _renumbered(InputError("f", "unreadable"), 100).line is None
-    assert ChunkResult(2, [moved]).problems[0].line == 103
+    result = RecordResult("f", 3, "r1", [])
+    assert _renumbered(result, 100) == RecordResult("f", 103, "r1", [])
+    assert result.line == 3  # a copy: the worker's result is left as it was
 
 
 def test_a_file_changed_while_being_read_is_an_error_not_wrong_lines(tmp_path: Path) -> None:

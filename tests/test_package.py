@@ -19,17 +19,22 @@ import diplomatic_visits
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _fresh_python(code: str, *args: str) -> str:
+    """What ``code`` prints in a new interpreter (a clean ``sys.modules``)."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+HEAVY = "[m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')]"
+
+
 def test_import_does_not_load_heavy_libraries() -> None:
     code = (
         "import sys, diplomatic_visits as dv; dv.validate_record({}); "
-        "from diplomatic_visits.cli import main; "
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')]; "
-        "print(heavy)"
+        f"from diplomatic_visits.cli import main; print({HEAVY})"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    assert _fresh_python(code).strip() == "[]"
 
 
 def test_bare_import_loads_no_submodule_but_the_version() -> None:
@@ -37,10 +42,7 @@ def test_bare_import_loads_no_submodule_but_the_version() -> None:
         "import sys, diplomatic_visits; "
         "print(sorted(m for m in sys.modules if m.startswith('diplomatic_visits.')))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "['diplomatic_visits._version']"
+    assert _fresh_python(code).strip() == "['diplomatic_visits._version']"
 
 
 def test_validate_command_does_not_load_heavy_libraries(tmp_path: Path) -> None:
@@ -48,13 +50,9 @@ def test_validate_command_does_not_load_heavy_libraries(tmp_path: Path) -> None:
     f.write_text("{}\n", encoding="utf-8")
     code = (
         "import sys; from diplomatic_visits.cli import main; "
-        "rc = main(['validate', sys.argv[1], '-q']); "
-        "print([m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')])"
+        f"rc = main(['validate', sys.argv[1], '-q']); print({HEAVY})"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(f)], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    assert _fresh_python(code, str(f)).strip().splitlines()[-1] == "[]"
 
 
 def test_public_api() -> None:

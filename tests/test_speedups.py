@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits import validate
-from diplomatic_visits.checks import _plan, iter_semantic_issues
+from diplomatic_visits.checks import _objects, _plan, iter_semantic_issues
 from diplomatic_visits.cli import main
 from diplomatic_visits.schema import rs_validator
 
@@ -94,23 +94,6 @@ _POOLS: dict[str, list[Any]] = {
 }
 
 
-def _ids(record: Any) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str):
-                found.append(node["id"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(record)
-    return found
-
-
 def _targets(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Paths to every value a semantic rule reads."""
     out = []
@@ -142,7 +125,7 @@ def _spans(node: Any) -> list[dict[str, Any]]:
 def mutated(draw: st.DrawFn) -> dict[str, Any]:
     """A good record with one to three changes to what the semantic rules read."""
     record = copy.deepcopy(draw(st.sampled_from(BASES)))
-    ids = [*_ids(record), "nobody_here"]
+    ids = [obj["id"] for _, _, obj in _objects(record)] + ["nobody_here"]
     for _ in range(draw(st.integers(1, 3))):
         action = draw(st.sampled_from(["value", "value", "swap dates", "shift span"]))
         visits = [v for v in record["visits"] if "start" in v and "end" in v]
@@ -456,6 +439,20 @@ def _mixed_file(tmp_path: Path) -> Path:
     return f
 
 
+def _both_ways(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> tuple[int, str]:
+    """Run the command with the accelerator and without; assert the same exit code and output,
+    and return them."""
+    outputs = []
+    for pure in ("", "1"):
+        monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
+        code = main(argv)
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1]
+    return outputs[0]
+
+
 @needs_c
 @pytest.mark.parametrize("texts", [1, 2])
 def test_validate_with_sources_reports_the_same_with_and_without_the_accelerator(
@@ -473,14 +470,9 @@ def test_validate_with_sources_reports_the_same_with_and_without_the_accelerator
     )
     f = tmp_path / "in.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in (gold, unnamed, wrong)) + "\n", encoding="utf-8")
-    outputs = []
-    for pure in ("", "1"):
-        monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
-        argv = ["validate", str(f), "--format", "jsonl"]
-        code = main([*argv, *(a for s in sources for a in ("--source", s))])
-        outputs.append((code, capsys.readouterr().out))
-    assert outputs[0] == outputs[1]
-    lines = [json.loads(x) for x in outputs[0][1].splitlines()]
+    argv = ["validate", str(f), "--format", "jsonl", *(a for s in sources for a in ("--source", s))]
+    _, out = _both_ways(capsys, monkeypatch, argv)
+    lines = [json.loads(x) for x in out.splitlines()]
     assert {(x["line"], x["keyword"]) for x in lines if x["type"] == "error"} == {(3, "span-text")}
 
 
@@ -492,14 +484,10 @@ def test_validate_reports_the_same_with_and_without_the_accelerator(
     monkeypatch: pytest.MonkeyPatch,
     fmt: str,
 ) -> None:
-    f = _mixed_file(tmp_path)
-    outputs = []
-    for pure in ("", "1"):
-        monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
-        code = main(["validate", str(f), "--format", fmt])
-        outputs.append((code, capsys.readouterr().out))
-    assert outputs[0] == outputs[1]
-    assert outputs[0][0] == 2 and "duplicate key" in outputs[0][1]
+    code, out = _both_ways(
+        capsys, monkeypatch, ["validate", str(_mixed_file(tmp_path)), "--format", fmt]
+    )
+    assert code == 2 and "duplicate key" in out
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
