@@ -2,12 +2,17 @@
 
 ``validate`` and ``export --input`` use it to accept good records fast; the pure-Python path
 gives the same results, only slower. So a machine without a C compiler still gets a working
-(pure-Python) wheel, with a warning here. Environment variables:
+(pure-Python) wheel, with a warning here. The module is built with the limited API (one
+``abi3`` wheel serves every CPython from 3.10 on), except on a free-threaded CPython, which has
+no limited API: there it is built with the full API and declares that it needs no GIL.
+Environment variables:
 
 - ``DIPLOMATIC_VISITS_PURE_PYTHON=1`` (or true, yes, on): do not compile (and, at run time, do
   not use it);
 - ``DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1``: fail the build instead of falling back (CI sets it,
-  so that the accelerator is what CI tests).
+  so that the accelerator is what CI tests);
+- ``DIPLOMATIC_VISITS_FULL_API=1``: build with the full C API instead of the limited one (the
+  benchmark uses it to measure what the limited API costs).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +28,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 MODULE = "diplomatic_visits._speedups"
+LIMITED_API = "0x030A0000"  # CPython 3.10, the oldest this package supports
 
 
 def _flag(name: str) -> bool:
@@ -47,8 +54,14 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
             return
         build_data["pure_python"] = False
-        build_data["infer_tag"] = True
+        if _limited():
+            platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+            build_data["tag"] = f"cp310-abi3-{platform}"
+        else:
+            build_data["infer_tag"] = True
         if version == "editable":  # an editable install imports the package from the checkout
+            for old in source.parent.glob("_speedups.*.so"):
+                old.unlink()  # another build's module would be imported first
             shutil.copy2(built, source.parent / built.name)
         else:
             build_data["force_include"][str(built)] = f"diplomatic_visits/{built.name}"
@@ -59,6 +72,13 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _limited() -> bool:
+    """Whether to build for the limited API: everywhere but on a free-threaded CPython."""
+    return not sysconfig.get_config_var("Py_GIL_DISABLED") and not _flag(
+        "DIPLOMATIC_VISITS_FULL_API"
+    )
+
+
 def _compile(source: Path, work: Path) -> Path:
     from setuptools import Distribution, Extension
     from setuptools.command.build_ext import build_ext
@@ -67,7 +87,10 @@ def _compile(source: Path, work: Path) -> Path:
     # the module carries the sha256 of its source: validate.py will not use a module built
     # from another version of the file (say, one an editable install left in the checkout)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    extension = Extension(MODULE, [source.name], define_macros=[("SOURCE_SHA256", digest)])
+    macros = [("SOURCE_SHA256", digest)]
+    if _limited():
+        macros.append(("Py_LIMITED_API", LIMITED_API))
+    extension = Extension(MODULE, [source.name], define_macros=macros, py_limited_api=_limited())
     here = Path.cwd()
     os.chdir(work)
     try:

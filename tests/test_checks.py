@@ -140,20 +140,74 @@ def generic_nodes(record: Any) -> tuple[list[Any], list[Any]]:
     return sorted(spans, key=repr), sorted(bases, key=repr)
 
 
-def collected(record: Any, spans: bool = True) -> tuple[list[Any], list[Any]]:
-    from diplomatic_visits.checks import _path, collect
+def planned(record: Any, text: bool = True, offsets: bool = True) -> tuple[list[Any], list[Any]]:
+    """The spans and the objects with a basis rule that the plan visits."""
+    from diplomatic_visits.rules import Node, plan
 
-    nodes = collect(record, spans)
-    return (
-        sorted(((_path(link), n) for link, n in nodes.spans), key=repr),
-        sorted(((_path(link), n) for link, n in nodes.bases), key=repr),
-    )
+    spans: list[Any] = []
+    bases: list[Any] = []
+
+    def visit(value: Any, node: Node, path: tuple[Any, ...]) -> None:
+        if not isinstance(value, dict):
+            return
+        if node.span is not None:
+            spans.append((path, value))
+        if node.basis is not None:
+            bases.append((path, value))
+        for f in node.fields:
+            sub = value.get(f.key)
+            if f.obj is None or sub is None:
+                continue
+            items = enumerate(sub) if f.many else [(None, sub)]
+            for i, item in items:
+                visit(item, f.obj, (*path, f.key) if i is None else (*path, f.key, i))
+
+    visit(record, plan(record["schema_version"], text, offsets).root, ())
+    return sorted(spans, key=repr), sorted(bases, key=repr)
 
 
 def test_the_schema_plan_finds_what_a_full_walk_finds(gold: dict[str, Any]) -> None:
-    assert collected(gold) == generic_nodes(gold)
-    spans, bases = collected(gold, spans=False)
+    assert planned(gold) == generic_nodes(gold)
+    spans, bases = planned(gold, text=False, offsets=False)
     assert spans == [] and bases == generic_nodes(gold)[1]
+
+
+def test_the_plan_is_the_schema_s_annotations() -> None:
+    # every kind, reference and rule the engine knows comes from x-dv annotations
+    from diplomatic_visits.rules import rules_for
+
+    r = rules_for("1.0.0")
+    assert r.kinds == ("actor", "place", "visit", "sub_event", "outcome", "statement")
+    refs = []
+
+    def visit(node: Any, where: str) -> None:
+        for f in node.fields:
+            if f.ref is not None:
+                refs.append((f"{where}.{f.key}", f.ref.kinds, f.ref.scope))
+            if f.obj is not None:
+                visit(f.obj, f"{where}.{f.key}")
+
+    visit(r.root, "$")
+    assert ("$.visits.outcomes.sub_event", ("sub_event",), "visit") in refs
+    assert ("$.statements.about", ("visit", "sub_event"), None) in refs
+    assert ("$.annotation.sentences.contributes", (), None) in refs  # any kind
+    assert len(refs) == 13  # the reference sites the codebook lists
+
+
+def test_a_declaration_outside_the_vocabulary_is_refused() -> None:
+    from diplomatic_visits.rules import RuleDeclarationError, compile_rules
+    from diplomatic_visits.schema import bundle_schema
+
+    for bad in (
+        {"refs": ["actor"]},  # a misspelt rule
+        {"ref": ["nobody"]},  # a kind no id declares
+        {"ref": []},
+        {"span": {"start": "start"}},  # keys missing
+    ):
+        doc = bundle_schema("1.0.0")
+        doc["$defs"]["note"]["properties"]["text"]["x-dv"] = bad
+        with pytest.raises(RuleDeclarationError):
+            compile_rules(doc, "test")
 
 
 def test_skipping_spans_needs_the_promise_of_no_offsets(gold: dict[str, Any]) -> None:

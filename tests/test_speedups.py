@@ -1,8 +1,10 @@
-"""The compiled accelerator (``_speedups.c``) against the pure-Python reference.
+"""The compiled engine (``_speedups.c``) against the Python reference engine.
 
-The accelerator only ever answers "certainly good": these tests hold it to the Python rules on
-records that break them in every way the rules look at, and on JSON texts with duplicate keys,
-escapes and wide integers; and they run validate and export both ways and compare the output.
+The compiled engine only ever answers "certainly good": these tests hold it to the Python rules
+on records that break them in every way the rules look at, and on JSON texts with duplicate
+keys, escapes and wide integers; they run validate both ways and compare the output; and they
+check that the engine holds no rule of its own (it names no field, and refuses plans it does not
+know).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +25,18 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, load_json
-from diplomatic_visits import validate
-from diplomatic_visits.checks import _objects, _plan, iter_semantic_issues
+from diplomatic_visits import accel, rules
+from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.cli import main
-from diplomatic_visits.schema import rs_validator
+from diplomatic_visits.errors import InputError
+from diplomatic_visits.inputs import Sources
+from diplomatic_visits.parse import line_document, parse_document
+from diplomatic_visits.pipeline import Settings, check_line, fast_acceptor
+from diplomatic_visits.report import RecordResult
+from diplomatic_visits.schema import available_versions, bundle_schema, rs_validator
+from diplomatic_visits.validate import check_document, may_have_offsets
 
-S = validate._speedups
+S = accel._speedups
 SOURCE = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
 TEXT_BYTES = SOURCE.read_bytes()
 TEXT = TEXT_BYTES.decode("utf-8")
@@ -37,10 +46,28 @@ SHA = hashlib.sha256(TEXT_BYTES).hexdigest()
 def test_the_accelerator_is_built_where_ci_runs() -> None:
     # CI builds with DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1: what it tests must be the C path
     if os.environ.get("CI"):
-        assert S is not None and validate.accelerated()
+        assert S is not None and accel.accelerated()
+        assert all(accel._compiled(v) is not None for v in available_versions())
 
 
 needs_c = pytest.mark.skipif(S is None, reason="the C accelerator is not compiled here")
+
+
+def _plan(version: str, offsets: bool, text: bool = False) -> Any:
+    """A shipped version's plan, compiled for C."""
+    assert S is not None
+    return S.compile(rules.plan(version, text, offsets))
+
+
+def _ids(node: Any) -> list[str]:
+    """Every id in a record, found without the plan."""
+    if isinstance(node, dict):
+        own = [node["id"]] if isinstance(node.get("id"), str) and "kind" in node else []
+        return own + [i for v in node.values() for i in _ids(v)]
+    if isinstance(node, list):
+        return [i for v in node for i in _ids(v)]
+    return []
+
 
 # These draws are cheap (no whole-record generation), so they get many more examples than the
 # profile's default: rare combinations (one rule broken and no other) need them.
@@ -113,7 +140,7 @@ def _targets(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def _spans(node: Any) -> list[dict[str, Any]]:
     """The spans with offsets."""
     if isinstance(node, dict):
-        if "quote" in node and isinstance(node.get("start"), int):
+        if isinstance(node.get("quote"), str) and isinstance(node.get("start"), int):
             return [node]
         return [s for v in node.values() for s in _spans(v)]
     if isinstance(node, list):
@@ -125,7 +152,7 @@ def _spans(node: Any) -> list[dict[str, Any]]:
 def mutated(draw: st.DrawFn) -> dict[str, Any]:
     """A good record with one to three changes to what the semantic rules read."""
     record = copy.deepcopy(draw(st.sampled_from(BASES)))
-    ids = [obj["id"] for _, _, obj in _objects(record)] + ["nobody_here"]
+    ids = [*_ids(record), "nobody_here"]
     for _ in range(draw(st.integers(1, 3))):
         action = draw(st.sampled_from(["value", "value", "swap dates", "shift span"]))
         visits = [v for v in record["visits"] if "start" in v and "end" in v]
@@ -168,7 +195,7 @@ def test_semantic_walk_agrees_with_the_python_rules(record: dict[str, Any]) -> N
     # with the article: every quote is looked up, and the text_file is compared
     python = not any(iter_semantic_issues(record, TEXT, TEXT_BYTES))
     event(f"valid against the text: {python}")
-    assert S.semantic_ok(record, _plan(version, True), TEXT, SHA) is python
+    assert S.semantic_ok(record, _plan(version, True, text=True), TEXT, SHA) is python
 
 
 @needs_c
@@ -288,7 +315,7 @@ def test_semantic_walk_refuses_each_way_of_breaking_a_rule(case: str) -> None:
         found = {i.keyword for i in iter_semantic_issues(record, TEXT, TEXT_BYTES)}
         assert found == {keyword}  # that rule alone
         assert S.semantic_ok(record, _plan("1.0.0", True)) is True  # invisible without it
-        assert S.semantic_ok(record, _plan("1.0.0", True), TEXT, SHA) is False
+        assert S.semantic_ok(record, _plan("1.0.0", True, text=True), TEXT, SHA) is False
         return
     assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
@@ -321,13 +348,14 @@ def _dump(node: Any) -> str:
 
 
 REFUSED = object()
+OFFSET_KEYS = tuple(k.encode() for k in rules.offset_keys())
 
 
 def _strict(text: str) -> Any:
     """The strict parse, or REFUSED where it refuses (duplicate keys)."""
     try:
-        return validate.parse_document(text)
-    except validate.InputError:
+        return parse_document(text)
+    except InputError:
         return REFUSED
 
 
@@ -341,16 +369,16 @@ def test_scan_says_exact_only_when_orjson_gives_the_strict_value(node: Any) -> N
         fast = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return
-    exact, offsets = S.scan(raw)
+    exact, offsets = S.scan(raw, OFFSET_KEYS)
     strict = _strict(raw.decode())
     if strict is REFUSED:
         assert not exact  # a repeated key is always caught
     if exact:
         assert strict == fast and json.dumps(strict) == json.dumps(fast)  # ints stay ints
         # where spans may have offsets, the Python path visits them too (it may visit more)
-        assert offsets <= validate.may_have_offsets(raw)
+        assert offsets <= may_have_offsets(raw)
         if b"\\u" not in raw:
-            assert offsets == validate.may_have_offsets(raw)
+            assert offsets == may_have_offsets(raw)
 
 
 @needs_c
@@ -359,9 +387,9 @@ def test_scan_says_exact_only_when_orjson_gives_the_strict_value(node: Any) -> N
 def test_scan_and_accept_take_any_bytes(raw: bytes) -> None:
     # truncated and random input: no crash, and never accepted
     assert S is not None
-    exact, offsets = S.scan(raw)
+    exact, offsets = S.scan(raw, OFFSET_KEYS)
     assert isinstance(exact, bool) and isinstance(offsets, bool)
-    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
+    accept = fast_acceptor(Settings())
     assert accept is not None and accept(raw) is None
 
 
@@ -375,9 +403,11 @@ def test_scan_on_hand_made_lines() -> None:
     assert S.scan(b'{"a\\u0061":1}')[0] is False  # escaped keys: unsure
     assert S.scan(b'{"n":123456789012345678}')[0] is True
     assert S.scan(b'{"n":1234567890123456789}')[0] is False  # 19 digits: maybe beyond 64 bits
-    assert S.scan(b'{"start": 5}') == (True, True)
-    assert S.scan(b'{"start":"5"}') == (True, False)
-    assert S.scan(b'{"q":"\\"start\\": 5"}') == (True, False)
+    assert S.scan(b'{"start": 5}', OFFSET_KEYS) == (True, True)
+    assert S.scan(b'{"start": 5}') == (True, False)  # offsets: only the keys it is given
+    assert S.scan(b'{"start":"5"}', OFFSET_KEYS) == (True, False)
+    assert S.scan(b'{"q":"\\"start\\": 5"}', OFFSET_KEYS) == (True, False)
+    assert S.scan(b'{"a":"\\\\","a":1}')[0] is False  # an escaped backslash ends no string
     with pytest.raises(TypeError):
         S.scan("not bytes")  # type: ignore[arg-type]
 
@@ -392,20 +422,20 @@ def test_accept_agrees_with_the_reference_path(record: dict[str, Any], dup: bool
     raw = json.dumps(record, ensure_ascii=False).encode()
     if dup:
         raw = raw[:-1] + b', "record_id": "again"}'
-    for sources in (None, validate.Sources.from_files([str(SOURCE)])):
-        accept = validate.fast_acceptor(validate._Settings(None, "extraction", sources, None))
+    for sources in (None, Sources.from_files([str(SOURCE)])):
+        accept = fast_acceptor(Settings(sources=sources))
         assert accept is not None
         try:
-            doc = validate.line_document(raw, "x", 1)
-            ok = validate.check_document(doc, sources=sources).valid
-        except validate.InputError:
+            doc = line_document(raw, "x", 1)
+            ok = check_document(doc, sources=sources).valid
+        except InputError:
             ok = False
         assert (accept(raw) is not None) is ok
 
 
 @needs_c
 def test_accept_returns_none_for_what_is_not_a_record() -> None:
-    accept = validate.fast_acceptor(validate._Settings(None, "extraction", None, None))
+    accept = fast_acceptor(Settings())
     assert accept is not None
     for raw in (
         b"",
@@ -458,22 +488,28 @@ def _both_ways(
 def test_validate_with_sources_reports_the_same_with_and_without_the_accelerator(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, texts: int
 ) -> None:
-    # the text is chosen by the sha256 a record names, else it is the only one
+    # the text is chosen by the sha256 a record names, else by its article id or file name,
+    # else it is the only one; a record no text matches is reported (its quotes went unchecked)
     other = tmp_path / "other.txt"
     other.write_text("Another article, about nothing.", encoding="utf-8")
     sources = [str(SOURCE), str(other)][:texts]
-    gold = copy.deepcopy(BASES[0])
-    unnamed = copy.deepcopy(BASES[1])  # quotes without offsets, and no text_file
+    gold = copy.deepcopy(BASES[0])  # found by its sha256
+    unnamed = copy.deepcopy(BASES[1])  # no text_file: found by its article id, the file's stem
     wrong = copy.deepcopy(BASES[0])
     wrong["actors"][0]["mentions"][0]["quote"] = "x" * len(
         wrong["actors"][0]["mentions"][0]["quote"]
     )
+    stranger = copy.deepcopy(BASES[1])  # no text_file, and named after no text
+    stranger["article"]["id"] = "elsewhere"
+    assert unnamed["article"]["text_file"] is None and unnamed["article"]["id"] == SOURCE.stem
     f = tmp_path / "in.jsonl"
-    f.write_text("\n".join(json.dumps(r) for r in (gold, unnamed, wrong)) + "\n", encoding="utf-8")
+    records = (gold, unnamed, wrong, stranger)
+    f.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     argv = ["validate", str(f), "--format", "jsonl", *(a for s in sources for a in ("--source", s))]
     _, out = _both_ways(capsys, monkeypatch, argv)
     lines = [json.loads(x) for x in out.splitlines()]
-    assert {(x["line"], x["keyword"]) for x in lines if x["type"] == "error"} == {(3, "span-text")}
+    found = {(x["line"], x["keyword"]) for x in lines if x["type"] == "error"}
+    assert found == {(3, "span-text")} | ({(4, "source-match")} if texts == 2 else set())
 
 
 @needs_c
@@ -499,14 +535,14 @@ def test_span_offsets_are_checked_however_the_keys_are_written(
     raw = orjson.dumps(BASES[1])  # quotes without offsets
     i = raw.find(b'{"quote":')
     raw = raw[: i + 1] + keys + raw[i + 1 :]  # one span gets offsets that do not fit its quote
-    result = validate._check_line("x", 1, raw, validate._Settings(None, "extraction", None, None))
-    assert isinstance(result, validate.RecordResult)
+    result = check_line("x", 1, raw, Settings())
+    assert isinstance(result, RecordResult)
     assert [i.keyword for i in result.issues] == ["span-offsets"]
 
 
 @needs_c
 def test_walk_refuses_what_a_json_parser_does_not_make() -> None:
-    # the C walk borrows references: only plain JSON values, where no Python code can run
+    # only plain JSON values, where no Python code can run while the walk reads them
     assert S is not None
 
     class Sly(str):
@@ -530,18 +566,67 @@ def test_a_module_built_from_another_source_is_not_used(monkeypatch: pytest.Monk
 
     import diplomatic_visits
 
-    source = Path(validate.__file__).with_name("_speedups.c")
+    source = Path(accel.__file__).with_name("_speedups.c")
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     for api, sha, usable in [
-        (validate._SPEEDUPS_API, digest, True),
-        (validate._SPEEDUPS_API, "0" * 64, False),
-        (validate._SPEEDUPS_API - 1, digest, False),
+        (accel._API, digest, True),
+        (accel._API, "0" * 64, False),
+        (accel._API - 1, digest, False),
     ]:
         fake = types.ModuleType("diplomatic_visits._speedups")
         fake.API_VERSION = api  # type: ignore[attr-defined]
         fake.SOURCE_SHA256 = sha  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "diplomatic_visits._speedups", fake)
         monkeypatch.setattr(diplomatic_visits, "_speedups", fake, raising=False)
-        module, problem = validate._load_speedups()
+        module, problem = accel._load()
         assert (module is fake) is usable
         assert (problem == "") is usable and (usable or problem.startswith("stale"))
+
+
+# --- the engine holds no rule of its own ---------------------------------------------------
+
+
+def _property_names(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        own = set(node.get("properties", {})) if isinstance(node.get("properties"), dict) else set()
+        return own | {n for v in node.values() for n in _property_names(v)}
+    if isinstance(node, list):
+        return {n for v in node for n in _property_names(v)}
+    return set()
+
+
+def test_the_compiled_engine_names_no_field() -> None:
+    # the rules are the plan's: no property name of any shipped schema is written in the C
+    source = (Path(accel.__file__).with_name("_speedups.c")).read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)  # comments may name fields
+    literals = set(re.findall(r'"([A-Za-z_]+)"', code))
+    names = set().union(*(_property_names(bundle_schema(v)) for v in available_versions()))
+    assert names and not literals & names, sorted(literals & names)
+
+
+@needs_c
+def test_a_plan_the_engine_does_not_know_is_refused_and_python_does_the_work() -> None:
+    assert S is not None
+    good = rules.plan("1.0.0")
+    S.compile(good)
+    for bad in (good._replace(api=good.api + 1), good[:3], (1, "x", "not a node", ())):
+        with pytest.raises(ValueError, match="plan"):
+            S.compile(bad)
+
+
+@needs_c
+def test_a_new_rule_on_a_new_field_needs_no_change_to_the_engine() -> None:
+    # declare a reference on a field no released version checks, in a schema of our own: the
+    # compiled engine enforces it from the plan alone
+    assert S is not None
+    doc = bundle_schema("1.0.0")
+    note = doc["$defs"]["note"]
+    note["properties"]["by"] = {"type": "string", "x-dv": {"ref": ["actor"]}}
+    plan = S.compile(rules.compile_rules(doc, "test"))
+    record = copy.deepcopy(BASES[0])
+    topic = record["visits"][0]["topics"][0]
+    assert S.semantic_ok(record, plan)
+    topic["by"] = "a_kim_jong_un"
+    assert S.semantic_ok(record, plan)
+    topic["by"] = "p_russia"
+    assert not S.semantic_ok(record, plan)

@@ -1,103 +1,489 @@
 /*
- * diplomatic_visits._speedups: an optional compiled accelerator for `validate`.
+ * diplomatic_visits._speedups: an optional compiled engine that accepts good records fast.
  *
- * It answers one question quickly: "is this parsed line certainly a good record?" It never
- * reports anything. Whenever it answers no (or is unsure), the pure-Python code runs and says
- * what is wrong, so the Python rules in checks.py and validate.py stay the reference; tests hold
- * the two to the same answers on generated and mutated records. Without a compiler the package
- * works the same, only slower (validate.py falls back when this module does not import).
+ * It answers one question: "is this JSON Lines line certainly a good record?" It never reports.
+ * Whenever it answers no (or is unsure), the reference engine in Python (checks.py) runs and
+ * says what is wrong. It holds no rule and names no field: the rules are a plan that
+ * rules.py compiles from the schema's x-dv annotations, and this file interprets any such plan,
+ * as jsonschema-rs interprets any schema. A plan it does not know (another PLAN_API) is refused
+ * at compile(), and Python does the work.
  *
- *   scan(raw: bytes) -> (exact, offsets)
- *       for a JSON text that orjson parsed. exact: True only if orjson's value is the one the
- *       strict parser gives: no object repeats a key (orjson keeps the last silently), no key is
- *       written with escapes (equal keys could then be spelled apart), no integer has over 18
- *       digits (orjson turns integers beyond 64 bits into floats). False means "unsure", never
- *       "wrong". offsets: whether some key named "start" or "end" holds a number.
- *   accept(loads, checks, texts, raw) -> record or None
- *       all of the above in one call: loads(raw) is returned when it is an object declaring a
- *       schema version in `checks`, the scan finds it exact, checks[version][0] (jsonschema-rs
- *       is_valid) holds, and semantic_ok holds with the plan for spans with or without offsets
- *       and, when `texts` gives one for the record (as Sources.for_record chooses), the text.
+ *   compile(rules) -> plan
+ *       a rules.Rules named tuple, turned into C structures once (strong references to the key
+ *       strings; nothing is borrowed from the caller afterwards).
+ *   scan(raw, offset_keys=()) -> (exact, offsets)
+ *       for a JSON text orjson parsed. exact: True only if orjson's value is the one a strict
+ *       parser gives: no object repeats a key (orjson keeps the last silently), no key is
+ *       written with escapes (equal keys could be spelled apart), no integer has more than 18
+ *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure".
+ *       offsets: some key in offset_keys (bytes) holds a number.
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
- *       True only if checks.iter_semantic_issues(record, text, text_bytes) finds nothing, for a
- *       record that passed schema 1.0.0 (sha256: the hex digest of text_bytes); `plan` is
- *       checks._plan(version, spans). False (unsure) for a value not made of plain JSON types
- *       (exact dict, list, str, int, ...).
+ *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
+ *       the text's bytes). False (unsure) for a value not made of plain JSON types.
+ *   accept(context, raw) -> record or None
+ *       context = (loads, version_key, offset_keys, plans, choose): the record loads(raw) when
+ *       it is an object whose version_key names a version in plans, the scan finds it exact,
+ *       plans[version][0] (jsonschema-rs is_valid) holds and semantic_ok holds with the plan
+ *       for its case: plans[version][1] with a text, [2] with offsets, [3] without either.
+ *       choose is None or choose(record) -> (text, sha256) or None: the source text.
  *
- * accept's `loads` must make plain JSON types, as orjson.loads does: the walk borrows
- * references, which is safe only while no Python code can run (no str subclass's __eq__).
+ * Built with the limited API (one abi3 module for every CPython 3.10+) unless the build says
+ * otherwise; on a free-threaded CPython it is built with the full API and declares that it
+ * needs no GIL: a plan never changes once compiled, and a record is only read.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
 
+#define API_VERSION 3 /* raise when a function's arguments or meaning change */
+#define PLAN_API 1    /* rules.PLAN_API: the shape of the plan's named tuples */
+#define MAX_KINDS 30
+#define MAX_NESTING 200
+#define MAX_KEYS_PER_OBJECT 64
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
-/* interned keys and values, made once */
-static PyObject *k_actors, *k_places, *k_visits, *k_statements, *k_sub_events, *k_outcomes,
-    *k_id, *k_within, *k_visitors, *k_hosts, *k_origin, *k_destination, *k_place,
-    *k_participants, *k_sub_event, *k_asserted_by, *k_speaker, *k_reported_via, *k_about,
-    *k_annotation, *k_sentences, *k_contributes, *k_basis, *k_inferred_from, *k_precision,
-    *k_weekday, *k_value, *k_start, *k_end, *k_quote, *k_duration_days, *k_mode, *k_article,
-    *k_text_file, *k_length, *k_sha256;
+#ifdef Py_LIMITED_API
+#define LIST_SIZE(l) PyList_Size(l)
+#define LIST_ITEM(l, i) PyList_GetItem((l), (i))
+#define TUPLE_SIZE(t) PyTuple_Size(t)
+#define TUPLE_ITEM(t, i) PyTuple_GetItem((t), (i))
+#define CALL1(f, a) PyObject_CallFunctionObjArgs((f), (a), NULL)
+#else
+#define LIST_SIZE(l) PyList_GET_SIZE(l)
+#define LIST_ITEM(l, i) PyList_GET_ITEM((l), (i))
+#define TUPLE_SIZE(t) PyTuple_GET_SIZE(t)
+#define TUPLE_ITEM(t, i) PyTuple_GET_ITEM((t), (i))
+#define CALL1(f, a) PyObject_CallOneArg((f), (a))
+#endif
 
-enum kind { ACTOR = 1, PLACE, VISIT, SUB_EVENT, OUTCOME, STATEMENT };
-static PyObject *kind_obj[STATEMENT + 1];
-
-static const char *WEEKDAYS[7] = {"monday", "tuesday", "wednesday", "thursday",
-                                  "friday", "saturday", "sunday"};
+/* d[key] as a new (strong) reference; NULL, with no exception, when absent */
+static PyObject *get(PyObject *d, PyObject *key) {
+#if !defined(Py_LIMITED_API) && PY_VERSION_HEX >= 0x030D0000
+    PyObject *out = NULL;
+    return PyDict_GetItemRef(d, key, &out) < 0 ? NULL : out;
+#else
+    PyObject *out = PyDict_GetItemWithError(d, key);
+    Py_XINCREF(out);
+    return out;
+#endif
+}
 
 /* ---------------------------------------------------------------------------------------- */
-/* scan                                                                                     */
+/* the compiled plan                                                                         */
+
+typedef struct Node Node;
+
+typedef struct {
+    unsigned kinds; /* bit k: kind k allowed; 0: any */
+    int scope;      /* a kind, or 0 */
+} RefRule;
+
+typedef struct {
+    PyObject *key;
+    int many, verbatim;
+    RefRule *ref;
+    PyObject *seq_by, *seq_value; /* NULL: no sequence rule */
+    Node *obj;
+} Field;
+
+typedef struct {
+    PyObject *rule, *key, *values, *then; /* values: tuple of str */
+    int test;                             /* 0 in, 1 not_in, 2 nonempty */
+    int must;                             /* 0 present, 1 absent */
+} When;
+
+struct Node {
+    int kind;
+    PyObject *id_key;
+    PyObject *span[3];  /* start, end, quote; span[0] NULL: no span rule */
+    PyObject *date[7];  /* value, precision, basis, weekday, written, earliest, latest */
+    PyObject *basis[2]; /* key, reason */
+    PyObject *explain;  /* tuple of str */
+    Py_ssize_t norders;
+    PyObject **orders;    /* 3 per order: start, end, value */
+    PyObject *duration[4]; /* days, start, end, value */
+    Py_ssize_t nwhens;
+    When *whens;
+    PyObject *text_file[2]; /* length, sha256 */
+    Py_ssize_t nfields;
+    Field *fields;
+};
+
+typedef struct {
+    Node *root;
+    int nkinds;
+} Plan;
+
+#define PLAN_CAPSULE "diplomatic_visits._speedups.plan"
+
+static void free_node(Node *n) {
+    if (n == NULL) return;
+    Py_XDECREF(n->id_key);
+    for (int i = 0; i < 3; i++) Py_XDECREF(n->span[i]);
+    for (int i = 0; i < 7; i++) Py_XDECREF(n->date[i]);
+    for (int i = 0; i < 2; i++) Py_XDECREF(n->basis[i]);
+    Py_XDECREF(n->explain);
+    for (Py_ssize_t i = 0; i < 3 * n->norders; i++) Py_XDECREF(n->orders[i]);
+    PyMem_Free(n->orders);
+    for (int i = 0; i < 4; i++) Py_XDECREF(n->duration[i]);
+    for (Py_ssize_t i = 0; i < n->nwhens; i++) {
+        Py_XDECREF(n->whens[i].rule);
+        Py_XDECREF(n->whens[i].key);
+        Py_XDECREF(n->whens[i].values);
+        Py_XDECREF(n->whens[i].then);
+    }
+    PyMem_Free(n->whens);
+    for (int i = 0; i < 2; i++) Py_XDECREF(n->text_file[i]);
+    for (Py_ssize_t i = 0; i < n->nfields; i++) {
+        Field *f = &n->fields[i];
+        Py_XDECREF(f->key);
+        PyMem_Free(f->ref);
+        Py_XDECREF(f->seq_by);
+        Py_XDECREF(f->seq_value);
+        free_node(f->obj);
+    }
+    PyMem_Free(n->fields);
+    PyMem_Free(n);
+}
+
+static void plan_destructor(PyObject *capsule) {
+    Plan *p = PyCapsule_GetPointer(capsule, PLAN_CAPSULE);
+    if (p == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    free_node(p->root);
+    PyMem_Free(p);
+}
+
+static int bad_plan(const char *what) {
+    if (!PyErr_Occurred()) PyErr_Format(PyExc_ValueError, "not a plan this engine knows: %s", what);
+    return -1;
+}
+
+/* item i of a tuple, a new reference; it must be a tuple of `size` items when size >= 0 */
+static PyObject *part(PyObject *t, Py_ssize_t i, Py_ssize_t size) {
+    if (!PyTuple_Check(t) || i >= TUPLE_SIZE(t)) {
+        bad_plan("a tuple too short");
+        return NULL;
+    }
+    PyObject *v = TUPLE_ITEM(t, i);
+    if (v == NULL) return NULL;
+    if (size >= 0 && v != Py_None && (!PyTuple_Check(v) || TUPLE_SIZE(v) != size)) {
+        bad_plan("a part of the wrong size");
+        return NULL;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+/* a str (or None when may_be_none) from t[i] into *out, a strong reference (NULL for None) */
+static int take_str(PyObject *t, Py_ssize_t i, PyObject **out, int may_be_none) {
+    PyObject *v = part(t, i, -1);
+    if (v == NULL) return -1;
+    if (v == Py_None && may_be_none) {
+        Py_DECREF(v);
+        *out = NULL;
+        return 0;
+    }
+    if (!PyUnicode_Check(v)) {
+        Py_DECREF(v);
+        return bad_plan("a key that is not a str");
+    }
+    *out = v;
+    return 0;
+}
+
+static int take_strs(PyObject *t, Py_ssize_t i, PyObject **out) {
+    PyObject *v = part(t, i, -1);
+    if (v == NULL) return -1;
+    if (!PyTuple_Check(v)) {
+        Py_DECREF(v);
+        return bad_plan("values that are not a tuple");
+    }
+    for (Py_ssize_t k = 0; k < TUPLE_SIZE(v); k++)
+        if (!PyUnicode_Check(TUPLE_ITEM(v, k))) {
+            Py_DECREF(v);
+            return bad_plan("a value that is not a str");
+        }
+    *out = v;
+    return 0;
+}
+
+static int kind_index(PyObject *kinds, PyObject *name) {
+    for (Py_ssize_t k = 0; k < TUPLE_SIZE(kinds); k++) {
+        int eq = PyObject_RichCompareBool(TUPLE_ITEM(kinds, k), name, Py_EQ);
+        if (eq < 0) return -1;
+        if (eq) return (int)k + 1;
+    }
+    bad_plan("an unknown kind");
+    return -1;
+}
+
+static Node *compile_node(PyObject *t, PyObject *kinds);
+
+static int compile_field(Field *f, PyObject *t, PyObject *kinds) {
+    /* rules.Field: key, many, ref, verbatim, sequence, obj */
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 6) return bad_plan("a Field");
+    if (take_str(t, 0, &f->key, 0) < 0) return -1;
+    f->many = PyObject_IsTrue(TUPLE_ITEM(t, 1));
+    f->verbatim = PyObject_IsTrue(TUPLE_ITEM(t, 3));
+    if (f->many < 0 || f->verbatim < 0) return -1;
+    PyObject *ref = part(t, 2, 2);
+    if (ref == NULL) return -1;
+    if (ref != Py_None) {
+        f->ref = PyMem_Calloc(1, sizeof(RefRule));
+        PyObject *ks = part(ref, 0, -1), *scope = part(ref, 1, -1);
+        int ok = f->ref != NULL && ks != NULL && scope != NULL && PyTuple_Check(ks);
+        for (Py_ssize_t k = 0; ok && k < TUPLE_SIZE(ks); k++) {
+            int idx = kind_index(kinds, TUPLE_ITEM(ks, k));
+            if (idx < 0) ok = 0;
+            else f->ref->kinds |= 1u << idx;
+        }
+        if (ok && scope != Py_None) {
+            f->ref->scope = kind_index(kinds, scope);
+            ok = f->ref->scope > 0;
+        }
+        Py_XDECREF(ks);
+        Py_XDECREF(scope);
+        if (!ok) {
+            Py_DECREF(ref);
+            return f->ref == NULL ? (PyErr_NoMemory(), -1) : bad_plan("a Ref");
+        }
+    }
+    Py_DECREF(ref);
+    PyObject *seq = part(t, 4, 2);
+    if (seq == NULL) return -1;
+    if (seq != Py_None && (take_str(seq, 0, &f->seq_by, 0) < 0 || take_str(seq, 1, &f->seq_value, 0) < 0)) {
+        Py_DECREF(seq);
+        return -1;
+    }
+    Py_DECREF(seq);
+    PyObject *obj = part(t, 5, 10);
+    if (obj == NULL) return -1;
+    if (obj != Py_None) {
+        f->obj = compile_node(obj, kinds);
+        if (f->obj == NULL) {
+            Py_DECREF(obj);
+            return -1;
+        }
+    }
+    Py_DECREF(obj);
+    return 0;
+}
+
+static int take_strs_of(PyObject *t, Py_ssize_t i, Py_ssize_t size, PyObject **out, int optional_from) {
+    /* t[i] is None or a tuple of `size` str (those at optional_from and after may be None) */
+    PyObject *v = part(t, i, size);
+    if (v == NULL) return -1;
+    int rc = 0;
+    if (v != Py_None)
+        for (Py_ssize_t k = 0; k < size && rc == 0; k++)
+            rc = take_str(v, k, &out[k], k >= optional_from);
+    Py_DECREF(v);
+    return rc;
+}
+
+static Node *compile_node(PyObject *t, PyObject *kinds) {
+    /* rules.Node: kind, id_key, span, date, basis, orders, duration, whens, text_file, fields */
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 10) {
+        bad_plan("a Node");
+        return NULL;
+    }
+    Node *n = PyMem_Calloc(1, sizeof(Node));
+    if (n == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject *kind = NULL, *orders = NULL, *whens = NULL, *fields = NULL, *basis = NULL;
+    if (take_str(t, 0, &kind, 1) < 0) goto fail;
+    if (kind != NULL) {
+        n->kind = kind_index(kinds, kind);
+        Py_CLEAR(kind);
+        if (n->kind < 0) goto fail;
+    }
+    if (take_str(t, 1, &n->id_key, 1) < 0) goto fail;
+    if (take_strs_of(t, 2, 3, n->span, 3) < 0) goto fail;
+    if (take_strs_of(t, 3, 7, n->date, 3) < 0) goto fail;
+    if ((basis = part(t, 4, 3)) == NULL) goto fail;
+    if (basis != Py_None &&
+        (take_str(basis, 0, &n->basis[0], 0) < 0 || take_str(basis, 1, &n->basis[1], 0) < 0 ||
+         take_strs(basis, 2, &n->explain) < 0))
+        goto fail;
+    if ((orders = part(t, 5, -1)) == NULL || !PyTuple_Check(orders)) goto fail;
+    n->norders = TUPLE_SIZE(orders);
+    n->orders = PyMem_Calloc((size_t)(3 * n->norders + 1), sizeof(PyObject *));
+    if (n->orders == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n->norders; i++)
+        if (take_strs_of(orders, i, 3, &n->orders[3 * i], 3) < 0) goto fail;
+    if (take_strs_of(t, 6, 4, n->duration, 4) < 0) goto fail;
+    if ((whens = part(t, 7, -1)) == NULL || !PyTuple_Check(whens)) goto fail;
+    n->nwhens = TUPLE_SIZE(whens);
+    n->whens = PyMem_Calloc((size_t)n->nwhens + 1, sizeof(When));
+    if (n->whens == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n->nwhens; i++) {
+        /* rules.When: rule, key, test, values, then, must */
+        PyObject *w = part(whens, i, 6), *test = NULL, *must = NULL;
+        When *x = &n->whens[i];
+        int rc = w == NULL || take_str(w, 0, &x->rule, 0) < 0 || take_str(w, 1, &x->key, 0) < 0 ||
+                 take_str(w, 2, &test, 0) < 0 || take_strs(w, 3, &x->values) < 0 ||
+                 take_str(w, 4, &x->then, 0) < 0 || take_str(w, 5, &must, 0) < 0;
+        if (!rc) {
+            x->test = PyUnicode_CompareWithASCIIString(test, "in") == 0       ? 0
+                      : PyUnicode_CompareWithASCIIString(test, "not_in") == 0 ? 1
+                      : PyUnicode_CompareWithASCIIString(test, "nonempty") == 0 ? 2
+                                                                                 : -1;
+            x->must = PyUnicode_CompareWithASCIIString(must, "present") == 0  ? 0
+                      : PyUnicode_CompareWithASCIIString(must, "absent") == 0 ? 1
+                                                                               : -1;
+            rc = x->test < 0 || x->must < 0;
+            if (rc) bad_plan("a When test or must");
+        }
+        Py_XDECREF(w);
+        Py_XDECREF(test);
+        Py_XDECREF(must);
+        if (rc) goto fail;
+    }
+    if (take_strs_of(t, 8, 2, n->text_file, 2) < 0) goto fail;
+    if ((fields = part(t, 9, -1)) == NULL || !PyTuple_Check(fields)) goto fail;
+    n->nfields = TUPLE_SIZE(fields);
+    n->fields = PyMem_Calloc((size_t)n->nfields + 1, sizeof(Field));
+    if (n->fields == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n->nfields; i++)
+        if (compile_field(&n->fields[i], TUPLE_ITEM(fields, i), kinds) < 0) goto fail;
+    Py_DECREF(basis);
+    Py_DECREF(orders);
+    Py_DECREF(whens);
+    Py_DECREF(fields);
+    return n;
+fail:
+    if (!PyErr_Occurred()) bad_plan("a Node part");
+    Py_XDECREF(kind);
+    Py_XDECREF(basis);
+    Py_XDECREF(orders);
+    Py_XDECREF(whens);
+    Py_XDECREF(fields);
+    free_node(n);
+    return NULL;
+}
+
+static PyObject *compile_plan(PyObject *self, PyObject *rules) {
+    /* rules.Rules: api, version, root, kinds */
+    if (!PyTuple_Check(rules) || TUPLE_SIZE(rules) != 4) {
+        bad_plan("a Rules tuple of 4");
+        return NULL;
+    }
+    long api = PyLong_AsLong(TUPLE_ITEM(rules, 0));
+    if (api != PLAN_API) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError, "plan API %ld; this engine knows %d", api, PLAN_API);
+        return NULL;
+    }
+    PyObject *kinds = TUPLE_ITEM(rules, 3);
+    if (!PyTuple_Check(kinds) || TUPLE_SIZE(kinds) > MAX_KINDS) {
+        bad_plan("kinds");
+        return NULL;
+    }
+    Plan *p = PyMem_Calloc(1, sizeof(Plan));
+    if (p == NULL) return PyErr_NoMemory();
+    p->nkinds = (int)TUPLE_SIZE(kinds);
+    p->root = compile_node(TUPLE_ITEM(rules, 2), kinds);
+    if (p->root == NULL) {
+        PyMem_Free(p);
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(p, PLAN_CAPSULE, plan_destructor);
+    if (capsule == NULL) {
+        free_node(p->root);
+        PyMem_Free(p);
+    }
+    return capsule;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* scan                                                                                      */
 
 static inline Py_ssize_t skip_ws(const char *s, Py_ssize_t i, Py_ssize_t n) {
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
     return i;
 }
 
-#define MAX_KEYS_PER_OBJECT 64
-#define API_VERSION 2 /* raise when a function's arguments or meaning change */
-#define STRINGIFY_(x) #x
-#define STRINGIFY(x) STRINGIFY_(x)
-#define MAX_OBJECT_DEPTH 1024
-#define MAX_NESTING 200 /* arrays and objects; no record comes near */
-
-/* A key as written: no escapes, so equal bytes mean equal keys. */
 typedef struct {
     const char *at;
     Py_ssize_t len;
-} key_t_;
+    unsigned long long sig; /* length and first and last bytes: a cheap first comparison */
+} Key;
 
-/* 0 on success, -1 (MemoryError set) on failure */
-static int scan_bytes(const char *s, Py_ssize_t n, int *exact, int *has_offsets) {
+typedef struct {
+    const char *at;
+    Py_ssize_t len;
+} Watch;
+
+/* SWAR, eight bytes at a time (little-endian): the high bit of each byte equal to '"' or '\\'
+ * (bits above the lowest may be wrong; the lowest is exact) */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static inline unsigned long long quote_or_backslash(unsigned long long v) {
+    unsigned long long q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+}
+
+/* the index of the quote that closes the string opened at s[open]; n if none. *escaped is set
+ * when the string holds a backslash */
+static inline Py_ssize_t string_end(const char *s, Py_ssize_t open, Py_ssize_t n, int *escaped) {
+    Py_ssize_t j = open + 1;
+    for (;;) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (j + 8 <= n) {
+            unsigned long long v;
+            memcpy(&v, s + j, 8);
+            unsigned long long hit = quote_or_backslash(v);
+            if (hit) {
+                j += __builtin_ctzll(hit) >> 3;
+                break;
+            }
+            j += 8;
+        }
+#endif
+        while (j < n && s[j] != '"' && s[j] != '\\') j++;
+        if (j >= n) return n;
+        if (s[j] == '"') return j;
+        *escaped = 1;
+        j += 2; /* a backslash and the character it escapes */
+        if (j >= n) return n;
+    }
+}
+
+/* the bytes the scan stops at: quotes, brackets and braces, digits */
+static const unsigned char INTERESTING[256] = {
+    ['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
+/* 0 on success, -1 (MemoryError set) on failure; see scan() */
+static int scan_bytes(const char *s, Py_ssize_t n, const Watch *watch, int nwatch, int *exact,
+                      int *has_offsets) {
     Py_ssize_t i = 0;
     int offsets = 0, sure = 1, depth = 0, nesting = 0;
-    /* the keys of the open objects, innermost last; frame[d]: where object d's keys start */
-    key_t_ keys[MAX_KEYS_PER_OBJECT * 4];
-    key_t_ *heap = NULL, *all = keys;
+    Key keys[MAX_KEYS_PER_OBJECT * 4];
+    Key *heap = NULL, *all = keys;
     Py_ssize_t top = 0, cap = MAX_KEYS_PER_OBJECT * 4;
-    Py_ssize_t frame[MAX_OBJECT_DEPTH];
+    Py_ssize_t frame[MAX_NESTING + 1];
     while (i < n && sure) {
+        while (i < n && !INTERESTING[(unsigned char)s[i]]) i++; /* , : spaces true false null */
+        if (i >= n) break;
         char c = s[i];
         if (c == '"') {
-            Py_ssize_t open = i, close = i + 1;
-            for (;;) { /* the closing quote: one not preceded by an odd run of backslashes */
-                const char *q = memchr(s + close, '"', (size_t)(n - close));
-                if (q == NULL) {
-                    close = n;
-                    break;
-                }
-                close = q - s;
-                Py_ssize_t b = close;
-                while (b > open + 1 && s[b - 1] == '\\') b--;
-                if (((close - b) & 1) == 0) break;
-                close++;
-            }
+            int escaped = 0;
+            Py_ssize_t close = string_end(s, i, n, &escaped);
             if (close >= n) break;
-            Py_ssize_t j = skip_ws(s, close + 1, n);
+            Py_ssize_t j = close + 1;
+            if (j < n && s[j] != ':' && s[j] <= ' ') j = skip_ws(s, j, n);
             if (j < n && s[j] == ':') { /* a key */
-                const char *key = s + open + 1;
-                Py_ssize_t len = close - open - 1;
-                if (depth == 0 || memchr(key, '\\', (size_t)len) != NULL) {
+                const char *key = s + i + 1;
+                Py_ssize_t len = close - i - 1;
+                if (depth == 0 || escaped) {
                     sure = 0; /* an escaped key: equal keys may be spelled apart */
                     break;
                 }
@@ -106,34 +492,40 @@ static int scan_bytes(const char *s, Py_ssize_t n, int *exact, int *has_offsets)
                     sure = 0;
                     break;
                 }
+                unsigned long long sig = (unsigned long long)len << 16;
+                if (len) sig |= ((unsigned long long)(unsigned char)key[0] << 8) | (unsigned char)key[len - 1];
                 for (Py_ssize_t k = first; k < top; k++)
-                    if (all[k].len == len && memcmp(all[k].at, key, (size_t)len) == 0) sure = 0;
+                    if (all[k].sig == sig && memcmp(all[k].at, key, (size_t)len) == 0) sure = 0;
                 if (top == cap) {
-                    key_t_ *grown = PyMem_Malloc(sizeof(key_t_) * (size_t)cap * 2);
+                    Key *grown = PyMem_Malloc(sizeof(Key) * (size_t)cap * 2);
                     if (grown == NULL) {
                         PyMem_Free(heap);
                         PyErr_NoMemory();
                         return -1;
                     }
-                    memcpy(grown, all, sizeof(key_t_) * (size_t)cap);
+                    memcpy(grown, all, sizeof(Key) * (size_t)cap);
                     PyMem_Free(heap);
                     all = heap = grown;
                     cap *= 2;
                 }
                 all[top].at = key;
                 all[top].len = len;
+                all[top].sig = sig;
                 top++;
-                if (!offsets && ((len == 5 && memcmp(key, "start", 5) == 0) ||
-                                 (len == 3 && memcmp(key, "end", 3) == 0))) {
-                    Py_ssize_t v = skip_ws(s, j + 1, n);
-                    if (v < n && (s[v] == '-' || (s[v] >= '0' && s[v] <= '9'))) offsets = 1;
+                if (!offsets) {
+                    Py_ssize_t v = j + 1;
+                    if (v < n && s[v] <= ' ') v = skip_ws(s, v, n);
+                    if (v < n && (s[v] == '-' || (s[v] >= '0' && s[v] <= '9')))
+                        for (int w = 0; w < nwatch; w++)
+                            if (watch[w].len == len && memcmp(watch[w].at, key, (size_t)len) == 0)
+                                offsets = 1;
                 }
                 i = j + 1;
             } else {
                 i = close + 1;
             }
         } else if (c == '{') {
-            if (depth == MAX_OBJECT_DEPTH || ++nesting > MAX_NESTING) {
+            if (++nesting > MAX_NESTING) {
                 sure = 0; /* the strict parser may run out of stack first */
                 break;
             }
@@ -166,47 +558,84 @@ static int scan_bytes(const char *s, Py_ssize_t n, int *exact, int *has_offsets)
     return 0;
 }
 
-static PyObject *scan(PyObject *self, PyObject *arg) {
-    if (!PyBytes_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes bytes");
+#define MAX_WATCH 8
+
+static int watch_list(PyObject *keys, Watch *watch, int *nwatch) {
+    *nwatch = 0;
+    if (keys == NULL || keys == Py_None) return 0;
+    if (!PyTuple_Check(keys) || TUPLE_SIZE(keys) > MAX_WATCH) {
+        PyErr_SetString(PyExc_TypeError, "offset keys: a tuple of at most 8 bytes");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < TUPLE_SIZE(keys); k++) {
+        PyObject *b = TUPLE_ITEM(keys, k);
+        char *at;
+        Py_ssize_t len;
+        if (!PyBytes_Check(b) || PyBytes_AsStringAndSize(b, &at, &len) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "offset keys must be bytes");
+            return -1;
+        }
+        watch[k].at = at;
+        watch[k].len = len;
+        (*nwatch)++;
+    }
+    return 0;
+}
+
+static PyObject *scan(PyObject *self, PyObject *args) {
+    PyObject *raw, *keys = NULL;
+    if (!PyArg_ParseTuple(args, "O|O:scan", &raw, &keys)) return NULL;
+    char *at;
+    Py_ssize_t len;
+    if (!PyBytes_Check(raw) || PyBytes_AsStringAndSize(raw, &at, &len) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "scan() takes bytes");
         return NULL;
     }
-    int exact, offsets;
-    if (scan_bytes(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &exact, &offsets) < 0)
-        return NULL;
+    Watch watch[MAX_WATCH];
+    int nwatch, exact, offsets;
+    if (watch_list(keys, watch, &nwatch) < 0) return NULL;
+    if (scan_bytes(at, len, watch, nwatch, &exact, &offsets) < 0) return NULL;
     return Py_BuildValue("(OO)", exact ? Py_True : Py_False, offsets ? Py_True : Py_False);
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* semantic_ok: every helper returns 1 (fine), 0 (a problem, or unsure) or -1 (an exception)   */
+/* the walk: every helper returns 1 (nothing found), 0 (something found, or unsure) or -1     */
 
-#define TRY(x)                 \
-    do {                       \
-        int r_ = (x);          \
+#define TRY(x)                  \
+    do {                        \
+        int r_ = (x);           \
         if (r_ != 1) return r_; \
     } while (0)
 
-/* d[key]: borrowed; NULL with no exception when absent */
-static inline PyObject *get(PyObject *d, PyObject *key) {
-    return PyDict_GetItemWithError(d, key);
+typedef struct {
+    int kind;
+    int inside[MAX_KINDS + 1];
+} IdEntry;
+
+typedef struct {
+    PyObject *value; /* strong */
+    const RefRule *rule;
+    int scope_serial;
+} RefEntry;
+
+typedef struct {
+    PyObject *text; /* or NULL */
+    PyObject *ids;  /* dict: id -> index into entries */
+    IdEntry *entries;
+    Py_ssize_t nentries, ecap;
+    RefEntry *refs;
+    Py_ssize_t nrefs, rcap;
+    int inside[MAX_KINDS + 1];
+    int serial;
+} Walk;
+
+static int is_ascii(PyObject *s, const char *lit) {
+    return PyUnicode_Check(s) && PyUnicode_CompareWithASCIIString(s, lit) == 0;
 }
 
-/* str == the ASCII literal `lit` */
-#define is(str, lit) is_ascii((str), (lit), sizeof(lit) - 1)
+static int is_int(PyObject *v) { return v != NULL && PyLong_Check(v) && !PyBool_Check(v); }
 
-static inline int is_ascii(PyObject *str, const char *lit, Py_ssize_t len) {
-    if (!PyUnicode_Check(str)) return 0;
-    if (PyUnicode_IS_COMPACT_ASCII(str))
-        return PyUnicode_GET_LENGTH(str) == len &&
-               memcmp(PyUnicode_DATA(str), lit, (size_t)len) == 0;
-    return PyUnicode_CompareWithASCIIString(str, lit) == 0;
-}
-
-/* the list d[key]; NULL (no exception) if it is missing or not a list */
-static inline PyObject *list_at(PyObject *d, PyObject *key) {
-    PyObject *v = get(d, key);
-    return (v != NULL && PyList_Check(v)) ? v : NULL;
-}
+/* --- dates --- */
 
 static int is_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -215,7 +644,7 @@ static int days_in_month(long y, long m) {
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-/* days since 0001-01-01 (proleptic Gregorian, 0001-01-01 is day 0, a Monday) */
+/* days since 0001-01-01, a Monday (checks._ordinal) */
 static long ordinal(long y, long m, long d) {
     static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
     long yy = y - 1;
@@ -234,15 +663,24 @@ static int digits(const char *s, int n, long *out) {
     return 1;
 }
 
-/* Parse YYYY, YYYY-MM or YYYY-MM-DD into a real calendar date (month, day 0 when absent).
- * Returns 1 on success, 0 when the value is not such a date. */
+/* the chars of an ASCII str (checks.parse_partial_date accepts ASCII digits only) */
+static const char *ascii_of(PyObject *value, Py_ssize_t *n) {
+    if (!PyUnicode_Check(value)) return NULL;
+    const char *s = PyUnicode_AsUTF8AndSize(value, n);
+    if (s == NULL) {
+        PyErr_Clear(); /* a lone surrogate: not a date */
+        return NULL;
+    }
+    if (*n != PyUnicode_GetLength(value)) return NULL; /* not ASCII */
+    return s;
+}
+
+/* checks.parse_partial_date: 1 and the parts (month, day 0 when absent), or 0 */
 static int parse_date(PyObject *value, long *y, long *m, long *d) {
-    if (!PyUnicode_Check(value) || !PyUnicode_IS_ASCII(value)) return 0;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
-    const char *s = (const char *)PyUnicode_DATA(value);
-    *m = 0;
-    *d = 0;
-    if (n != 4 && n != 7 && n != 10) return 0;
+    Py_ssize_t n;
+    const char *s = ascii_of(value, &n);
+    *m = *d = 0;
+    if (s == NULL || (n != 4 && n != 7 && n != 10)) return 0;
     if (!digits(s, 4, y) || *y < 1) return 0;
     if (n >= 7 && (s[4] != '-' || !digits(s + 5, 2, m) || *m < 1 || *m > 12)) return 0;
     if (n == 10 && (s[7] != '-' || !digits(s + 8, 2, d) || *d < 1 || *d > days_in_month(*y, *m)))
@@ -250,247 +688,12 @@ static int parse_date(PyObject *value, long *y, long *m, long *d) {
     return 1;
 }
 
-/* checks._check_partial_date finds nothing */
-static int partial_date_ok(PyObject *d) {
-    PyObject *value = get(d, k_value), *precision = get(d, k_precision), *basis = get(d, k_basis),
-             *weekday = get(d, k_weekday);
-    if (value == NULL || precision == NULL || basis == NULL || weekday == NULL)
-        return PyErr_Occurred() ? -1 : 0;
-    if (is(precision, "unknown")) return value == Py_None && is(basis, "unknown");
-    if (is(basis, "unknown") || value == Py_None || !PyUnicode_Check(value)) return 0;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
-    int day = is(precision, "day");
-    if (!((day && n == 10) || (is(precision, "month") && n == 7) || (is(precision, "year") && n == 4)))
-        return 0;
-    long y, m, dd;
-    if (!parse_date(value, &y, &m, &dd)) return 0;
-    if (day && weekday != Py_None) {
-        long wd = ordinal(y, m, dd) % 7; /* 0001-01-01 was a Monday */
-        if (!is_ascii(weekday, WEEKDAYS[wd], (Py_ssize_t)strlen(WEEKDAYS[wd]))) return 0;
-    }
-    return 1;
-}
-
-/* checks._check_dates_and_bases, for one object that has a `basis` */
-static int basis_ok(PyObject *node) {
-    PyObject *basis = get(node, k_basis);
-    if (basis == NULL) return PyErr_Occurred() ? -1 : 0;
-    if (is(basis, "inferred") || is(basis, "knowledge")) {
-        PyObject *from = get(node, k_inferred_from);
-        if (from == NULL && PyErr_Occurred()) return -1;
-        if (from != NULL) {
-            int truth = PyObject_IsTrue(from);
-            if (truth != 1) return truth;
-        }
-    }
-    int has_precision = PyDict_Contains(node, k_precision), has_weekday;
-    if (has_precision < 0) return -1;
-    if (has_precision) {
-        has_weekday = PyDict_Contains(node, k_weekday);
-        if (has_weekday < 0) return -1;
-        if (has_weekday) return partial_date_ok(node);
-    }
-    return 1;
-}
-
-/* checks._check_spans; `text` is the article the spans index, or NULL */
-static int span_ok(PyObject *span, PyObject *text) {
-    if (!PyDict_Check(span)) return 0;
-    if (text == NULL && PyDict_GET_SIZE(span) == 1) return 1; /* a bare quote */
-    PyObject *start = get(span, k_start), *end = get(span, k_end), *quote = get(span, k_quote);
-    if (PyErr_Occurred()) return -1;
-    if (start == Py_None) start = NULL;
-    if (end == Py_None) end = NULL;
-    if ((start == NULL) != (end == NULL) || quote == NULL || !PyUnicode_Check(quote)) return 0;
-    if (start == NULL) {
-        if (text == NULL) return 1;
-        Py_ssize_t at = PyUnicode_Find(text, quote, 0, PY_SSIZE_T_MAX, 1); /* quote in text */
-        return at == -2 ? -1 : at >= 0;
-    }
-    if (!PyLong_CheckExact(start) || !PyLong_CheckExact(end)) return 0;
-    int overflow = 0;
-    long long a = PyLong_AsLongLongAndOverflow(start, &overflow);
-    if (overflow) return 0;
-    long long b = PyLong_AsLongLongAndOverflow(end, &overflow);
-    if (overflow) return 0;
-    if (PyErr_Occurred()) return -1;
-    if (a < 0 || b < a) return 0; /* (the schema allows 0 to 1e8: no overflow below) */
-    if (b - a != (long long)PyUnicode_GET_LENGTH(quote)) return 0;
-    if (text == NULL) return 1;
-    /* text[a:b] == quote: the lengths agree, so a prefix match of text[a:b] is equality */
-    Py_ssize_t match = PyUnicode_Tailmatch(text, quote, (Py_ssize_t)a, (Py_ssize_t)b, -1);
-    return match < 0 ? -1 : match == 1;
-}
-
-enum how { SPAN, SPANS, OBJECT, OBJECTS };
-
-/* checks._follow: the plan is (holds a basis, ((key, how, sub-plan), ...)) */
-static int follow(PyObject *node, PyObject *plan, int depth, PyObject *text) {
-    if (!PyDict_Check(node) || !PyTuple_Check(plan) || PyTuple_GET_SIZE(plan) != 2 ||
-        depth > 1000)
-        return 0;
-    int has_basis = PyObject_IsTrue(PyTuple_GET_ITEM(plan, 0));
-    if (has_basis < 0) return -1;
-    if (has_basis) TRY(basis_ok(node));
-    PyObject *children = PyTuple_GET_ITEM(plan, 1);
-    if (!PyTuple_Check(children)) return 0;
-    for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(children); c++) {
-        PyObject *step = PyTuple_GET_ITEM(children, c);
-        if (!PyTuple_Check(step) || PyTuple_GET_SIZE(step) != 3) return 0;
-        PyObject *value = get(node, PyTuple_GET_ITEM(step, 0));
-        if (value == NULL) {
-            if (PyErr_Occurred()) return -1;
-            continue;
-        }
-        if (value == Py_None) continue;
-        long how = PyLong_AsLong(PyTuple_GET_ITEM(step, 1));
-        PyObject *sub = PyTuple_GET_ITEM(step, 2);
-        if (how == SPAN) {
-            TRY(span_ok(value, text));
-        } else if (how == OBJECT) {
-            TRY(follow(value, sub, depth + 1, text));
-        } else if (how == SPANS || how == OBJECTS) {
-            if (!PyList_Check(value)) return 0;
-            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(value); k++) {
-                PyObject *item = PyList_GET_ITEM(value, k);
-                TRY(how == SPANS ? span_ok(item, text) : follow(item, sub, depth + 1, text));
-            }
-        } else {
-            return PyErr_Occurred() ? -1 : 0;
-        }
-    }
-    return 1;
-}
-
-/* ids: register an object's id with its kind; 0 on a duplicate */
-static int add_id(PyObject *kinds, PyObject *obj, enum kind kind) {
-    if (!PyDict_Check(obj)) return 0;
-    PyObject *id = get(obj, k_id);
-    if (id == NULL || !PyUnicode_Check(id)) return PyErr_Occurred() ? -1 : 0;
-    int seen = PyDict_Contains(kinds, id);
-    if (seen != 0) return seen < 0 ? -1 : 0;
-    return PyDict_SetItem(kinds, id, kind_obj[kind]) < 0 ? -1 : 1;
-}
-
-static int add_ids(PyObject *kinds, PyObject *list, enum kind kind) {
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(list); k++)
-        TRY(add_id(kinds, PyList_GET_ITEM(list, k), kind));
-    return 1;
-}
-
-/* a reference: null, or the id of an object of one of the `allowed` kinds (a bit set; 0: any) */
-static int ref_ok(PyObject *kinds, PyObject *value, unsigned allowed) {
-    if (value == NULL) return PyErr_Occurred() ? -1 : 0;
-    if (value == Py_None) return 1;
-    if (!PyUnicode_Check(value)) return 0;
-    PyObject *found = PyDict_GetItemWithError(kinds, value);
-    if (found == NULL) return PyErr_Occurred() ? -1 : 0;
-    return allowed == 0 || (allowed & (1u << PyLong_AsLong(found))) != 0;
-}
-
-static int refs_ok(PyObject *kinds, PyObject *list, unsigned allowed) {
-    if (list == NULL || !PyList_Check(list)) return PyErr_Occurred() ? -1 : 0;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(list); k++)
-        TRY(ref_ok(kinds, PyList_GET_ITEM(list, k), allowed));
-    return 1;
-}
-
-/* a place_ref or null: its `place` names a place */
-static int place_ref_ok(PyObject *kinds, PyObject *ref) {
-    if (ref == NULL) return PyErr_Occurred() ? -1 : 0;
-    if (ref == Py_None) return 1;
-    if (!PyDict_Check(ref)) return 0;
-    return ref_ok(kinds, get(ref, k_place), 1u << PLACE);
-}
-
-#define BIT(k) (1u << (k))
-
-/* checks._check_ids */
-static int ids_ok(PyObject *record, PyObject *kinds) {
-    PyObject *actors = list_at(record, k_actors), *places = list_at(record, k_places),
-             *visits = list_at(record, k_visits), *statements = list_at(record, k_statements);
-    if (!actors || !places || !visits || !statements) return PyErr_Occurred() ? -1 : 0;
-    TRY(add_ids(kinds, actors, ACTOR));
-    TRY(add_ids(kinds, places, PLACE));
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(visits); i++) {
-        PyObject *v = PyList_GET_ITEM(visits, i), *events, *outcomes;
-        if (!PyDict_Check(v)) return 0;
-        TRY(add_id(kinds, v, VISIT));
-        if (!(events = list_at(v, k_sub_events)) || !(outcomes = list_at(v, k_outcomes)))
-            return PyErr_Occurred() ? -1 : 0;
-        TRY(add_ids(kinds, events, SUB_EVENT));
-        TRY(add_ids(kinds, outcomes, OUTCOME));
-    }
-    TRY(add_ids(kinds, statements, STATEMENT));
-
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(places); i++)
-        TRY(ref_ok(kinds, get(PyList_GET_ITEM(places, i), k_within), BIT(PLACE)));
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(visits); i++) {
-        PyObject *v = PyList_GET_ITEM(visits, i);
-        PyObject *events = list_at(v, k_sub_events), *outcomes = list_at(v, k_outcomes);
-        TRY(refs_ok(kinds, get(v, k_visitors), BIT(ACTOR)));
-        TRY(refs_ok(kinds, get(v, k_hosts), BIT(ACTOR)));
-        TRY(place_ref_ok(kinds, get(v, k_origin)));
-        TRY(place_ref_ok(kinds, get(v, k_destination)));
-        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(events); j++) {
-            PyObject *e = PyList_GET_ITEM(events, j);
-            TRY(refs_ok(kinds, get(e, k_participants), BIT(ACTOR)));
-            TRY(place_ref_ok(kinds, get(e, k_place)));
-        }
-        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(outcomes); j++) {
-            PyObject *o = PyList_GET_ITEM(outcomes, j);
-            if (!PyDict_Check(o)) return 0;
-            PyObject *sub = get(o, k_sub_event);
-            if (sub == NULL) return PyErr_Occurred() ? -1 : 0;
-            if (sub != Py_None) { /* one of this visit's own sub-events */
-                int own = 0;
-                for (Py_ssize_t k = 0; k < PyList_GET_SIZE(events) && !own; k++) {
-                    PyObject *id = get(PyList_GET_ITEM(events, k), k_id);
-                    if (id == NULL) return PyErr_Occurred() ? -1 : 0;
-                    own = PyObject_RichCompareBool(id, sub, Py_EQ);
-                    if (own < 0) return -1;
-                }
-                if (!own) return 0;
-            }
-            TRY(refs_ok(kinds, get(o, k_asserted_by), BIT(STATEMENT)));
-        }
-    }
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(statements); i++) {
-        PyObject *s = PyList_GET_ITEM(statements, i);
-        if (!PyDict_Check(s)) return 0;
-        TRY(ref_ok(kinds, get(s, k_speaker), BIT(ACTOR)));
-        TRY(ref_ok(kinds, get(s, k_reported_via), BIT(ACTOR)));
-        TRY(refs_ok(kinds, get(s, k_about), BIT(VISIT) | BIT(SUB_EVENT)));
-    }
-    PyObject *annotation = get(record, k_annotation);
-    if (annotation == NULL && PyErr_Occurred()) return -1;
-    if (annotation != NULL) {
-        int truth = PyObject_IsTrue(annotation);
-        if (truth < 0) return -1;
-        if (truth) {
-            PyObject *sentences;
-            if (!PyDict_Check(annotation) || !(sentences = list_at(annotation, k_sentences)))
-                return PyErr_Occurred() ? -1 : 0;
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(sentences); i++) {
-                PyObject *x = PyList_GET_ITEM(sentences, i);
-                if (!PyDict_Check(x)) return 0;
-                TRY(refs_ok(kinds, get(x, k_contributes), 0));
-            }
-        }
-    }
-    return 1;
-}
-
-/* the first and last day (ordinals) a partial date can denote; 0 if it denotes none */
-static int bounds(PyObject *d, long *lo, long *hi) {
-    if (d == NULL || !PyDict_Check(d)) return 0;
-    PyObject *value = get(d, k_value);
-    if (value == NULL || value == Py_None) return 0;
-    long y, m, dd;
-    if (!parse_date(value, &y, &m, &dd)) return 0;
-    if (dd) {
-        *lo = *hi = ordinal(y, m, dd);
-    } else if (m) {
+/* checks.bounds_of: 1 and the first and last day, or 0 */
+static int bounds_of(PyObject *value, long *lo, long *hi) {
+    long y, m, d;
+    if (value == NULL || !parse_date(value, &y, &m, &d)) return 0;
+    if (d) *lo = *hi = ordinal(y, m, d);
+    else if (m) {
         *lo = ordinal(y, m, 1);
         *hi = ordinal(y, m, days_in_month(y, m));
     } else {
@@ -500,113 +703,384 @@ static int bounds(PyObject *d, long *lo, long *hi) {
     return 1;
 }
 
-/* checks._check_visits */
-static int visits_ok(PyObject *record) {
-    PyObject *visits = list_at(record, k_visits);
-    if (visits == NULL) return PyErr_Occurred() ? -1 : 0;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(visits); i++) {
-        PyObject *v = PyList_GET_ITEM(visits, i);
-        if (!PyDict_Check(v)) return 0;
-        PyObject *start = get(v, k_start), *end = get(v, k_end);
-        long s_lo, s_hi, e_lo, e_hi;
-        int has_start = bounds(start, &s_lo, &s_hi), has_end = bounds(end, &e_lo, &e_hi);
-        if (PyErr_Occurred()) return -1;
-        if (has_start && has_end && e_hi < s_lo) return 0;
-        PyObject *days = get(v, k_duration_days);
-        if (days == NULL) return PyErr_Occurred() ? -1 : 0;
-        if (days != Py_None && has_start && has_end && s_lo == s_hi && e_lo == e_hi) {
-            if (!PyLong_CheckExact(days)) return 0;
+/* checks._written_agrees: YYYY, --MM, --MM-DD, YYYY-MM or YYYY-MM-DD, each part the value's */
+static int written_agrees(PyObject *written, long y, long m, long d) {
+    Py_ssize_t n;
+    const char *s = ascii_of(written, &n);
+    long a, b, c;
+    if (s == NULL) return 0;
+    int no_year = n >= 2 && s[0] == '-' && s[1] == '-';
+    if (n == 4 && !no_year) return digits(s, 4, &a) && a == y;
+    if (no_year) {
+        if (n != 4 && n != 7) return 0;
+        if (!digits(s + 2, 2, &b) || b != m) return 0;
+        return n == 4 || (s[4] == '-' && digits(s + 5, 2, &c) && d != 0 && c == d);
+    }
+    if (n != 7 && n != 10) return 0;
+    if (!digits(s, 4, &a) || a != y || s[4] != '-' || !digits(s + 5, 2, &b) || b != m) return 0;
+    return n == 7 || (s[7] == '-' && digits(s + 8, 2, &c) && d != 0 && c == d);
+}
+
+static const char *WEEKDAYS[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                  "friday", "saturday", "sunday"};
+
+/* d[key] for a key that may be NULL (not in the rule): a new reference, or NULL */
+static PyObject *get_opt(PyObject *d, PyObject *key) { return key == NULL ? NULL : get(d, key); }
+
+static int forms_len(PyObject *precision) {
+    if (is_ascii(precision, "day")) return 10;
+    if (is_ascii(precision, "month")) return 7;
+    if (is_ascii(precision, "year")) return 4;
+    return -1;
+}
+
+static int date_ok_inner(PyObject *value, PyObject *precision, PyObject *basis, PyObject *weekday,
+                         PyObject *written, PyObject *earliest, PyObject *latest) {
+    if (precision == NULL || !PyUnicode_Check(precision)) return 1;
+    int has_bounds = (earliest != NULL && earliest != Py_None) || (latest != NULL && latest != Py_None);
+    if (is_ascii(precision, "unknown"))
+        return (value == NULL || value == Py_None) && basis != NULL && is_ascii(basis, "unknown") && !has_bounds;
+    if (basis != NULL && is_ascii(basis, "unknown")) return 0;
+    if (value == NULL || !PyUnicode_Check(value)) return value == NULL || value == Py_None ? 0 : 1;
+    int form = forms_len(precision);
+    if (form < 0) return 1;
+    if (PyUnicode_GetLength(value) != form) return 0;
+    long y, m, d;
+    if (!parse_date(value, &y, &m, &d)) return 0;
+    if (weekday != NULL && PyUnicode_Check(weekday) && m && d &&
+        !is_ascii(weekday, WEEKDAYS[ordinal(y, m, d) % 7]))
+        return 0;
+    if (written != NULL && PyUnicode_Check(written) && !written_agrees(written, y, m, d)) return 0;
+    if (has_bounds) {
+        long olo, ohi, elo = 0, ehi = 0, llo = 0, lhi = 0;
+        int have_outer = bounds_of(value, &olo, &ohi), he = 0, hl = 0;
+        if (earliest != NULL && PyUnicode_Check(earliest)) {
+            if (!(he = bounds_of(earliest, &elo, &ehi))) return 0;
+            if (have_outer && (elo < olo || ehi > ohi)) return 0;
+        }
+        if (latest != NULL && PyUnicode_Check(latest)) {
+            if (!(hl = bounds_of(latest, &llo, &lhi))) return 0;
+            if (have_outer && (llo < olo || lhi > ohi)) return 0;
+        }
+        if (he && hl && lhi < elo) return 0;
+    }
+    return 1;
+}
+
+/* checks._Walk.date */
+static int date_ok(PyObject *d, const Node *n) {
+    PyObject *p[7];
+    for (int i = 0; i < 7; i++) p[i] = get_opt(d, n->date[i]);
+    int r = PyErr_Occurred() ? -1 : date_ok_inner(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+    for (int i = 0; i < 7; i++) Py_XDECREF(p[i]);
+    return r;
+}
+
+/* checks._Walk.node's basis rule */
+static int basis_ok(PyObject *d, const Node *n) {
+    PyObject *basis = get(d, n->basis[0]);
+    if (basis == NULL) return PyErr_Occurred() ? -1 : 1;
+    int needs = PySequence_Contains(n->explain, basis);
+    Py_DECREF(basis);
+    if (needs <= 0) return needs < 0 ? -1 : 1;
+    PyObject *reason = get(d, n->basis[1]);
+    if (reason == NULL) return PyErr_Occurred() ? -1 : 1; /* absent: value.get(reason, 1) */
+    int truth = PyObject_IsTrue(reason);
+    Py_DECREF(reason);
+    return truth;
+}
+
+/* the value at `value_key` of the partial date d[key] (a new reference), or NULL */
+static PyObject *date_value(PyObject *d, PyObject *key, PyObject *value_key) {
+    PyObject *date = get(d, key);
+    if (date == NULL) return NULL;
+    PyObject *v = PyDict_Check(date) ? get(date, value_key) : NULL;
+    Py_DECREF(date);
+    return v;
+}
+
+/* checks._Walk.order (with the duration over the same pair) */
+static int order_ok(PyObject *d, const Node *n, Py_ssize_t k) {
+    PyObject *start_key = n->orders[3 * k], *end_key = n->orders[3 * k + 1], *vk = n->orders[3 * k + 2];
+    PyObject *s = date_value(d, start_key, vk), *e = date_value(d, end_key, vk);
+    long slo, shi, elo, ehi;
+    int hs = bounds_of(s, &slo, &shi), he = bounds_of(e, &elo, &ehi), r = 1;
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    if (PyErr_Occurred()) return -1;
+    if (hs && he && ehi < slo) return 0;
+    if (n->duration[0] != NULL && PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
+        PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1 && hs && he && slo == shi &&
+        elo == ehi) {
+        PyObject *days = get(d, n->duration[0]);
+        if (days != NULL && is_int(days)) {
             int overflow = 0;
-            long long n = PyLong_AsLongLongAndOverflow(days, &overflow);
-            if (overflow) return 0;
-            if (n != (long long)(e_lo - s_lo) + 1) return 0;
+            long long v = PyLong_AsLongLongAndOverflow(days, &overflow);
+            if (overflow || v != (long long)(elo - slo) + 1) r = 0;
+        }
+        Py_XDECREF(days);
+    }
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* checks._Walk.when */
+static int when_ok(PyObject *d, const When *w) {
+    PyObject *got = get(d, w->key);
+    int hit;
+    if (got == NULL) return PyErr_Occurred() ? -1 : 1;
+    if (w->test == 2) {
+        hit = PyList_Check(got) && LIST_SIZE(got) > 0;
+    } else if (!PyUnicode_Check(got)) {
+        Py_DECREF(got);
+        return 1;
+    } else {
+        int in = PySequence_Contains(w->values, got);
+        if (in < 0) {
+            Py_DECREF(got);
+            return -1;
+        }
+        hit = in == (w->test == 0);
+    }
+    Py_DECREF(got);
+    if (!hit) return 1;
+    PyObject *then = get(d, w->then);
+    if (then == NULL && PyErr_Occurred()) return -1;
+    int given = then != NULL && then != Py_None && !(PyList_Check(then) && LIST_SIZE(then) == 0);
+    Py_XDECREF(then);
+    return w->must == 0 ? given : !given;
+}
+
+/* checks._Walk.span */
+static int span_ok(PyObject *span, const Node *n, PyObject *text) {
+    PyObject *start = get(span, n->span[0]), *end = get(span, n->span[1]), *quote = get(span, n->span[2]);
+    int r = 1;
+    if (PyErr_Occurred()) r = -1;
+    else if (quote == NULL || !PyUnicode_Check(quote)) r = 1;
+    else if ((start == NULL || start == Py_None) && (end == NULL || end == Py_None)) {
+        if (text != NULL) {
+            Py_ssize_t at = PyUnicode_Find(text, quote, 0, PY_SSIZE_T_MAX, 1);
+            r = at == -2 ? -1 : at >= 0;
+        }
+    } else if (start == NULL || start == Py_None || end == NULL || end == Py_None) {
+        r = 0;
+    } else if (!is_int(start) || !is_int(end)) {
+        r = 1;
+    } else {
+        int o1 = 0, o2 = 0;
+        long long a = PyLong_AsLongLongAndOverflow(start, &o1), b = PyLong_AsLongLongAndOverflow(end, &o2);
+        if (o1 || o2 || b < a || b - a != (long long)PyUnicode_GetLength(quote)) r = 0;
+        else if (text != NULL) {
+            if (a < 0 || b > (long long)PyUnicode_GetLength(text)) r = 0;
+            else {
+                Py_ssize_t match = PyUnicode_Tailmatch(text, quote, (Py_ssize_t)a, (Py_ssize_t)b, -1);
+                r = match < 0 ? -1 : match == 1;
+            }
+        }
+    }
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    Py_XDECREF(quote);
+    return r;
+}
+
+/* checks._Walk._text_file, for the text's length and (when known) sha256 */
+static int text_file_ok(PyObject *tf, const Node *n, PyObject *text, PyObject *sha) {
+    if (sha != NULL && sha != Py_None) {
+        PyObject *declared = get(tf, n->text_file[1]);
+        int same = 1;
+        if (declared != NULL && PyUnicode_Check(declared))
+            same = PyObject_RichCompareBool(declared, sha, Py_EQ);
+        Py_XDECREF(declared);
+        if (same != 1) return same;
+    }
+    PyObject *length = get(tf, n->text_file[0]);
+    int r = 1;
+    if (length != NULL && is_int(length)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(length, &overflow);
+        if (overflow || v != (long long)PyUnicode_GetLength(text)) r = 0;
+    }
+    Py_XDECREF(length);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+static int pre_text_files(PyObject *value, const Node *n, PyObject *text, PyObject *sha) {
+    /* checks._Walk.text_file_ok: every text-file object along single (not list) fields */
+    if (!PyDict_Check(value)) return 1;
+    if (n->text_file[0] != NULL) TRY(text_file_ok(value, n, text, sha));
+    for (Py_ssize_t i = 0; i < n->nfields; i++) {
+        const Field *f = &n->fields[i];
+        if (f->obj == NULL || f->many) continue;
+        PyObject *sub = get(value, f->key);
+        if (sub == NULL) {
+            if (PyErr_Occurred()) return -1;
+            continue;
+        }
+        int r = pre_text_files(sub, f->obj, text, sha);
+        Py_DECREF(sub);
+        if (r != 1) return r;
+    }
+    return 1;
+}
+
+static int add_ref(Walk *w, PyObject *value, const RefRule *rule) {
+    if (w->nrefs == w->rcap) {
+        Py_ssize_t cap = w->rcap ? 2 * w->rcap : 64;
+        RefEntry *grown = PyMem_Realloc(w->refs, sizeof(RefEntry) * (size_t)cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        w->refs = grown;
+        w->rcap = cap;
+    }
+    Py_INCREF(value);
+    w->refs[w->nrefs].value = value;
+    w->refs[w->nrefs].rule = rule;
+    w->refs[w->nrefs].scope_serial = rule->scope ? w->inside[rule->scope] : 0;
+    w->nrefs++;
+    return 1;
+}
+
+static int add_id(Walk *w, PyObject *id, int kind) {
+    int seen = PyDict_Contains(w->ids, id);
+    if (seen != 0) return seen < 0 ? -1 : 0; /* unique-id */
+    if (w->nentries == w->ecap) {
+        Py_ssize_t cap = w->ecap ? 2 * w->ecap : 64;
+        IdEntry *grown = PyMem_Realloc(w->entries, sizeof(IdEntry) * (size_t)cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        w->entries = grown;
+        w->ecap = cap;
+    }
+    IdEntry *e = &w->entries[w->nentries];
+    e->kind = kind;
+    memcpy(e->inside, w->inside, sizeof(w->inside));
+    PyObject *index = PyLong_FromSsize_t(w->nentries);
+    if (index == NULL) return -1;
+    int rc = PyDict_SetItem(w->ids, id, index);
+    Py_DECREF(index);
+    if (rc < 0) return -1;
+    w->nentries++;
+    return 1;
+}
+
+static int walk_node(Walk *w, PyObject *value, const Node *n);
+
+static int seq_ok(PyObject *list, const Field *f) {
+    long prev_lo = 0, lo, hi;
+    int have = 0;
+    for (Py_ssize_t i = 0; i < LIST_SIZE(list); i++) {
+        PyObject *item = LIST_ITEM(list, i);
+        if (!PyDict_Check(item)) continue;
+        PyObject *v = date_value(item, f->seq_by, f->seq_value);
+        int b = bounds_of(v, &lo, &hi);
+        Py_XDECREF(v);
+        if (PyErr_Occurred()) return -1;
+        if (!b) continue;
+        if (have && hi < prev_lo) return 0;
+        prev_lo = lo;
+        have = 1;
+    }
+    return 1;
+}
+
+static int walk_item(Walk *w, PyObject *item, const Field *f) {
+    if (f->ref != NULL && PyUnicode_Check(item)) TRY(add_ref(w, item, f->ref));
+    if (f->verbatim && w->text != NULL && PyUnicode_Check(item)) {
+        Py_ssize_t at = PyUnicode_Find(w->text, item, 0, PY_SSIZE_T_MAX, 1);
+        if (at == -2) return -1;
+        if (at < 0) return 0;
+    }
+    if (f->obj != NULL) TRY(walk_node(w, item, f->obj));
+    return 1;
+}
+
+static int walk_node(Walk *w, PyObject *value, const Node *n) {
+    if (!PyDict_Check(value)) return 1; /* the schema says what is wrong with it */
+    int saved = 0;
+    if (n->kind) {
+        PyObject *id = get(value, n->id_key);
+        if (id == NULL && PyErr_Occurred()) return -1;
+        if (id != NULL && PyUnicode_Check(id)) {
+            int r = add_id(w, id, n->kind);
+            Py_DECREF(id);
+            if (r != 1) return r;
+        } else {
+            Py_XDECREF(id);
+        }
+        saved = w->inside[n->kind];
+        w->inside[n->kind] = ++w->serial;
+    }
+    int r = 1;
+    if (n->span[0] != NULL) r = span_ok(value, n, w->text);
+    if (r == 1 && n->basis[0] != NULL) r = basis_ok(value, n);
+    if (r == 1 && n->date[0] != NULL) r = date_ok(value, n);
+    for (Py_ssize_t k = 0; r == 1 && k < n->norders; k++) r = order_ok(value, n, k);
+    for (Py_ssize_t k = 0; r == 1 && k < n->nwhens; k++) r = when_ok(value, &n->whens[k]);
+    for (Py_ssize_t k = 0; r == 1 && k < n->nfields; k++) {
+        const Field *f = &n->fields[k];
+        PyObject *sub = get(value, f->key);
+        if (sub == NULL) {
+            if (PyErr_Occurred()) r = -1;
+            continue;
+        }
+        if (sub == Py_None) {
+        } else if (!f->many) {
+            r = walk_item(w, sub, f);
+        } else if (PyList_Check(sub)) {
+            for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(sub); i++) {
+                PyObject *item = LIST_ITEM(sub, i);
+                Py_INCREF(item);
+                r = walk_item(w, item, f);
+                Py_DECREF(item);
+            }
+            if (r == 1 && f->seq_by != NULL) r = seq_ok(sub, f);
+        }
+        Py_DECREF(sub);
+    }
+    if (n->kind) w->inside[n->kind] = saved;
+    return r;
+}
+
+static int resolve_refs(Walk *w) {
+    for (Py_ssize_t i = 0; i < w->nrefs; i++) {
+        const RefEntry *ref = &w->refs[i];
+        PyObject *index = PyDict_GetItemWithError(w->ids, ref->value); /* borrowed: ours */
+        if (index == NULL) return PyErr_Occurred() ? -1 : 0;
+        const IdEntry *e = &w->entries[PyLong_AsSsize_t(index)];
+        if (ref->rule->kinds && !(ref->rule->kinds & (1u << e->kind))) return 0;
+        if (ref->rule->scope) {
+            int mine = ref->scope_serial;
+            if (mine == 0 || e->inside[ref->rule->scope] != mine) return 0;
         }
     }
     return 1;
 }
 
-/* checks._check_statements */
-static int statements_ok(PyObject *record) {
-    PyObject *statements = list_at(record, k_statements);
-    if (statements == NULL) return PyErr_Occurred() ? -1 : 0;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(statements); i++) {
-        PyObject *s = PyList_GET_ITEM(statements, i);
-        if (!PyDict_Check(s)) return 0;
-        PyObject *mode = get(s, k_mode), *quote = get(s, k_quote);
-        if (mode == NULL || quote == NULL) return PyErr_Occurred() ? -1 : 0;
-        if ((is(mode, "direct_quote") || is(mode, "partial_quote")) && quote == Py_None) return 0;
-        if (is(mode, "paraphrase") && quote != Py_None) return 0;
-    }
-    return 1;
-}
-
-/* record["article"]["text_file"], or NULL (no exception) if any step is missing */
-static PyObject *text_file(PyObject *record) {
-    PyObject *article = get(record, k_article);
-    return article != NULL && PyDict_Check(article) ? get(article, k_text_file) : NULL;
-}
-
-/* checks._check_text_file: the record's text_file agrees with the text (and its sha256) */
-static int text_file_ok(PyObject *record, PyObject *text, PyObject *sha) {
-    PyObject *tf = text_file(record);
-    if (tf == NULL) return PyErr_Occurred() ? -1 : 1;
-    int truth = PyObject_IsTrue(tf);
-    if (truth <= 0) return truth < 0 ? -1 : 1; /* null or {}: nothing to compare */
-    if (!PyDict_Check(tf)) return 0;
-    PyObject *length = get(tf, k_length), *declared = get(tf, k_sha256);
-    if (length == NULL || !PyLong_CheckExact(length)) return PyErr_Occurred() ? -1 : 0;
-    int overflow = 0;
-    long long n = PyLong_AsLongLongAndOverflow(length, &overflow);
-    if (overflow || n != (long long)PyUnicode_GET_LENGTH(text)) return PyErr_Occurred() ? -1 : 0;
-    if (sha == NULL || sha == Py_None) return 1;
-    if (declared == NULL || !PyUnicode_Check(declared)) return PyErr_Occurred() ? -1 : 0;
-    return PyUnicode_Compare(declared, sha) == 0 ? 1 : (PyErr_Occurred() ? -1 : 0);
-}
-
-/* iter_semantic_issues(record, text, text_bytes): `text` NULL when there is none; `sha` the
- * hex sha256 of the text's bytes (NULL or None: not known) */
-static int record_ok(PyObject *record, PyObject *plan, PyObject *text, PyObject *sha) {
-    if (!PyDict_Check(record)) return 0;
+/* checks.check finds nothing: 1; something (or unsure): 0; an exception: -1 */
+static int record_ok(PyObject *record, const Plan *plan, PyObject *text, PyObject *sha) {
     if (text != NULL && !PyUnicode_Check(text)) return 0;
-    PyObject *kinds = PyDict_New();
-    if (kinds == NULL) return -1;
-    int r = ids_ok(record, kinds);
-    Py_DECREF(kinds);
-    if (r == 1) r = follow(record, plan, 0, text);
-    if (r == 1) r = visits_ok(record);
-    if (r == 1) r = statements_ok(record);
-    if (r == 1 && text != NULL) r = text_file_ok(record, text, sha);
+    if (plan->nkinds > MAX_KINDS) return 0;
+    if (text != NULL) TRY(pre_text_files(record, plan->root, text, sha));
+    Walk w;
+    memset(&w, 0, sizeof(w));
+    w.text = text;
+    w.ids = PyDict_New();
+    if (w.ids == NULL) return -1;
+    int r = walk_node(&w, record, plan->root);
+    if (r == 1) r = resolve_refs(&w);
+    for (Py_ssize_t i = 0; i < w.nrefs; i++) Py_DECREF(w.refs[i].value);
+    PyMem_Free(w.refs);
+    PyMem_Free(w.entries);
+    Py_DECREF(w.ids);
     return r;
 }
 
-/* Sources.for_record: the text a record's spans index, from texts = (by sha256: dict of str,
- * the sha256 of the only text or None); *text NULL when none */
-static int choose_text(PyObject *record, PyObject *texts, PyObject **text, PyObject **sha) {
-    *text = *sha = NULL;
-    if (texts == Py_None) return 0;
-    if (!PyTuple_Check(texts) || PyTuple_GET_SIZE(texts) != 2 ||
-        !PyDict_Check(PyTuple_GET_ITEM(texts, 0))) {
-        PyErr_SetString(PyExc_TypeError, "texts: (dict of texts by sha256, sha256 or None)");
-        return -1;
-    }
-    PyObject *by_sha = PyTuple_GET_ITEM(texts, 0), *only = PyTuple_GET_ITEM(texts, 1);
-    PyObject *tf = text_file(record), *declared = NULL;
-    if (tf != NULL && PyDict_Check(tf)) declared = get(tf, k_sha256);
-    if (PyErr_Occurred()) return -1;
-    if (declared != NULL && PyUnicode_CheckExact(declared)) {
-        *text = PyDict_GetItemWithError(by_sha, declared);
-        if (*text != NULL) *sha = declared;
-    }
-    if (*text == NULL && only != Py_None) {
-        *text = PyDict_GetItemWithError(by_sha, only);
-        *sha = only;
-    }
-    if (*text == NULL) *sha = NULL;
-    return PyErr_Occurred() ? -1 : 0;
-}
-
 /* the value is made of exact dict (with str keys), list, str, int, float, bool and None, as a
- * JSON parser makes it: then no Python code can run while the record is walked */
+ * JSON parser makes it: then no Python code runs while the record is walked */
 static int plain_json(PyObject *v, int depth) {
     if (depth > MAX_NESTING) return 0;
     if (PyDict_CheckExact(v)) {
@@ -617,66 +1091,95 @@ static int plain_json(PyObject *v, int depth) {
         return 1;
     }
     if (PyList_CheckExact(v)) {
-        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(v); k++)
-            if (!plain_json(PyList_GET_ITEM(v, k), depth + 1)) return 0;
+        for (Py_ssize_t k = 0; k < LIST_SIZE(v); k++)
+            if (!plain_json(LIST_ITEM(v, k), depth + 1)) return 0;
         return 1;
     }
     return v == Py_None || PyBool_Check(v) || PyUnicode_CheckExact(v) || PyLong_CheckExact(v) ||
            PyFloat_CheckExact(v);
 }
 
+static const Plan *plan_of(PyObject *capsule) {
+    return PyCapsule_GetPointer(capsule, PLAN_CAPSULE);
+}
+
 static PyObject *semantic_ok(PyObject *self, PyObject *args) {
-    PyObject *record, *plan, *text = Py_None, *sha = Py_None;
-    if (!PyArg_ParseTuple(args, "OO|OO:semantic_ok", &record, &plan, &text, &sha)) return NULL;
+    PyObject *record, *capsule, *text = Py_None, *sha = Py_None;
+    if (!PyArg_ParseTuple(args, "OO|OO:semantic_ok", &record, &capsule, &text, &sha)) return NULL;
+    const Plan *plan = plan_of(capsule);
+    if (plan == NULL) return NULL;
     if (!plain_json(record, 0)) Py_RETURN_FALSE; /* unsure: not a parsed JSON value */
     int r = record_ok(record, plan, text == Py_None ? NULL : text, sha);
     return r < 0 ? NULL : PyBool_FromLong(r);
 }
 
-static PyObject *k_schema_version;
-
-/* accept(loads, checks, texts, raw) -> record or None; see the comment at the top */
-static PyObject *accept(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4 || !PyDict_Check(args[1]) || !PyBytes_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "accept(loads, checks: dict, texts, raw: bytes)");
+/* accept(context, raw); see the comment at the top */
+static PyObject *accept(PyObject *self, PyObject *args) {
+    PyObject *ctx, *raw;
+    if (!PyArg_ParseTuple(args, "OO:accept", &ctx, &raw)) return NULL;
+    if (!PyTuple_Check(ctx) || TUPLE_SIZE(ctx) != 5 || !PyBytes_Check(raw) ||
+        !PyDict_Check(TUPLE_ITEM(ctx, 3))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "accept((loads, version_key, offset_keys, plans: dict, choose), raw: bytes)");
         return NULL;
     }
-    PyObject *checks = args[1], *texts = args[2], *raw = args[3];
-    PyObject *value = PyObject_CallOneArg(args[0], raw);
+    PyObject *loads = TUPLE_ITEM(ctx, 0), *version_key = TUPLE_ITEM(ctx, 1),
+             *plans = TUPLE_ITEM(ctx, 3), *choose = TUPLE_ITEM(ctx, 4);
+    Watch watch[MAX_WATCH];
+    int nwatch;
+    if (watch_list(TUPLE_ITEM(ctx, 2), watch, &nwatch) < 0) return NULL;
+    PyObject *value = CALL1(loads, raw);
     if (value == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError)) return NULL; /* e.g. MemoryError */
         PyErr_Clear();                                            /* not JSON: not ours to say */
         Py_RETURN_NONE;
     }
     int r = 0;
+    PyObject *found = NULL, *chosen = NULL;
     if (PyDict_CheckExact(value)) {
-        PyObject *version = get(value, k_schema_version), *found = NULL;
-        if (version != NULL && PyUnicode_CheckExact(version))
-            found = PyDict_GetItemWithError(checks, version);
+        PyObject *version = get(value, version_key);
+        if (version != NULL && PyUnicode_CheckExact(version)) found = get(plans, version);
+        Py_XDECREF(version);
         if (PyErr_Occurred()) goto error;
-        if (found != NULL && PyTuple_Check(found) && PyTuple_GET_SIZE(found) == 3) {
-            int exact, offsets;
-            if (scan_bytes(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), &exact, &offsets) < 0)
-                goto error;
-            if (exact) {
-                Py_INCREF(found); /* held across the call into is_valid */
-                PyObject *valid = PyObject_CallOneArg(PyTuple_GET_ITEM(found, 0), value);
-                r = valid == NULL ? -1 : PyObject_IsTrue(valid);
-                Py_XDECREF(valid);
-                PyObject *text = NULL, *sha = NULL;
-                if (r == 1 && choose_text(value, texts, &text, &sha) < 0) r = -1;
-                /* with a text every span is checked; without, only those with offsets */
-                PyObject *plan = PyTuple_GET_ITEM(found, offsets || text != NULL ? 1 : 2);
-                if (r == 1) r = record_ok(value, plan, text, sha);
-                Py_DECREF(found);
-                if (r < 0) goto error;
+    }
+    if (found != NULL && PyTuple_Check(found) && TUPLE_SIZE(found) == 4) {
+        int exact, offsets;
+        char *at;
+        Py_ssize_t len;
+        if (PyBytes_AsStringAndSize(raw, &at, &len) < 0) goto error;
+        if (scan_bytes(at, len, watch, nwatch, &exact, &offsets) < 0) goto error;
+        if (exact) {
+            PyObject *valid = CALL1(TUPLE_ITEM(found, 0), value);
+            r = valid == NULL ? -1 : PyObject_IsTrue(valid);
+            Py_XDECREF(valid);
+            PyObject *text = NULL, *sha = NULL;
+            if (r == 1 && choose != Py_None) {
+                chosen = CALL1(choose, value);
+                if (chosen == NULL) {
+                    r = -1;
+                } else if (PyTuple_Check(chosen) && TUPLE_SIZE(chosen) == 2 &&
+                           PyUnicode_Check(TUPLE_ITEM(chosen, 0))) {
+                    text = TUPLE_ITEM(chosen, 0);
+                    sha = TUPLE_ITEM(chosen, 1);
+                } else {
+                    r = 0; /* no text matched the record: the reference path says so */
+                }
             }
+            if (r == 1) {
+                const Plan *plan = plan_of(TUPLE_ITEM(found, text != NULL ? 1 : offsets ? 2 : 3));
+                r = plan == NULL ? -1 : record_ok(value, plan, text, sha);
+            }
+            if (r < 0) goto error;
         }
     }
+    Py_XDECREF(found);
+    Py_XDECREF(chosen);
     if (r == 1) return value;
     Py_DECREF(value);
     Py_RETURN_NONE;
 error:
+    Py_XDECREF(found);
+    Py_XDECREF(chosen);
     Py_DECREF(value);
     return NULL;
 }
@@ -684,93 +1187,55 @@ error:
 /* ---------------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_O,
-     "scan(raw: bytes) -> (exact, offsets) for a JSON text orjson parsed: exact is True only if "
-     "orjson's value is the one a strict parser gives (no object repeats a key, no escaped key, "
-     "no integer of over 18 digits); offsets: whether a key named start or end holds a number."},
+    {"compile", compile_plan, METH_O,
+     "compile(rules: diplomatic_visits.rules.Rules) -> plan: the plan in C structures; raises "
+     "ValueError for a plan this engine does not know."},
+    {"scan", scan, METH_VARARGS,
+     "scan(raw: bytes, offset_keys: tuple[bytes, ...] = ()) -> (exact, offsets) for a JSON text "
+     "orjson parsed: exact is True only if orjson's value is the one a strict parser gives (no "
+     "object repeats a key, no escaped key, no integer of over 18 digits); offsets: whether a "
+     "key in offset_keys holds a number."},
     {"semantic_ok", semantic_ok, METH_VARARGS,
      "semantic_ok(record, plan, text=None, sha256=None) -> bool: True only if the semantic "
      "checks find nothing in a record that passed its schema."},
-    {"accept", (PyCFunction)(void (*)(void))accept, METH_FASTCALL,
-     "accept(loads, checks: dict, texts, raw: bytes) -> record or None: loads(raw) when that "
-     "is certainly a good record, else None. checks maps each schema version to (is_valid, "
-     "plan with spans, plan without spans); a record declaring another version is not "
-     "accepted. texts: None, or (dict of article texts by sha256, the sha256 of the only text "
-     "or None) to check spans and text_file against, as Sources.for_record chooses."},
+    {"accept", accept, METH_VARARGS,
+     "accept(context, raw: bytes) -> record or None: the record when it is certainly a good one, "
+     "else None. context: (loads, version_key, offset_keys, plans, choose); plans maps each "
+     "schema version to (is_valid, plan with text, plan with offsets, plan without either); "
+     "choose: None, or a function record -> (text, sha256) or None."},
     {NULL, NULL, 0, NULL},
+};
+
+static int exec_module(PyObject *m) {
+    /* what accel.py checks before it uses this module: the calling convention, and (set by
+     * the build hook) the sha256 of this file, so that a module left from an older source is
+     * not used with newer Python code */
+    if (PyModule_AddIntConstant(m, "API_VERSION", API_VERSION) < 0) return -1;
+    if (PyModule_AddIntConstant(m, "PLAN_API", PLAN_API) < 0) return -1;
+#ifdef Py_LIMITED_API
+    if (PyModule_AddIntConstant(m, "LIMITED_API", 1) < 0) return -1;
+#else
+    if (PyModule_AddIntConstant(m, "LIMITED_API", 0) < 0) return -1;
+#endif
+#ifdef SOURCE_SHA256
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", STRINGIFY(SOURCE_SHA256)) < 0) return -1;
+#endif
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+#if !defined(Py_LIMITED_API) && defined(Py_mod_gil)
+    /* nothing here is shared between threads but compiled plans, which never change */
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "diplomatic_visits._speedups",
-    "Optional compiled accelerator for validate; see validate.py.", -1, methods, NULL, NULL, NULL, NULL,
+    "Optional compiled engine that accepts good records; see accel.py.", 0, methods, slots, NULL,
+    NULL, NULL,
 };
 
-#define INTERN(var, name)                                 \
-    do {                                                  \
-        if ((var = PyUnicode_InternFromString(name)) == NULL) return NULL; \
-    } while (0)
-
-PyMODINIT_FUNC PyInit__speedups(void) {
-    INTERN(k_actors, "actors");
-    INTERN(k_places, "places");
-    INTERN(k_visits, "visits");
-    INTERN(k_statements, "statements");
-    INTERN(k_sub_events, "sub_events");
-    INTERN(k_outcomes, "outcomes");
-    INTERN(k_id, "id");
-    INTERN(k_within, "within");
-    INTERN(k_visitors, "visitors");
-    INTERN(k_hosts, "hosts");
-    INTERN(k_origin, "origin");
-    INTERN(k_destination, "destination");
-    INTERN(k_place, "place");
-    INTERN(k_participants, "participants");
-    INTERN(k_sub_event, "sub_event");
-    INTERN(k_asserted_by, "asserted_by");
-    INTERN(k_speaker, "speaker");
-    INTERN(k_reported_via, "reported_via");
-    INTERN(k_about, "about");
-    INTERN(k_annotation, "annotation");
-    INTERN(k_sentences, "sentences");
-    INTERN(k_contributes, "contributes");
-    INTERN(k_basis, "basis");
-    INTERN(k_inferred_from, "inferred_from");
-    INTERN(k_precision, "precision");
-    INTERN(k_weekday, "weekday");
-    INTERN(k_value, "value");
-    INTERN(k_start, "start");
-    INTERN(k_end, "end");
-    INTERN(k_quote, "quote");
-    INTERN(k_duration_days, "duration_days");
-    INTERN(k_mode, "mode");
-    INTERN(k_schema_version, "schema_version");
-    INTERN(k_article, "article");
-    INTERN(k_text_file, "text_file");
-    INTERN(k_length, "length");
-    INTERN(k_sha256, "sha256");
-    for (int k = ACTOR; k <= STATEMENT; k++)
-        if ((kind_obj[k] = PyLong_FromLong(k)) == NULL) return NULL;
-    PyObject *m = PyModule_Create(&module);
-    if (m == NULL) return NULL;
-    /* what validate.py checks before it uses this module: the calling convention, and (set by
-     * the build hook) the sha256 of this file, so that a module left from an older source is
-     * not used with newer Python code */
-    if (PyModule_AddIntConstant(m, "API_VERSION", API_VERSION) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-#ifdef SOURCE_SHA256
-    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", STRINGIFY(SOURCE_SHA256)) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-#endif
-    PyObject *versions = Py_BuildValue("(s)", "1.0.0");
-    int failed = versions == NULL || PyModule_AddObjectRef(m, "SCHEMA_VERSIONS", versions) < 0;
-    Py_XDECREF(versions);
-    if (failed) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
-}
+PyMODINIT_FUNC PyInit__speedups(void) { return PyModuleDef_Init(&module); }

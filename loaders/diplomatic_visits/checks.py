@@ -1,224 +1,88 @@
-"""Cross-field rules that JSON Schema cannot express: the semantic checks.
+"""The semantic checks: the reference engine, which interprets a :mod:`diplomatic_visits.rules`
+plan and reports every problem it finds.
 
-Run them on a record that already passes the schema (they assume its shape). Used by the tests,
-by :func:`diplomatic_visits.validate_record` and by ``diplomatic-visits validate``.
+The rules themselves are declared in the schema (``x-dv``); this module holds none of its own
+and names no field. Each issue's ``keyword`` names its rule:
 
-Rules (each issue's ``keyword`` names one):
-
-- ``unique-id``: every ``id`` in a record is unique.
-- ``ref-exists``: a reference names an object of the right kind that exists in the record.
-- ``date-form``: a partial date's ``value`` has the form its ``precision`` says, and is a real
-  calendar date; ``unknown`` precision goes with a null value and ``unknown`` basis.
-- ``basis-explained``: an ``inferred`` or ``knowledge`` value says what it was inferred from.
-- ``weekday``: a weekday the article names agrees with the date.
-- ``date-order``: a visit does not end before it starts.
+- ``unique-id``: every ``id`` in a record is unique, across kinds.
+- ``ref-exists``: a reference names an object of the right kind that exists in the record
+  (and, with a scope, lies inside the same object as the reference).
+- ``date-form``: a partial date's ``value`` has the form its ``precision`` says and is a real
+  calendar date; ``unknown`` precision goes with a null value and an ``unknown`` basis.
+- ``weekday``: a weekday the article names agrees with a day-precise date.
+- ``date-written``: the date as written (``--09-12``) agrees with the value.
+- ``date-range``: the bounds of a day lie in order, inside the value.
+- ``basis-explained``: an inferred value says what it was inferred from.
+- ``date-order``: something does not end before it starts.
 - ``duration``: a stated duration agrees with day-precise start and end (counted inclusively).
-- ``quote-mode``: quoted statements carry their quote; paraphrases do not.
-- ``span-offsets``: ``end - start == len(quote)`` and ``start <= end``.
-- ``span-text``: with the source text, ``text[start:end] == quote``, or (without offsets) the quote
-  occurs in the text: the hallucination check.
-- ``text-file``: with the source text, its length (and, given bytes, its sha256) match the record.
+- ``sequence``: the items of an ordered list (the legs of a trip) do not go back in time.
+- rules named by a ``when`` declaration (``quote-mode``): a field that must, or must not, be
+  given when another holds certain values.
+- ``span-offsets``: ``end - start == len(quote)`` and ``start <= end``, both or neither.
+- ``span-text``: with the source text, ``text[start:end] == quote``, or (without offsets) the
+  quote occurs in the text: the hallucination check.
+- ``verbatim``: with the source text, a field copied from the article occurs in it.
+- ``text-file``: with the source text, its length (and, given bytes, its sha256) match the
+  record; if they do not, the quotes are not checked against a text they were not made from.
+
+The walk checks the type of everything it reads, so it runs on records that fail the schema
+too: :func:`diplomatic_visits.validate.iter_record_issues` reports both in one pass.
 """
 
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Final
 
+from diplomatic_visits.rules import Date, Field, Node, Order, Ref, Rules, Sequence, When, plan
 from diplomatic_visits.schema import Issue
 
 Path = tuple[str | int, ...]
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_FORM_LEN = {"day": 10, "month": 7, "year": 4}
+WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_FORMS: Final = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
+_UNKNOWN: Final = "unknown"
+_MAX_SHOWN: Final = 80  # characters of a quote or of the text shown in a message
+
+
+def engine() -> str:
+    """How this module runs: compiled with mypyc, or as pure Python."""
+    return "Python, compiled with mypyc" if not __file__.endswith(".py") else "pure Python"
 
 
 def iter_semantic_issues(
-    record: Mapping[str, Any],
+    record: Any,
     text: str | None = None,
     text_bytes: bytes | None = None,
     offsets: bool = True,
+    rules: Rules | None = None,
 ) -> Iterator[Issue]:
-    """Yield every semantic problem of a schema-valid ``record``.
+    """Yield every semantic problem of ``record``, under the plan of its declared schema
+    version (or ``rules``).
 
-    ``text`` is the article the spans index; without it the span rules that need the text are
-    skipped. ``text_bytes`` (the file's raw bytes) also enables the sha256 check. ``offsets=False``
-    promises that no span carries ``start`` or ``end`` (a caller that read the raw line knows):
-    without text there is then nothing to check in spans, and they are not even visited.
+    ``text`` is the article the spans index; without it the rules that need the text are
+    skipped. ``text_bytes`` (the file's raw bytes) also enables the sha256 check.
+    ``offsets=False`` promises that no span carries ``start`` or ``end`` (a caller that read
+    the raw line knows): without text there is then nothing to check in spans, and they are not
+    even visited.
     """
-    nodes = collect(record, spans=text is not None or offsets)
-    yield from _check_ids(record)
-    yield from _check_dates_and_bases(nodes)
-    yield from _check_visits(record)
-    yield from _check_statements(record)
-    yield from _check_spans(nodes, text)
-    if text is not None:
-        yield from _check_text_file(record, text, text_bytes)
+    if rules is None:
+        rules = plan(_version_of(record), text is not None, offsets or text is not None)
+    yield from check(record, rules, text, text_bytes)
+
+
+def _version_of(record: Any) -> str | None:
+    from diplomatic_visits.schema import available_versions
+
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    return version if isinstance(version, str) and version in available_versions() else None
 
 
 def _issue(path: Path, keyword: str, message: str) -> Issue:
     return Issue(path=path, message=message, keyword=keyword, kind="semantic")
-
-
-# --- ids and references -------------------------------------------------------------------
-
-
-def _objects(record: Mapping[str, Any]) -> Iterator[tuple[str, Path, Mapping[str, Any]]]:
-    """Yield (kind, path, object) for every object that has an ``id``."""
-    for i, a in enumerate(record.get("actors", [])):
-        yield "actor", ("actors", i), a
-    for i, p in enumerate(record.get("places", [])):
-        yield "place", ("places", i), p
-    for i, v in enumerate(record.get("visits", [])):
-        yield "visit", ("visits", i), v
-        for j, e in enumerate(v.get("sub_events", [])):
-            yield "sub_event", ("visits", i, "sub_events", j), e
-        for j, o in enumerate(v.get("outcomes", [])):
-            yield "outcome", ("visits", i, "outcomes", j), o
-    for i, s in enumerate(record.get("statements", [])):
-        yield "statement", ("statements", i), s
-
-
-def _ids_and_refs_ok(record: Mapping[str, Any]) -> bool:
-    """A quick test that the ``unique-id`` and ``ref-exists`` rules hold; :func:`_check_ids`
-    runs (and says where and what) only when this says they may not."""
-    actors = {a["id"] for a in record["actors"]}
-    places = {p["id"] for p in record["places"]}
-    visits = record["visits"]
-    statements = {s["id"] for s in record["statements"]}
-    events = {e["id"] for v in visits for e in v["sub_events"]}
-    outcomes = {o["id"] for v in visits for o in v["outcomes"]}
-    n = len(record["actors"]) + len(record["places"]) + len(record["statements"]) + len(visits)
-    n += sum(len(v["sub_events"]) + len(v["outcomes"]) for v in visits)
-    every = actors | places | statements | events | outcomes | {v["id"] for v in visits}
-    if len(every) != n:
-        return False
-    actor_refs: set[str] = set()
-    place_refs = {p["within"] for p in record["places"]} - {None}
-    for v in visits:
-        actor_refs.update(v["visitors"], v["hosts"])
-        place_refs.update(r["place"] for r in (v["origin"], v["destination"]) if r is not None)
-        own = {e["id"] for e in v["sub_events"]}
-        for e in v["sub_events"]:
-            actor_refs.update(e["participants"])
-            if e["place"] is not None:
-                place_refs.add(e["place"]["place"])
-        for o in v["outcomes"]:
-            if (
-                o["sub_event"] is not None and o["sub_event"] not in own
-            ) or not statements.issuperset(o["asserted_by"]):
-                return False
-    about: set[str] = set()
-    for s in record["statements"]:
-        actor_refs.add(s["speaker"])
-        if s["reported_via"] is not None:
-            actor_refs.add(s["reported_via"])
-        about.update(s["about"])
-    annotation = record.get("annotation")
-    contributed = (
-        {c for x in annotation["sentences"] for c in x["contributes"]} if annotation else set()
-    )
-    return (
-        actor_refs <= actors
-        and place_refs <= places
-        and about <= (events | {v["id"] for v in visits})
-        and contributed <= every
-    )
-
-
-def _check_ids(record: Mapping[str, Any]) -> Iterator[Issue]:
-    if _ids_and_refs_ok(record):
-        return
-    kinds: dict[str, str] = {}
-    for kind, path, obj in _objects(record):
-        oid = obj["id"]
-        if oid in kinds:
-            yield _issue((*path, "id"), "unique-id", f"id {oid!r} is used more than once")
-        else:
-            kinds[oid] = kind
-
-    def ref(path: Path, value: str | None, allowed: tuple[str, ...]) -> Iterator[Issue]:
-        if value is None:
-            return
-        found = kinds.get(value)
-        if found is None:
-            yield _issue(
-                path,
-                "ref-exists",
-                f"{value!r} is not the id of any {' or '.join(allowed)} in this record",
-            )
-        elif found not in allowed:
-            yield _issue(
-                path,
-                "ref-exists",
-                f"{value!r} is the id of a {found}, expected a {' or '.join(allowed)}",
-            )
-
-    for i, p in enumerate(record.get("places", [])):
-        yield from ref(("places", i, "within"), p["within"], ("place",))
-    for i, v in enumerate(record.get("visits", [])):
-        vp: Path = ("visits", i)
-        for key in ("visitors", "hosts"):
-            for j, a in enumerate(v[key]):
-                yield from ref((*vp, key, j), a, ("actor",))
-        for key in ("origin", "destination"):
-            if v[key] is not None:
-                yield from ref((*vp, key, "place"), v[key]["place"], ("place",))
-        own_sub_events = {e["id"] for e in v["sub_events"]}
-        for j, e in enumerate(v["sub_events"]):
-            ep = (*vp, "sub_events", j)
-            for k, a in enumerate(e["participants"]):
-                yield from ref((*ep, "participants", k), a, ("actor",))
-            if e["place"] is not None:
-                yield from ref((*ep, "place", "place"), e["place"]["place"], ("place",))
-        for j, o in enumerate(v["outcomes"]):
-            op = (*vp, "outcomes", j)
-            if o["sub_event"] is not None and o["sub_event"] not in own_sub_events:
-                yield _issue(
-                    (*op, "sub_event"),
-                    "ref-exists",
-                    f"{o['sub_event']!r} is not a sub-event of visit {v['id']!r}",
-                )
-            for k, s in enumerate(o["asserted_by"]):
-                yield from ref((*op, "asserted_by", k), s, ("statement",))
-    for i, s in enumerate(record.get("statements", [])):
-        sp: Path = ("statements", i)
-        yield from ref((*sp, "speaker"), s["speaker"], ("actor",))
-        yield from ref((*sp, "reported_via"), s["reported_via"], ("actor",))
-        for j, a in enumerate(s["about"]):
-            yield from ref((*sp, "about", j), a, ("visit", "sub_event"))
-    annotation = record.get("annotation")
-    if annotation:
-        every = tuple(sorted(set(kinds.values())))
-        for i, sentence in enumerate(annotation["sentences"]):
-            for j, c in enumerate(sentence["contributes"]):
-                yield from ref(("annotation", "sentences", i, "contributes", j), c, every)
-
-
-# --- dates and bases -------------------------------------------------------------------------
-
-
-def parse_partial_date(value: str) -> tuple[int, int | None, int | None] | None:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into (year, month, day); None if impossible."""
-    parts = value.split("-")
-    try:
-        nums = [int(p) for p in parts]
-    except ValueError:
-        return None
-    year = nums[0]
-    month = nums[1] if len(nums) > 1 else None
-    day = nums[2] if len(nums) > 2 else None
-    if month is not None and not 1 <= month <= 12:
-        return None
-    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
-        return None
-    if year < 1:
-        return None
-    return year, month, day
 
 
 # A path while walking is a linked list (parent, key): cheap to extend, and turned into a tuple
@@ -234,296 +98,470 @@ def _path(link: _Link) -> Path:
     return tuple(reversed(parts))
 
 
-@dataclass
-class Nodes:
-    """The objects of a record the generic rules look at, found in one pass (with path links)."""
-
-    spans: list[tuple[_Link, dict[str, Any]]] = field(default_factory=list)
-    bases: list[tuple[_Link, dict[str, Any]]] = field(default_factory=list)
-
-
-def collect(record: Any, spans: bool = True) -> Nodes:
-    """Find a schema-valid record's spans and its objects with a ``basis`` (partial dates among
-    them), in document order, by following a plan derived from the record's schema version: only
-    the branches that can hold such objects are visited. ``spans=False`` skips the spans."""
-    from diplomatic_visits.schema import available_versions
-
-    version = record.get("schema_version")
-    plan = _plan(version if version in available_versions() else None, spans)
-    out = Nodes()
-    if plan is not None:
-        _follow(record, None, plan, out.spans, out.bases)
-    return out
+def check(
+    record: Any, rules: Rules, text: str | None = None, text_bytes: bytes | None = None
+) -> list[Issue]:
+    """Every semantic problem of ``record`` under ``rules``, in document order (references
+    last, since an id may be defined after its first use)."""
+    walk = _Walk(text)
+    if text is not None and not walk.text_file_ok(record, rules.root, None, text_bytes):
+        walk.text = None  # another article: its offsets and quotes mean nothing here
+    walk.node(record, rules.root, None, ())
+    walk.resolve_refs()
+    return walk.issues
 
 
-# A plan: (holds a basis, ((key, how, sub-plan), ...)), with `how` one of:
-_SPAN, _SPANS, _OBJECT, _OBJECTS = range(4)
-_Plan = tuple[bool, tuple[tuple[str, int, Any], ...]]
+class _Walk:
+    """The state of one walk over one record."""
 
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.issues: list[Issue] = []
+        # id -> (kind, the serials of the objects it lies inside, innermost last)
+        self.ids: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self.refs: list[tuple[_Link, str, Ref, tuple[tuple[str, int], ...]]] = []
+        self.serial = 0
 
-def _follow(
-    node: dict[str, Any], link: _Link, plan: _Plan, spans: list[Any], bases: list[Any]
-) -> None:
-    basis, children = plan
-    if basis:
-        bases.append((link, node))
-    for key, how, sub in children:
-        value = node.get(key)
+    def add(self, link: _Link, keyword: str, message: str) -> None:
+        self.issues.append(_issue(_path(link), keyword, message))
+
+    # --- the walk ------------------------------------------------------------------------
+
+    def node(
+        self, value: Any, node: Node, link: _Link, inside: tuple[tuple[str, int], ...]
+    ) -> None:
+        if not isinstance(value, dict):
+            return  # the schema says what is wrong with it
+        if node.kind is not None and node.id_key is not None:
+            oid = value.get(node.id_key)
+            if isinstance(oid, str):
+                if oid in self.ids:
+                    self.add((link, node.id_key), "unique-id", f"id {oid!r} is used more than once")
+                else:
+                    self.ids[oid] = (node.kind, inside)
+            self.serial += 1
+            inside = (*inside, (node.kind, self.serial))
+        if node.span is not None:
+            self.span(value, node, link)
+        if node.basis is not None:
+            b = node.basis
+            basis = value.get(b.key)
+            if basis in b.explain and not value.get(b.reason, 1):
+                self.add(
+                    (link, b.reason),
+                    "basis-explained",
+                    f"{b.key} is {basis!r}, so {b.reason} must say what it was inferred from",
+                )
+        if node.date is not None:
+            self.date(value, node.date, link)
+        for order in node.orders:
+            self.order(value, order, node, link)
+        for when in node.whens:
+            self.when(value, when, link)
+        for f in node.fields:
+            self.field(value.get(f.key), f, (link, f.key), inside)
+
+    def field(self, value: Any, f: Field, link: _Link, inside: tuple[tuple[str, int], ...]) -> None:
         if value is None:
-            continue
-        here = (link, key)
-        if how == _SPAN:
-            spans.append((here, value))
-        elif how == _SPANS:
-            spans.extend([((here, i), v) for i, v in enumerate(value)])
-        elif how == _OBJECT:
-            _follow(value, here, sub, spans, bases)
-        else:
-            for i, v in enumerate(value):
-                _follow(v, (here, i), sub, spans, bases)
-
-
-@cache
-def _plan(version: str | None, spans: bool) -> _Plan | None:
-    from diplomatic_visits.schema import bundle_schema
-
-    doc = bundle_schema(version, "extraction")
-    defs = doc.get("$defs", {})
-
-    def resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
-        while True:
-            if "$ref" in node:
-                node = defs[node["$ref"].rsplit("/", 1)[1]]
-            elif "anyOf" in node:
-                node = next(x for x in node["anyOf"] if x != {"type": "null"})
-            else:
-                return node
-
-    def is_span(node: Mapping[str, Any]) -> bool:
-        props = node.get("properties", {})
-        return "quote" in props and props.keys() <= _SPAN_KEYS
-
-    def build(node: Mapping[str, Any]) -> _Plan | None:
-        props = node.get("properties", {})
-        children: list[tuple[str, int, Any]] = []
-        for key, sub in props.items():
-            sub = resolve(sub)
-            many = "items" in sub
-            item = resolve(sub["items"]) if many else sub
-            if is_span(item):
-                if spans:
-                    children.append((key, _SPANS if many else _SPAN, None))
-            elif "properties" in item and (p := build(item)) is not None:
-                children.append((key, _OBJECTS if many else _OBJECT, p))
-        if "basis" in props or children:
-            return ("basis" in props, tuple(children))
-        return None
-
-    return build(resolve(doc))
-
-
-_SPAN_KEYS = frozenset({"start", "end", "quote"})
-
-
-def _check_dates_and_bases(nodes: Nodes) -> Iterator[Issue]:
-    for link, node in nodes.bases:
-        basis = node["basis"]
-        if (basis == "inferred" or basis == "knowledge") and not node.get("inferred_from", 1):
-            yield _issue(
-                (*_path(link), "inferred_from"),
-                "basis-explained",
-                f"basis is {basis!r}, so inferred_from must say what it was inferred from",
-            )
-        if "precision" in node and "weekday" in node:
-            yield from _check_partial_date(link, node)
-
-
-def _check_partial_date(link: _Link, d: Mapping[str, Any]) -> Iterator[Issue]:
-    value, precision, basis = d["value"], d["precision"], d["basis"]
-    if precision == "day" and basis != "unknown" and value is not None and len(value) == 10:
-        quick = _day(value)  # the common case, checked quickly
-        if quick is not None and d["weekday"] in (None, _WEEKDAYS[quick.weekday()]):
             return
+        if not f.many:
+            self.item(value, f, link, inside)
+            return
+        if not isinstance(value, list):
+            return
+        for i, item in enumerate(value):
+            self.item(item, f, (link, i), inside)
+        if f.sequence is not None:
+            self.sequence(value, f.sequence, link)
 
-    def at(key: str) -> Path:  # built only when an issue is reported
-        return (*_path(link), key)
+    def item(self, value: Any, f: Field, link: _Link, inside: tuple[tuple[str, int], ...]) -> None:
+        if f.ref is not None and isinstance(value, str):
+            self.refs.append((link, value, f.ref, inside))
+        text = self.text
+        if f.verbatim and text is not None and isinstance(value, str) and value not in text:
+            self.add(link, "verbatim", _not_in_text(text, value, "verbatim value"))
+        if f.obj is not None:
+            self.node(value, f.obj, link, inside)
 
-    if precision == "unknown":
-        if value is not None:
-            yield _issue(at("value"), "date-form", "precision is 'unknown', so value must be null")
-        if basis != "unknown":
-            yield _issue(
-                at("basis"), "date-form", "precision is 'unknown', so basis must be 'unknown'"
+    # --- ids and references --------------------------------------------------------------
+
+    def resolve_refs(self) -> None:
+        for link, value, ref, inside in self.refs:
+            found = self.ids.get(value)
+            allowed = " or ".join(ref.kinds) if ref.kinds else "object"
+            if found is None:
+                self.add(
+                    link, "ref-exists", f"{value!r} is not the id of {_a(allowed)} in this record"
+                )
+                continue
+            kind, where = found
+            if ref.kinds and kind not in ref.kinds:
+                self.add(
+                    link, "ref-exists", f"{value!r} is the id of {_a(kind)}, expected {_a(allowed)}"
+                )
+            elif ref.scope is not None:
+                mine = _innermost(inside, ref.scope)
+                if mine is None or _innermost(where, ref.scope) != mine:
+                    self.add(
+                        link,
+                        "ref-exists",
+                        f"{value!r} is not {_a(kind)} inside the same {ref.scope} as this "
+                        "reference",
+                    )
+
+    # --- partial dates -------------------------------------------------------------------
+
+    def date(self, d: dict[str, Any], rule: Date, link: _Link) -> None:
+        value, precision, basis = d.get(rule.value), d.get(rule.precision), d.get(rule.basis)
+        weekday = d.get(rule.weekday) if rule.weekday is not None else None
+        if not isinstance(precision, str):
+            return
+        if precision == _UNKNOWN:
+            if value is not None:
+                self.add(
+                    (link, rule.value), "date-form", "precision is 'unknown', so value must be null"
+                )
+            if basis != _UNKNOWN:
+                self.add(
+                    (link, rule.basis),
+                    "date-form",
+                    "precision is 'unknown', so basis must be 'unknown'",
+                )
+            if _has_bounds(d, rule):
+                self.add(
+                    (link, rule.precision),
+                    "date-range",
+                    "a date with bounds is not 'unknown': give the finest precision that "
+                    "covers them",
+                )
+            return
+        if basis == _UNKNOWN:
+            self.add(
+                (link, rule.basis),
+                "date-form",
+                f"a date of precision {precision!r} needs a basis other than 'unknown'",
             )
-        return
-    if basis == "unknown":
-        yield _issue(
-            at("basis"),
-            "date-form",
-            f"a date of precision {precision!r} needs a basis other than 'unknown'",
-        )
-    if value is None:
-        yield _issue(
-            at("value"), "date-form", f"precision is {precision!r}, so value must not be null"
-        )
-        return
-    if len(value) != _FORM_LEN[precision]:
-        form = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}[precision]
-        yield _issue(
-            at("value"),
-            "date-form",
-            f"{value!r} does not have the form {form} that precision {precision!r} requires",
-        )
-        return
-    parsed = parse_partial_date(value)
-    if parsed is None:
-        yield _issue(at("value"), "date-form", f"{value!r} is not a calendar date")
-        return
-    weekday = d["weekday"]
-    if weekday is not None and precision == "day":
+        if not isinstance(value, str):
+            if value is None:
+                self.add(
+                    (link, rule.value),
+                    "date-form",
+                    f"precision is {precision!r}, so value must not be null",
+                )
+            return
+        form = _FORMS.get(precision)
+        if form is None:
+            return  # not a precision: the schema's enum says so
+        if len(value) != len(form):
+            self.add(
+                (link, rule.value),
+                "date-form",
+                f"{value!r} does not have the form {form} that precision {precision!r} requires",
+            )
+            return
+        parsed = parse_partial_date(value)
+        if parsed is None:
+            self.add((link, rule.value), "date-form", f"{value!r} is not a calendar date")
+            return
         y, m, day = parsed
-        assert m is not None and day is not None
-        actual = _WEEKDAYS[dt.date(y, m, day).weekday()]
-        if actual != weekday:
-            yield _issue(
-                at("weekday"),
-                "weekday",
-                f"{value} is a {actual.capitalize()}, but the text says {weekday.capitalize()}",
+        if isinstance(weekday, str) and rule.weekday and m is not None and day is not None:
+            actual = WEEKDAYS[_ordinal(y, m, day) % 7]
+            if actual != weekday:
+                self.add(
+                    (link, rule.weekday),
+                    "weekday",
+                    f"{value} is a {actual.capitalize()}, but the text says {weekday.capitalize()}",
+                )
+        if rule.written is not None:
+            written = d.get(rule.written)
+            if isinstance(written, str) and not _written_agrees(written, parsed):
+                self.add(
+                    (link, rule.written),
+                    "date-written",
+                    f"{written!r}, the date as written, does not agree with the value {value!r}",
+                )
+        if rule.earliest is not None and rule.latest is not None:
+            self.range(d, rule, value, link)
+
+    def range(self, d: dict[str, Any], rule: Date, value: str, link: _Link) -> None:
+        assert rule.earliest is not None and rule.latest is not None
+        outer = bounds_of(value)
+        got: list[tuple[int, int] | None] = []
+        for key in (rule.earliest, rule.latest):
+            bound = d.get(key)
+            if not isinstance(bound, str):
+                got.append(None)
+                continue
+            b = bounds_of(bound)
+            if b is None:
+                self.add((link, key), "date-range", f"{bound!r} is not a calendar date")
+            elif outer is not None and (b[0] < outer[0] or b[1] > outer[1]):
+                self.add((link, key), "date-range", f"{bound!r} lies outside the value {value!r}")
+            got.append(b)
+        lo, hi = got
+        if lo is not None and hi is not None and hi[1] < lo[0]:
+            self.add(
+                (link, rule.latest),
+                "date-range",
+                f"latest ({d.get(rule.latest)}) is before earliest ({d.get(rule.earliest)})",
             )
 
-
-def _day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _bounds(d: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
-    """The earliest and latest day a partial date can denote."""
-    if d["value"] is None:
-        return None
-    parsed = parse_partial_date(d["value"])
-    if parsed is None:
-        return None
-    y, m, day = parsed
-    if day is not None and m is not None:
-        one = dt.date(y, m, day)
-        return one, one
-    if m is not None:
-        return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
-    return dt.date(y, 1, 1), dt.date(y, 12, 31)
-
-
-def _check_visits(record: Mapping[str, Any]) -> Iterator[Issue]:
-    for i, v in enumerate(record.get("visits", [])):
-        start, end = _bounds(v["start"]), _bounds(v["end"])
-        if start and end and end[1] < start[0]:
-            yield _issue(
-                ("visits", i, "end", "value"),
+    def order(self, value: dict[str, Any], order: Order, node: Node, link: _Link) -> None:
+        """``order.end`` may not end before ``order.start``; and a duration over the pair."""
+        start = _date_value(value.get(order.start), order.value)
+        end_value = _date_value(value.get(order.end), order.value)
+        s, e = bounds_of(start), bounds_of(end_value)
+        if s is not None and e is not None and e[1] < s[0]:
+            self.add(
+                ((link, order.end), order.value),
                 "date-order",
-                f"the visit ends ({v['end']['value']}) before it starts ({v['start']['value']})",
+                f"{order.end} ({end_value}) is before {order.start} ({start})",
             )
-            continue
-        days = v["duration_days"]
-        if days is not None and start and end and start[0] == start[1] and end[0] == end[1]:
-            counted = (end[0] - start[0]).days + 1
+            return
+        dur = node.duration
+        if dur is None or (dur.start, dur.end) != (order.start, order.end):
+            return
+        days = value.get(dur.days)
+        if _is_int(days) and s is not None and e is not None and s[0] == s[1] and e[0] == e[1]:
+            counted = e[0] - s[0] + 1
             if counted != days:
-                yield _issue(
-                    ("visits", i, "duration_days"),
+                self.add(
+                    (link, dur.days),
                     "duration",
-                    f"duration_days is {days}, but {v['start']['value']} to {v['end']['value']} "
-                    f"is {counted} days counted inclusively",
+                    f"{dur.days} is {days}, but {start} to {end_value} is {counted} days counted "
+                    "inclusively",
                 )
 
-
-def _check_statements(record: Mapping[str, Any]) -> Iterator[Issue]:
-    for i, s in enumerate(record.get("statements", [])):
-        if s["mode"] in ("direct_quote", "partial_quote") and s["quote"] is None:
-            yield _issue(
-                ("statements", i, "quote"),
-                "quote-mode",
-                f"mode is {s['mode']!r}, so quote must give the quoted words",
-            )
-        if s["mode"] == "paraphrase" and s["quote"] is not None:
-            yield _issue(
-                ("statements", i, "quote"),
-                "quote-mode",
-                "mode is 'paraphrase', so quote must be null",
-            )
-
-
-# --- spans ----------------------------------------------------------------------------------
-
-
-def iter_spans(record: Mapping[str, Any]) -> Iterator[tuple[Path, Mapping[str, Any]]]:
-    """Yield (path, span) for every evidence span in the record, in document order."""
-    for link, span in collect(record).spans:
-        yield _path(link), span
-
-
-def _check_spans(nodes: Nodes, text: str | None) -> Iterator[Issue]:
-    for link, span in nodes.spans:
-        if text is None and len(span) == 1:
-            continue  # a bare quote: nothing to check without the text
-        path = _path(link)
-        start, end, quote = span.get("start"), span.get("end"), span["quote"]
-        if (start is None) != (end is None):
-            yield _issue(path, "span-offsets", "give both start and end, or neither")
-            continue
-        if start is not None and end is not None:
-            if end < start:
-                yield _issue((*path, "end"), "span-offsets", f"end {end} is before start {start}")
+    def sequence(self, items: list[Any], seq: Sequence, link: _Link) -> None:
+        previous: tuple[int, str, int] | None = None  # (index, value, first day)
+        for i, item in enumerate(items):
+            value = _date_value(item.get(seq.by) if isinstance(item, dict) else None, seq.value)
+            b = bounds_of(value)
+            if b is None:
                 continue
-            if end - start != len(quote):
-                yield _issue(
-                    path,
-                    "span-offsets",
-                    f"end - start is {end - start} but the quote has {len(quote)} code points",
+            if previous is not None and b[1] < previous[2]:
+                self.add(
+                    (((link, i), seq.by), seq.value),
+                    "sequence",
+                    f"item {i} begins ({value}) before item {previous[0]} ({previous[1]}): the "
+                    f"list is in order of {seq.by}",
                 )
-                continue
-            if text is not None and text[start:end] != quote:
-                found = text.find(quote)
-                hint = (
-                    f"; the quote occurs at [{found}, {found + len(quote)})" if found >= 0 else ""
-                )
-                yield _issue(
-                    path,
-                    "span-text",
-                    f"text[{start}:{end}] is {text[start:end]!r}, not the quote {quote!r}{hint}",
-                )
-        elif text is not None and quote not in text:
-            yield _issue(
-                (*path, "quote"),
+            previous = (i, str(value), b[0])
+
+    def when(self, value: dict[str, Any], w: When, link: _Link) -> None:
+        got = value.get(w.key)
+        if w.test == "nonempty":
+            hit = isinstance(got, list) and bool(got)
+            said = f"{w.key} is not empty"
+        else:
+            if not isinstance(got, str):
+                return
+            hit = (got in w.values) == (w.test == "in")
+            said = f"{w.key} is {got!r}"
+        if not hit:
+            return
+        then = value.get(w.then)
+        given = then is not None and then != []
+        if w.must == "present" and not given:
+            self.add((link, w.then), w.rule, f"{said}, so {w.then} must be given")
+        elif w.must == "absent" and given:
+            self.add((link, w.then), w.rule, f"{said}, so {w.then} must be null")
+
+    # --- spans and the text --------------------------------------------------------------
+
+    def span(self, span: dict[str, Any], node: Node, link: _Link) -> None:
+        rule = node.span
+        assert rule is not None
+        text = self.text
+        start, end, quote = span.get(rule.start), span.get(rule.end), span.get(rule.quote)
+        if not isinstance(quote, str):
+            return
+        if start is None and end is None:
+            if text is not None and quote not in text:
+                self.add((link, rule.quote), "span-text", _not_in_text(text, quote, "quote"))
+            return
+        if start is None or end is None:
+            self.add(link, "span-offsets", "give both start and end, or neither")
+            return
+        if not _is_int(start) or not _is_int(end):
+            return
+        if end < start:
+            self.add((link, rule.end), "span-offsets", f"end {end} is before start {start}")
+            return
+        if end - start != len(quote):
+            self.add(
+                link,
+                "span-offsets",
+                f"end - start is {end - start} but the quote has {len(quote)} code points",
+            )
+            return
+        if text is not None and text[start:end] != quote:
+            found = text.find(quote)
+            hint = f"; the quote occurs at [{found}, {found + len(quote)})" if found >= 0 else ""
+            if found < 0:
+                near = near_match(text, quote)
+                hint = f"; {near}" if near else ""
+            self.add(
+                link,
                 "span-text",
-                f"the quote {_short(quote)!r} does not occur in the source text",
+                f"text[{start}:{end}] is {_short(text[start:end])!r}, not the quote "
+                f"{_short(quote)!r}{hint}",
             )
 
+    def text_file_ok(self, value: Any, node: Node, link: _Link, text_bytes: bytes | None) -> bool:
+        """Check every ``text-file`` object of the plan before the walk (they say whether the
+        text is the record's own); False if one disagrees."""
+        ok = True
+        if not isinstance(value, dict):
+            return ok
+        if node.text_file is not None:
+            ok = self._text_file(value, node, link, text_bytes)
+        for f in node.fields:
+            if f.obj is not None and not f.many:
+                ok = self.text_file_ok(value.get(f.key), f.obj, (link, f.key), text_bytes) and ok
+        return ok
 
-def _short(s: str, n: int = 80) -> str:
+    def _text_file(self, tf: dict[str, Any], node: Node, link: _Link, data: bytes | None) -> bool:
+        rule = node.text_file
+        assert rule is not None and self.text is not None
+        ok = True
+        if data is not None:
+            declared, actual = tf.get(rule.sha256), hashlib.sha256(data).hexdigest()
+            if isinstance(declared, str) and declared != actual:
+                self.add(
+                    (link, rule.sha256),
+                    "text-file",
+                    f"the record was made from a file with sha256 {declared}, but the source "
+                    f"text's is {actual}: not the same article, so its quotes were not checked "
+                    "against it",
+                )
+                return False
+        length = tf.get(rule.length)
+        if _is_int(length) and length != len(self.text):
+            self.add(
+                (link, rule.length),
+                "text-file",
+                f"length is {length}, but the source text has {len(self.text)} code points"
+                + (
+                    ""
+                    if data is not None
+                    else ": not the same text, so its quotes were not checked"
+                ),
+            )
+            ok = data is not None  # the sha256 agreed: an error in the length only
+        return ok
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _innermost(inside: tuple[tuple[str, int], ...], kind: str) -> int | None:
+    for k, serial in reversed(inside):
+        if k == kind:
+            return serial
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _has_bounds(d: Mapping[str, Any], rule: Date) -> bool:
+    return any(k is not None and d.get(k) is not None for k in (rule.earliest, rule.latest))
+
+
+def _short(s: str, n: int = _MAX_SHOWN) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _check_text_file(
-    record: Mapping[str, Any], text: str, text_bytes: bytes | None
-) -> Iterator[Issue]:
-    tf = record["article"].get("text_file")
-    if not tf:
-        return
-    if tf["length"] != len(text):
-        yield _issue(
-            ("article", "text_file", "length"),
-            "text-file",
-            f"length is {tf['length']}, but the source text has {len(text)} code points",
-        )
-    if text_bytes is not None:
-        actual = hashlib.sha256(text_bytes).hexdigest()
-        if actual != tf["sha256"]:
-            yield _issue(
-                ("article", "text_file", "sha256"),
-                "text-file",
-                f"sha256 is {tf['sha256']}, but the source file's is {actual}",
-            )
+def _not_in_text(text: str, quote: str, what: str) -> str:
+    near = near_match(text, quote)
+    return f"the {what} {_short(quote)!r} does not occur in the source text" + (
+        f"; {near}" if near else ""
+    )
+
+
+def parse_partial_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into (year, month, day); None if it is no
+    such calendar date."""
+    n = len(value)
+    if n not in (4, 7, 10) or not value[:4].isascii() or not value[:4].isdigit():
+        return None
+    year = int(value[:4])
+    month = day = None
+    if n >= 7:
+        if value[4] != "-" or not value[5:7].isascii() or not value[5:7].isdigit():
+            return None
+        month = int(value[5:7])
+        if not 1 <= month <= 12:
+            return None
+    if n == 10:
+        if value[7] != "-" or not value[8:].isascii() or not value[8:].isdigit():
+            return None
+        assert month is not None
+        day = int(value[8:])
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+    if year < 1:
+        return None
+    return year, month, day
+
+
+def _ordinal(y: int, m: int, d: int) -> int:
+    """Days since 0001-01-01 (a Monday), proleptic Gregorian: integer arithmetic only."""
+    before = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+    yy = y - 1
+    days = yy * 365 + yy // 4 - yy // 100 + yy // 400 + before[m - 1] + d - 1
+    if m > 2 and calendar.isleap(y):
+        days += 1
+    return days
+
+
+def bounds_of(value: Any) -> tuple[int, int] | None:
+    """The first and last day (ordinals) a partial date value can denote; None if none."""
+    if not isinstance(value, str):
+        return None
+    parsed = parse_partial_date(value)
+    if parsed is None:
+        return None
+    y, m, d = parsed
+    if m is None:
+        return _ordinal(y, 1, 1), _ordinal(y, 12, 31)
+    if d is None:
+        return _ordinal(y, m, 1), _ordinal(y, m, calendar.monthrange(y, m)[1])
+    one = _ordinal(y, m, d)
+    return one, one
+
+
+def _date_value(d: Any, key: str) -> Any:
+    return d.get(key) if isinstance(d, dict) else None
+
+
+_WRITTEN = re.compile(r"(?:--|([0-9]{4})-)([0-9]{2})(?:-([0-9]{2}))?|([0-9]{4})")
+
+
+def _written_agrees(written: str, parsed: tuple[int, int | None, int | None]) -> bool:
+    """Whether every part a written date gives (``--09-12``, ``--09``, ``2023-09``, ``2023``)
+    is the value's."""
+    match = _WRITTEN.fullmatch(written)
+    if match is None:
+        return False
+    year, month, day, only_year = match.groups()
+    y, m, d = parsed
+    if only_year is not None:
+        return int(only_year) == y
+    return (
+        (year is None or int(year) == y)
+        and int(month) == m
+        and (day is None or (d is not None and int(day) == d))
+    )
+
+
+# --- quotes in the text -------------------------------------------------------------------
 
 
 def locate_quote(text: str, quote: str) -> list[tuple[int, int]]:
@@ -534,3 +572,77 @@ def locate_quote(text: str, quote: str) -> list[tuple[int, int]]:
         out.append((i, i + len(quote)))
         i = text.find(quote, i + 1)
     return out
+
+
+_TYPOGRAPHY: Final = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` with typography folded (curly quotes and apostrophes straight, dashes plain,
+    runs of white space one space), and for each character of the result the offset in
+    ``text`` it comes from (plus one past the end)."""
+    out: list[str] = []
+    where: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        folded = ch.translate(_TYPOGRAPHY)
+        if folded.isspace():
+            if space:
+                continue
+            folded, space = " ", True
+        else:
+            space = False
+        for c in folded:
+            out.append(c)
+            where.append(i)
+    where.append(len(text))
+    return "".join(out), tuple(where)
+
+
+def near_match(text: str, quote: str) -> str | None:
+    """A hint for a quote not in the text that differs from it only in typography (straight
+    against curly quotes and apostrophes, dashes, spacing): where the text has it, and how it
+    is written there; None when there is no such near match."""
+    folded, where = _folded(text)
+    fq = _folded(quote)[0]
+    if not fq.strip():
+        return None
+    i = folded.find(fq)
+    if i < 0:
+        return None
+    start, end = where[i], where[i + len(fq) - 1] + 1
+    return (
+        f"the text has it with other typography (quotes, apostrophes, dashes or spaces) at "
+        f"[{start}, {end}): {_short(text[start:end])!r}"
+    )
+
+
+def iter_spans(record: Any) -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Yield (path, span) for every evidence span of the record, in document order."""
+    out: list[tuple[Path, Mapping[str, Any]]] = []
+
+    def visit(value: Any, node: Node, link: _Link) -> None:
+        if not isinstance(value, dict):
+            return
+        if node.span is not None:
+            out.append((_path(link), value))
+        for f in node.fields:
+            sub = value.get(f.key)
+            if f.obj is None or sub is None:
+                continue
+            if f.many and isinstance(sub, list):
+                for i, item in enumerate(sub):
+                    visit(item, f.obj, ((link, f.key), i))
+            elif not f.many:
+                visit(sub, f.obj, (link, f.key))
+
+    visit(record, plan(_version_of(record)).root, None)
+    yield from out
