@@ -15,6 +15,7 @@ from conftest import EXAMPLES, load_json
 from diplomatic_visits import arrow, export, load_records, load_source_text
 from diplomatic_visits.cli import main
 from diplomatic_visits.hf import to_dataset_dict
+from diplomatic_visits.records import load_records_with_texts
 
 SOURCE = Path(__file__).resolve().parent.parent / "dataset" / "source" / "000_b730d245b05eac44.txt"
 TABLES = ["articles", *arrow.FLAT_TABLES]
@@ -119,7 +120,7 @@ def test_write_is_atomic_and_never_overwrites(
 
     monkeypatch.setattr(export, "write_parquet_table", boom)
     with pytest.raises(OSError, match="disk full"):
-        export.write_parquet(*export.bundled_with_texts(), out)
+        export.write_parquet(*load_records_with_texts(), out)
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
     out.write_bytes(b"keep me")
@@ -186,7 +187,7 @@ def test_user_input_export_with_source_text(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "a.parquet"
-    argv = ["export", "parquet", "--input", str(src), "--source", str(SOURCE), "--out", str(out)]
+    argv = ["export", "parquet", str(src), "--source", str(SOURCE), "--out", str(out)]
     assert main(argv) == 0
     row = pq.read_table(out).to_pylist()[0]
     assert row["text"] == SOURCE.read_text(encoding="utf-8")
@@ -222,7 +223,6 @@ def test_streaming_parquet_export_matches_and_is_independent_of_workers(
         argv = [
             "export",
             "parquet",
-            "--input",
             str(src),
             "--source",
             str(SOURCE),
@@ -249,7 +249,7 @@ def test_streaming_export_refuses_and_writes_nothing(
 ) -> None:
     src = _many_records(tmp_path, 30, bad=17)
     out = tmp_path / "out.parquet"
-    assert main(["export", "parquet", "--input", str(src), "--out", str(out), "--jobs", "2"]) == 1
+    assert main(["export", "parquet", str(src), "--out", str(out), "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert f"{src}:18: $.visits[0].status.value" in err
     assert "refusing to export: 1 of 30 records are invalid" in err
@@ -266,7 +266,6 @@ def test_streaming_export_refuses_and_writes_nothing(
             [
                 "export",
                 "parquet",
-                "--input",
                 str(json_input),
                 "--out",
                 str(out),
@@ -316,6 +315,60 @@ def test_table_builder_gives_the_table_of_all_rows_at_once(
         rows = list(arrow.flat_rows(name, records))
         schema = arrow.flat_schema(name)
     whole = arrow.to_table(rows, schema)
-    built = export.export_table(name, records, texts)
+    built = arrow.build_table(name, records, texts)
     assert built.equals(whole) and built.schema.equals(schema, check_metadata=True)
     assert built.num_rows == len(rows) > arrow.TableBuilder.BATCH
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet", "hf"])
+def test_every_format_checks_quotes_against_the_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # --source means the same for every export as for validate: an invented quote refuses it
+    rec = load_records()[0]
+    rec["statements"][1]["quote"] = "a new chapter in the relations between our two countries"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["export", fmt, str(src), "--out", str(out)]) == 0  # without the text: unseen
+    argv = ["export", fmt, str(src), "--source", str(SOURCE), "--out", str(tmp_path / "o2")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "$.statements[1].quote" in err and "does not occur in the source text" in err
+    assert not (tmp_path / "o2").exists()
+
+
+def test_exports_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        for fmt, name in (("jsonl", "a.jsonl"), ("parquet", "a.parquet"), ("hf", "hf")):
+            assert main(["export", fmt, "--out", str(tmp_path / name)]) == 0
+            mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
+            assert mode == (0o755 if fmt == "hf" else 0o644), (fmt, oct(mode))
+    finally:
+        os.umask(old)
+
+
+def test_the_old_input_spelling_still_works_and_says_what_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rec = load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["export", "jsonl", "--input", str(src), "--out", str(out)]) == 0
+    assert "--input is deprecated" in capsys.readouterr().err
+    assert json.loads(out.read_text(encoding="utf-8")) == rec
+
+
+def test_no_records_is_not_an_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert main(["export", "jsonl", str(empty), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "no records found" in capsys.readouterr().err
+    argv = ["export", "jsonl", str(empty), "--out", str(tmp_path / "o.jsonl"), "--allow-empty"]
+    assert main(argv) == 0
+    assert (tmp_path / "o.jsonl").read_bytes() == b""

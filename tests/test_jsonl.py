@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from diplomatic_visits import jsonl
 from diplomatic_visits.errors import InputError
-from diplomatic_visits.validate import RecordResult, _renumbered
+from diplomatic_visits.pipeline import _renumbered
+from diplomatic_visits.report import RecordResult
 
 LINES = st.lists(
     st.sampled_from([b"", b"  ", b"{}", b'{"a": 1}', b"x" * 40, b"\xef\xbb\xbf{}", b"\t{ }\r"]),
@@ -110,7 +111,7 @@ def test_a_file_changed_while_being_read_is_an_error_not_wrong_lines(tmp_path: P
 def test_the_command_reports_a_file_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from diplomatic_visits import validate
+    from diplomatic_visits import pipeline
 
     f = tmp_path / "in.jsonl"
     f.write_bytes(b"{}\n" * 100)
@@ -121,9 +122,9 @@ def test_the_command_reports_a_file_that_changed(
             yield chunk
             f.write_bytes(b"{}\n" * 101)
 
-    monkeypatch.setattr(validate, "chunks", cut_then_change)
+    monkeypatch.setattr(pipeline, "chunks", cut_then_change)
     monkeypatch.setattr(jsonl, "CHUNK_BYTES", 30)
-    report = validate.validate_files([str(f)])
+    report = pipeline.validate_files([str(f)])
     assert report.exit_code == 2
     assert [e.reason for e in report.input_errors] == [f"cannot read: {f} changed while being read"]
 

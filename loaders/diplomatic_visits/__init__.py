@@ -24,9 +24,12 @@ if TYPE_CHECKING:
         DiplomaticVisitsError,
         InputError,
         InvalidRecordError,
+        UnknownLevelError,
         UnknownSchemaVersionError,
     )
+    from diplomatic_visits.pipeline import validate_files
     from diplomatic_visits.records import dataset_version, load_records, load_source_text
+    from diplomatic_visits.report import Report
     from diplomatic_visits.schema import (
         Issue,
         available_versions,
@@ -35,18 +38,14 @@ if TYPE_CHECKING:
         load_schema,
     )
     from diplomatic_visits.score import Score, score_files, score_records
-    from diplomatic_visits.validate import (
-        Report,
-        iter_record_issues,
-        validate_files,
-        validate_record,
-    )
+    from diplomatic_visits.validate import iter_record_issues, validate_record
 
 _WHERE = {
     "ChecksumError": "errors",
     "DiplomaticVisitsError": "errors",
     "InputError": "errors",
     "InvalidRecordError": "errors",
+    "UnknownLevelError": "errors",
     "UnknownSchemaVersionError": "errors",
     "dataset_version": "records",
     "load_records": "records",
@@ -59,9 +58,9 @@ _WHERE = {
     "Score": "score",
     "score_files": "score",
     "score_records": "score",
-    "Report": "validate",
+    "Report": "report",
     "iter_record_issues": "validate",
-    "validate_files": "validate",
+    "validate_files": "pipeline",
     "validate_record": "validate",
 }
 
@@ -73,6 +72,7 @@ __all__ = [
     "Issue",
     "Report",
     "Score",
+    "UnknownLevelError",
     "UnknownSchemaVersionError",
     "__version__",
     "available_versions",

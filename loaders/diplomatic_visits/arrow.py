@@ -14,11 +14,12 @@ pyarrow is imported here only, never at package import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from diplomatic_visits.schema import Level, bundle_schema
+from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.schema import Level, bundle_schema, resolve
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -34,31 +35,18 @@ TEXT_COLUMN = "text"
 _OPTIONAL_META = {b"json_schema_required": b"false"}
 
 
-class SchemaMappingError(ValueError):
+class SchemaMappingError(DiplomaticVisitsError, ValueError):
     """A schema construct outside the profile the mapper supports."""
-
-
-def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool]:
-    """Follow ``$ref`` and T-or-null unions; return (schema, nullable)."""
-    nullable = False
-    while True:
-        if "$ref" in node:
-            node = defs[node["$ref"].rsplit("/", 1)[1]]
-        elif "anyOf" in node:
-            rest = [s for s in node["anyOf"] if s != {"type": "null"}]
-            if len(rest) != 1 or len(node["anyOf"]) != 2:
-                raise SchemaMappingError("anyOf is supported only as T-or-null")
-            nullable = True
-            node = rest[0]
-        else:
-            return node, nullable
 
 
 def to_arrow_type(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[pa.DataType, bool]:
     """The Arrow type of one JSON Schema node, and whether it admits null."""
     import pyarrow as pa
 
-    node, nullable = _resolve(node, defs)
+    r = resolve(node, defs)
+    node, nullable = r.schema, r.nullable
+    if "anyOf" in node:
+        raise SchemaMappingError("anyOf is supported only as T-or-null")
     t = node.get("type")
     if isinstance(t, list):
         kinds = [k for k in t if k != "null"]
@@ -179,9 +167,7 @@ class TableBuilder:
 
         self.name = name
         articles = name == "articles"
-        self.schema = (
-            articles_schema(version, level) if articles else flat_schema(name, version, level)
-        )
+        self.schema = table_schema(name, version, level)
         fields = list(self.schema)[:-1] if articles else list(self.schema)
         self._struct = pa.struct(fields)
         self._rows: list[Mapping[str, Any]] = []
@@ -216,6 +202,42 @@ class TableBuilder:
             text = self.schema.field(TEXT_COLUMN)
             table = table.append_column(text, pa.array(self._texts, text.type))
         return _checked(table.replace_schema_metadata(self.schema.metadata), self.schema)
+
+
+def build_table(
+    name: str,
+    records: Sequence[Mapping[str, Any]],
+    texts: Sequence[str | None],
+    version: str | None = None,
+    level: Level = "extraction",
+) -> pa.Table:
+    """One table (``articles`` or a flat one) of ``records`` (and, for ``articles``, their
+    texts) with its derived Arrow schema."""
+    builder = TableBuilder(name, version, level)
+    for record, text in zip(records, texts, strict=True):
+        builder.add(record, text)
+    return builder.finish()
+
+
+TABLES = ("articles", *FLAT_TABLES)
+"""Every table: ``articles`` and the flat ones."""
+
+
+def build_tables(
+    records: Sequence[Mapping[str, Any]],
+    texts: Sequence[str | None],
+    version: str | None = None,
+    level: Level = "extraction",
+) -> dict[str, pa.Table]:
+    """Every table of :data:`TABLES` with the derived Arrow schemas."""
+    return {name: build_table(name, records, texts, version, level) for name in TABLES}
+
+
+def table_schema(name: str, version: str | None = None, level: Level = "extraction") -> pa.Schema:
+    """The derived schema of one table."""
+    return (
+        articles_schema(version, level) if name == "articles" else flat_schema(name, version, level)
+    )
 
 
 def from_arrow_rows(

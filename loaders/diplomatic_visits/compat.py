@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.schema import RULES_KEYWORD
 
 Bump = Literal["none", "patch", "minor", "major"]
 ORDER: dict[Bump, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
@@ -101,18 +102,12 @@ class _Walk:
 
 
 def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
-    nullable = False
-    node = dict(node)
-    while True:
-        if "$ref" in node:
-            extra = {k: v for k, v in node.items() if k != "$ref"}
-            node = {**defs[node["$ref"].rsplit("/", 1)[1]], **extra}
-        elif "anyOf" in node and {"type": "null"} in node["anyOf"] and len(node["anyOf"]) == 2:
-            extra = {k: v for k, v in node.items() if k != "anyOf"}
-            node = {**next(s for s in node["anyOf"] if s != {"type": "null"}), **extra}
-            nullable = True
-        else:
-            return node, nullable
+    """The node a schema position says a value is, with the keywords beside its ``$ref`` (a
+    description, say) taking precedence, and whether null is allowed."""
+    from diplomatic_visits.schema import resolve
+
+    r = resolve(node, defs)
+    return {**r.schema, **r.around}, r.nullable
 
 
 def _types(node: Mapping[str, Any], nullable: bool) -> set[str]:
@@ -158,6 +153,7 @@ def _compare(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], path: str
         _compare_objects(w, o, n, path)
     if isinstance(o.get("items"), dict) and isinstance(n.get("items"), dict):
         _compare(w, o["items"], n["items"], f"{path}[*]")
+    _compare_rules(o, n, path, out)
     for kw in set(o) | set(n):
         if kw not in _HANDLED and o.get(kw) != n.get(kw):
             out.append(Change("major", path, f"{kw} changed; the gate cannot prove it compatible"))
@@ -166,7 +162,50 @@ def _compare(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], path: str
 _HANDLED = ANNOTATION_KEYWORDS | {
     "type", "enum", "const", "properties", "required", "additionalProperties", "items",
     "pattern", "format", "uniqueItems", "$defs", "$schema", "$id", *_LOWER_BOUNDS, *_UPPER_BOUNDS,
+    RULES_KEYWORD,
 }  # fmt: skip
+
+
+def _compare_rules(
+    o: Mapping[str, Any], n: Mapping[str, Any], path: str, out: list[Change]
+) -> None:
+    """The semantic rules (``x-dv``) are part of the contract: a rule added may reject old
+    records (major), one removed or loosened cannot (minor)."""
+    a, b = o.get(RULES_KEYWORD) or {}, n.get(RULES_KEYWORD) or {}
+    for rule in sorted(a.keys() | b.keys()):
+        x, y = a.get(rule), b.get(rule)
+        if x == y:
+            continue
+        if y is None:
+            out.append(Change("minor", path, f"rule {rule!r} removed"))
+        elif x is None:
+            out.append(Change("major", path, f"rule {rule!r} added: it may reject old records"))
+        elif _loosens(rule, x, y, o):
+            out.append(Change("minor", path, f"rule {rule!r} loosened or extended to new fields"))
+        else:
+            out.append(
+                Change("major", path, f"rule {rule!r} changed; the gate cannot prove it compatible")
+            )
+
+
+def _loosens(rule: str, old: Any, new: Any, o: Mapping[str, Any]) -> bool:
+    """Whether a rule's new form accepts every value the old one did: a reference allowing more
+    kinds; a date or basis rule that only reaches properties, or values, the old version does
+    not have (so no old record holds them)."""
+    props = o.get("properties", {})
+    if rule == "ref":
+        return "*" in new or set(new) >= set(old)
+    if rule == "date" and isinstance(old, dict) and isinstance(new, dict):
+        same = all(new.get(k) == v for k, v in old.items())
+        return same and all(new[k] not in props for k in new.keys() - old.keys())
+    if rule == "basis" and isinstance(old, dict) and isinstance(new, dict):
+        keep = {k: v for k, v in old.items() if k != "explain"}
+        if any(new.get(k) != v for k, v in keep.items()):
+            return False
+        added = set(new.get("explain", [])) - set(old.get("explain", []))
+        enum = props.get(old.get("key"), {}).get("enum", [])
+        return set(new.get("explain", [])) >= set(old.get("explain", [])) and not added & set(enum)
+    return False
 
 
 def _compare_values(
@@ -261,8 +300,49 @@ def broken_records(
             yield f"{name}: {e.json_path}: {e.message}"
 
 
-def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0) -> list[Any]:
-    """``n`` records hypothesis-jsonschema generates from ``schema`` (needs the dev extras)."""
+def can_generate() -> bool:
+    """Whether records can be generated (hypothesis-jsonschema, in the dev extra, is installed)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) for m in ("hypothesis", "hypothesis_jsonschema"))
+
+
+class MissingGeneratorError(DiplomaticVisitsError, ImportError):
+    """Records were to be generated, but hypothesis-jsonschema is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "generating records needs hypothesis and hypothesis-jsonschema: pip install "
+            "'diplomatic-visits[dev]', or pass --generated 0"
+        )
+
+
+def shipped_records(version: str) -> list[tuple[str, Any]]:
+    """The bundled records of ``version``, named by their record id."""
+    from diplomatic_visits.records import load_records
+
+    return [(r["record_id"], r) for r in load_records() if r.get("schema_version") == version]
+
+
+def capped(node: Any, cap: int) -> Any:
+    """The schema with every list capped at ``cap`` items. What it generates is valid under the
+    schema itself (a part of its space), and a whole record fits hypothesis' budget: uncapped,
+    most draws of a whole record overrun it, and each takes seconds."""
+    if isinstance(node, dict):
+        out = {k: capped(v, cap) for k, v in node.items()}
+        if out.get("type") == "array" or "items" in out:
+            out["maxItems"] = max(min(out.get("maxItems", cap), cap), out.get("minItems", 0))
+        return out
+    if isinstance(node, list):
+        return [capped(v, cap) for v in node]
+    return node
+
+
+def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0, cap: int = 2) -> list[Any]:
+    """``n`` records hypothesis-jsonschema generates from ``schema``, lists capped at ``cap``
+    items (needs the dev extras)."""
+    if not can_generate():
+        raise MissingGeneratorError()
     from hypothesis import HealthCheck, given, settings
     from hypothesis_jsonschema import from_schema
 
@@ -272,7 +352,7 @@ def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0) -> list[
         max_examples=n, database=None, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck),
     )  # fmt: skip
-    @given(from_schema(dict(schema)))
+    @given(from_schema(capped(dict(schema), cap)))
     def collect(record: Any) -> None:
         found.append(record)
 

@@ -26,6 +26,15 @@ class UnknownSchemaVersionError(DiplomaticVisitsError, LookupError):
         )
 
 
+class UnknownLevelError(DiplomaticVisitsError, ValueError):
+    """A conformance level that does not exist."""
+
+    def __init__(self, level: str, available: Sequence[str]) -> None:
+        self.level = level
+        self.available = list(available)
+        super().__init__(f"unknown level {level!r}; levels: {', '.join(self.available)}")
+
+
 class InputError(DiplomaticVisitsError):
     """Input that cannot be read or parsed: the file, and the line and column where known."""
 

@@ -1,20 +1,47 @@
-"""Writers for the exports. Every write is atomic: a temporary file beside the target, renamed
-into place only once complete, so a failure part-way never leaves a half-written export."""
+"""Writers for the exports. Every write is atomic: a temporary file or folder beside the target,
+renamed into place only once complete, so a failure part-way never leaves a half-written
+export. Files get the permissions any new file of the user gets (the umask), not the private
+mode of a temporary file.
+
+Your own records (``--input``) are read and checked by the same pipeline as ``validate``
+(:mod:`diplomatic_visits.pipeline`), with the same ``--source`` texts: any invalid or
+unreadable record refuses the whole export, and nothing is written.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from diplomatic_visits.accel import exact_scan
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
+from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file, iter_documents
+from diplomatic_visits.jsonl import Chunk, Lines
+from diplomatic_visits.parse import detached, line_document
+from diplomatic_visits.pipeline import (
+    ChunkResult,
+    Problem,
+    Settings,
+    check,
+    check_version,
+    collector_paused,
+    fast_acceptor,
+    map_chunks,
+    start_pool,
+)
+from diplomatic_visits.report import RecordResult, no_records
 from diplomatic_visits.schema import Level
+from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
+
+FORMATS = ("jsonl", "parquet", "hf")
 
 
 class OutputExistsError(DiplomaticVisitsError, FileExistsError):
@@ -23,6 +50,27 @@ class OutputExistsError(DiplomaticVisitsError, FileExistsError):
     def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(f"{path} exists; pass --force (force=True) to replace it")
+
+
+class RefusedExportError(DiplomaticVisitsError):
+    """Some input record is invalid or unreadable (or there is none): nothing was exported."""
+
+    def __init__(self, problems: Sequence[Problem], checked: int) -> None:
+        self.problems = list(problems)
+        self.checked = checked
+        invalid = sum(1 for p in self.problems if not isinstance(p, InputError))
+        unreadable = len(self.problems) - invalid
+        super().__init__(
+            f"refusing to export: {invalid} of {checked} records are invalid"
+            + (f" and {unreadable} inputs unreadable" if unreadable else "")
+            + "; nothing was written"
+        )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -38,10 +86,34 @@ def atomic_file(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes 0600: give what open() would
         Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(tmp).unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
+    """Build a folder beside ``path`` and move it into place only when complete."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        tmp.chmod(0o777 & ~_umask())
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+            path.replace(old / "x")
+            tmp.replace(path)
+            shutil.rmtree(old)
+        else:
+            tmp.replace(path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
@@ -80,38 +152,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 METADATA_KEY = b"diplomatic_visits"
 
 
-def export_table(
-    name: str,
-    records: Sequence[Mapping[str, Any]],
-    texts: Sequence[str | None],
-    version: str | None = None,
-    level: Level = "extraction",
-) -> Any:
-    """Build one table (``articles`` or a flat one) with its derived Arrow schema."""
-    from diplomatic_visits import arrow
-
-    builder = arrow.TableBuilder(name, version, level)
-    for record, text in zip(records, texts, strict=True):
-        builder.add(record, text)
-    return builder.finish()
-
-
-def export_tables(
-    records: Sequence[Mapping[str, Any]],
-    texts: Sequence[str | None],
-    version: str | None = None,
-    level: Level = "extraction",
-) -> dict[str, Any]:
-    """Build every table (``articles`` and the flat ones) with the derived Arrow schemas."""
-    from diplomatic_visits import arrow
-
-    return {
-        name: export_table(name, records, texts, version, level)
-        for name in ("articles", *arrow.FLAT_TABLES)
-    }
-
-
-def _with_metadata(table: Any, name: str, version: str | None, level: str) -> Any:
+def with_metadata(table: Any, name: str, version: str | None, level: str) -> Any:
+    """``table`` with the export's metadata: table name, schema and data versions, level."""
     from diplomatic_visits._version import __version__
     from diplomatic_visits.records import dataset_version
     from diplomatic_visits.schema import latest_version
@@ -143,32 +185,12 @@ def write_parquet(
     force: bool = False,
 ) -> int:
     """Write one table to a Parquet file atomically; returns the number of rows."""
-    t = _with_metadata(export_table(table, records, texts, version, level), table, version, level)
+    from diplomatic_visits.arrow import build_table
+
+    t = with_metadata(build_table(table, records, texts, version, level), table, version, level)
     with atomic_file(Path(out), force) as f:
         write_parquet_table(t, f)
     return int(t.num_rows)
-
-
-@contextlib.contextmanager
-def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
-    """Build a folder beside ``path`` and move it into place only when complete."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        yield tmp
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            path.replace(old / "x")
-            tmp.replace(path)
-            shutil.rmtree(old)
-        else:
-            tmp.replace(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def write_hf(
@@ -182,222 +204,317 @@ def write_hf(
 ) -> dict[str, int]:
     """Write a folder that ``datasets.load_dataset(out, config)`` reads offline: one Parquet file
     per config under ``data/``, a README.md whose YAML header (configs, features, license, ...) is
-    generated from the derived schemas, followed by the data card's prose."""
-    from diplomatic_visits.hf import card_text
+    generated from the derived schemas, followed by the data card's prose, and croissant.json."""
+    from diplomatic_visits.arrow import build_tables
 
-    tables = export_tables(records, texts, version, level)
-    counts: dict[str, int] = {}
+    tables = build_tables(records, texts, version, level)
     with atomic_dir(Path(out), force) as tmp:
-        files = {}
+        folder = _HFFolder(tmp, {n: t.schema for n, t in tables.items()}, version, level, split)
         for name, table in tables.items():
-            rel = f"data/{name}/{split}.parquet"
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            with (tmp / rel).open("wb") as f:
-                write_parquet_table(_with_metadata(table, name, version, level), f)
-            files[name] = rel
-            counts[name] = int(table.num_rows)
-        _write_croissant(tmp, tables, files)
-        (tmp / "README.md").write_text(
-            card_text({n: t.schema for n, t in tables.items()}, files, split, counts),
-            encoding="utf-8",
+            folder.write(name, table)
+        return folder.finish()
+
+
+class _HFFolder:
+    """A Hugging Face dataset folder being written: a Parquet file per config, then the card."""
+
+    def __init__(
+        self, root: Path, schemas: Mapping[str, Any], version: str | None, level: str, split: str
+    ) -> None:
+        import pyarrow.parquet as pq
+
+        self.root, self.split = root, split
+        self.files = {n: f"data/{n}/{split}.parquet" for n in schemas}
+        self.counts = dict.fromkeys(schemas, 0)
+        self.schemas = {
+            n: with_metadata(s.empty_table(), n, version, level).schema for n, s in schemas.items()
+        }
+        self.writers = {}
+        for name, rel in self.files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            self.writers[name] = pq.ParquetWriter(
+                str(root / rel), self.schemas[name], **PARQUET_OPTIONS
+            )
+
+    def write(self, name: str, table: Any) -> None:
+        self.writers[name].write_table(table.replace_schema_metadata(self.schemas[name].metadata))
+        self.counts[name] += int(table.num_rows)
+
+    def finish(self) -> dict[str, int]:
+        from diplomatic_visits.arrow import FLAT_TABLES
+        from diplomatic_visits.croissant import croissant
+        from diplomatic_visits.hf import card_text
+        from diplomatic_visits.records import dataset_version
+
+        for w in self.writers.values():
+            w.close()
+        sums = {
+            n: hashlib.sha256((self.root / p).read_bytes()).hexdigest()
+            for n, p in self.files.items()
+        }
+        descriptions = {
+            "articles": "one row per article: the whole record and the article text",
+            **FLAT_TABLES,
+        }
+        doc = croissant(self.schemas, self.files, sums, descriptions, dataset_version())
+        (self.root / "croissant.json").write_text(
+            json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    return counts
-
-
-def _write_croissant(folder: Path, tables: Mapping[str, Any], files: Mapping[str, str]) -> None:
-    import hashlib
-
-    from diplomatic_visits.arrow import FLAT_TABLES
-    from diplomatic_visits.croissant import croissant
-    from diplomatic_visits.records import dataset_version
-
-    sums = {n: hashlib.sha256((folder / p).read_bytes()).hexdigest() for n, p in files.items()}
-    descriptions = {
-        "articles": "one row per article: the whole record and the article text",
-        **FLAT_TABLES,
-    }
-    doc = croissant(
-        {n: t.schema for n, t in tables.items()}, files, sums, descriptions, dataset_version()
-    )
-    (folder / "croissant.json").write_text(
-        json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-
-
-def bundled_with_texts() -> tuple[list[dict[str, Any]], list[str | None]]:
-    """The bundled records and, for each, its article text."""
-    from diplomatic_visits.records import load_records, load_source_text
-
-    records = load_records()
-    return records, [load_source_text(r) for r in records]
-
-
-class RefusedExportError(DiplomaticVisitsError):
-    """Some input record is invalid or unreadable: nothing was exported."""
-
-    def __init__(self, problems: Sequence[Any], checked: int) -> None:
-        self.problems = list(problems)
-        self.checked = checked
-        invalid = sum(1 for p in self.problems if not isinstance(p, InputError))
-        unreadable = len(self.problems) - invalid
-        super().__init__(
-            f"refusing to export: {invalid} of {checked} records are invalid"
-            + (f" and {unreadable} inputs unreadable" if unreadable else "")
-            + "; nothing was written"
+        (self.root / "README.md").write_text(
+            card_text(self.schemas, self.files, self.split, self.counts), encoding="utf-8"
         )
+        return dict(self.counts)
 
 
-def _convert_chunk(chunk: Any, s: Any) -> Any:
-    """Worker side of :func:`write_parquet_from_inputs`: parse and validate a chunk of lines,
-    and (when every record in it is valid) build its Arrow table. The result's payload is
-    (the table or None, the number of records checked)."""
-    from diplomatic_visits.jsonl import Lines
-    from diplomatic_visits.validate import (
-        ChunkResult,
-        _collector_paused,
-        detached,
-        fast_acceptor,
-        line_document,
-    )
-
-    accept = fast_acceptor(s)
-    problems: list[Any] = []
-    builder = _Builder(s, problems)
-    accepted = 0
-
-    def docs() -> Iterator[Any]:
-        nonlocal accepted
-        for lineno, raw in lines:
-            if isinstance(raw, InputError):
-                yield raw
-                continue
-            value = accept(raw) if accept is not None else None
-            if value is not None:  # certainly valid: nothing to report
-                builder.add(value)
-                accepted += 1
-                continue
-            try:
-                yield line_document(raw, chunk.name, lineno)
-            except InputError as exc:
-                yield detached(exc)
-
-    lines = Lines(chunk)
-    # Records go into Arrow a few hundred at a time; the cyclic collector, which would walk the
-    # ones waiting again and again (they hold no cycles), waits for the chunk.
-    with _collector_paused():
-        n = checked_values(docs(), s, problems, builder.add) + accepted
-        return ChunkResult(lines.count, problems, builder.result(n))
+# --- your own records, checked and converted by the pipeline ---------------------------------
 
 
-class _Builder:
-    """The table of valid records, built as they come; none once a problem is found (the
-    export is refused then)."""
+class _Builders:
+    """What the valid records of a chunk become: a table for each of ``s.tables``, or (no
+    tables) their JSON Lines lines. Nothing once a problem is found: the export is refused."""
 
-    def __init__(self, s: Any, problems: list[Any]) -> None:
+    def __init__(self, s: Settings, problems: list[Problem]) -> None:
         from diplomatic_visits.arrow import TableBuilder
 
         self.s = s
         self.problems = problems
-        self.table = TableBuilder(s.table, s.version, s.level)
+        self.tables = [TableBuilder(t, s.version, s.level) for t in s.tables]
+        self.lines: list[bytes] = []
 
     def add(self, value: Any) -> None:
-        if not self.problems:
-            self.table.add(value, self.s.sources.for_record(value)[0] if self.s.sources else None)
+        if self.problems:
+            return
+        if not self.tables:
+            self.lines.append(jsonl_line(value))
+            return
+        found = self.s.sources.find(value) if self.s.sources is not None else None
+        for b in self.tables:
+            b.add(value, found.text if found is not None else None)
 
     def result(self, n: int) -> tuple[Any, int]:
-        """(the table, or None if there were problems; ``n``, the records checked)"""
-        return (None if self.problems else self.table.finish()), n
+        """(the tables by name, or the lines; None if there were problems), ``n`` checked"""
+        if self.problems:
+            return None, n
+        if not self.tables:
+            return self.lines, n
+        return {b.name: b.finish() for b in self.tables}, n
 
 
-def checked_values(
-    docs: Iterable[Any], s: Any, problems: list[Any], keep: Callable[[Any], None]
-) -> int:
-    """Check parsed documents: invalid results and input errors go to ``problems``, valid
-    records to ``keep``. Returns how many documents there were."""
-    from diplomatic_visits.validate import _check
-
+def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
+    """Worker side of :func:`export_inputs`: parse and check a chunk of lines and, when every
+    record in it is valid, convert them (``payload``: (what :class:`_Builders` made, the number
+    of records checked))."""
+    accept, exact = fast_acceptor(s), exact_scan()
+    problems: list[Problem] = []
+    out = _Builders(s, problems)
     n = 0
-    for doc in docs:
-        n += 1
-        result = doc if isinstance(doc, InputError) else _check(doc, s)
-        if isinstance(result, InputError) or not result.valid:
-            problems.append(result)
-        else:
-            keep(doc.value)
-    return n
+    lines = Lines(chunk)
+    with collector_paused():
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                problems.append(raw)
+                continue
+            n += 1
+            value = accept(raw) if accept is not None else None
+            if value is not None:  # certainly valid: nothing to report
+                out.add(value)
+                continue
+            try:
+                doc = line_document(raw, chunk.name, lineno, exact)
+            except InputError as exc:
+                problems.append(detached(exc))
+                continue
+            _keep(doc, s, problems, out)
+        return ChunkResult(lines.count, problems, out.result(n))
 
 
-def _json_file_chunks(path: str, s: Any) -> Iterator[Any]:
+def _keep(doc: Any, s: Settings, problems: list[Problem], out: _Builders) -> None:
+    result = check(doc, s)
+    if isinstance(result, RecordResult) and result.valid:
+        out.add(doc.value)
+    else:
+        problems.append(result)
+
+
+def _json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
     """A ``.json`` file (one record or an array) as one chunk, checked here."""
-    from diplomatic_visits.validate import ChunkResult, iter_documents
+    problems: list[Problem] = []
+    out = _Builders(s, problems)
+    n = 0
+    for doc in iter_documents(path):
+        if isinstance(doc, InputError):
+            problems.append(doc)
+            continue
+        n += 1
+        _keep(doc, s, problems, out)
+    yield ChunkResult(0, problems, out.result(n))
 
-    problems: list[Any] = []
-    builder = _Builder(s, problems)
-    n = checked_values(iter_documents(path), s, problems, builder.add)
-    yield ChunkResult(0, problems, builder.result(n))
 
-
-def write_parquet_from_inputs(
+def export_inputs(
     inputs: Sequence[str],
+    fmt: str,
     out: str | Path,
     table: str = "articles",
     level: Level = "extraction",
-    sources: Any = None,
+    sources: Sources | None = None,
     jobs: int = 1,
     force: bool = False,
     version: str | None = None,
-) -> int:
-    """Validate JSON Lines inputs and write one table of their records to Parquet, streaming:
-    worker processes parse, validate and build Arrow batches; this process only writes them.
+    split: str = "test",
+    allow_empty: bool = False,
+) -> dict[str, int]:
+    """Check your records (files, folders, ``-``) as ``validate`` does and export them as
+    ``fmt`` (``jsonl``; ``parquet``: one ``table``; ``hf``: every table), streaming: worker
+    processes parse, check and convert; this process only writes. Returns the rows written per
+    table (``records`` for jsonl).
 
     Raises :class:`RefusedExportError` (and writes nothing) if any record is invalid or any
-    line unreadable. Returns the number of rows written.
+    input unreadable, or if there is no record at all (unless ``allow_empty``).
     """
-    import pyarrow.parquet as pq
+    from diplomatic_visits.arrow import TABLES
 
-    from diplomatic_visits import arrow
-    from diplomatic_visits.validate import (
-        DEFAULT_MAX_ERRORS,
-        _pool,
-        _Settings,
-        expand_inputs,
-        map_chunks,
-    )
-
-    schema = (
-        arrow.articles_schema(version, level)
-        if table == "articles"
-        else arrow.flat_schema(table, version, level)
-    )
-    schema = _with_metadata(schema.empty_table(), table, version, level).schema
-    settings = _Settings(version, level, sources, DEFAULT_MAX_ERRORS, table)
-    pool = _pool(jobs, settings) if jobs > 1 else None
-    problems: list[Any] = []
-    checked = rows = 0
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    check_version(version)
+    tables = {"jsonl": (), "parquet": (table,), "hf": TABLES}[fmt]
+    settings = Settings(version, level, sources, DEFAULT_MAX_ERRORS, tables)
+    problems: list[Problem] = []
+    checked = 0
+    pool = start_pool(jobs, settings)
     try:
-        with atomic_file(Path(out), force) as f:
-            writer = pq.ParquetWriter(f, schema, **PARQUET_OPTIONS)
+        with _sink(fmt, Path(out), tables, version, level, split, force) as sink:
             for path in expand_inputs(inputs):
                 if isinstance(path, InputError):
                     problems.append(path)
                     continue
-                if path != "-" and path.lower().endswith(".json"):
-                    results = _json_file_chunks(path, settings)
-                else:
-                    results = map_chunks(path, _convert_chunk, settings, pool, 2 * jobs)
+                results = (
+                    _json_file(path, settings)
+                    if is_json_file(path)
+                    else map_chunks(path, convert_chunk, settings, pool, 2 * jobs)
+                )
                 for result in results:
                     problems.extend(result.problems)
                     if result.payload is None:  # the input could not be read
                         continue
-                    chunk_table, n = result.payload
+                    made, n = result.payload
                     checked += n
-                    if chunk_table is not None and not problems:
-                        writer.write_table(chunk_table.replace_schema_metadata(schema.metadata))
-                        rows += chunk_table.num_rows
-            writer.close()
+                    if made is not None and not problems:
+                        sink.add(made)
+            if not checked and not problems and not allow_empty:
+                problems.append(no_records(inputs))
             if problems:
                 raise RefusedExportError(problems, checked)
+            return sink.finish()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return rows
+
+
+class _Sink:
+    """Where converted chunks go, for one format."""
+
+    def add(self, made: Any) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Close what is open; the partial output is removed by the atomic writer."""
+
+
+class _JsonlSink(_Sink):
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f, self.n = f, 0
+
+    def add(self, made: Any) -> None:
+        self.f.writelines(made)
+        self.n += len(made)
+
+    def finish(self) -> dict[str, int]:
+        return {"records": self.n}
+
+
+class _ParquetSink(_Sink):
+    def __init__(self, f: IO[bytes], name: str, version: str | None, level: Level) -> None:
+        import pyarrow.parquet as pq
+
+        from diplomatic_visits.arrow import table_schema
+
+        self.name, self.rows = name, 0
+        empty = table_schema(name, version, level).empty_table()
+        self.schema = with_metadata(empty, name, version, level).schema
+        self.writer = pq.ParquetWriter(f, self.schema, **PARQUET_OPTIONS)
+
+    def add(self, made: Any) -> None:
+        t = made[self.name]
+        self.writer.write_table(t.replace_schema_metadata(self.schema.metadata))
+        self.rows += int(t.num_rows)
+
+    def finish(self) -> dict[str, int]:
+        self.writer.close()
+        return {self.name: self.rows}
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.close()
+
+
+class _HFSink(_Sink):
+    def __init__(self, folder: _HFFolder) -> None:
+        self.folder = folder
+
+    def add(self, made: Any) -> None:
+        for name, t in made.items():
+            self.folder.write(name, t)
+
+    def finish(self) -> dict[str, int]:
+        return self.folder.finish()
+
+    def abort(self) -> None:
+        for w in self.folder.writers.values():
+            with contextlib.suppress(Exception):
+                w.close()
+
+
+@contextlib.contextmanager
+def _aborting(sink: _Sink) -> Iterator[_Sink]:
+    try:
+        yield sink
+    except BaseException:
+        sink.abort()
+        raise
+
+
+@contextlib.contextmanager
+def _sink(
+    fmt: str,
+    out: Path,
+    tables: Sequence[str],
+    version: str | None,
+    level: Level,
+    split: str,
+    force: bool,
+) -> Iterator[_Sink]:
+    if fmt == "hf":
+        from diplomatic_visits.arrow import table_schema
+
+        schemas = {t: table_schema(t, version, level) for t in tables}
+        with (
+            atomic_dir(out, force) as tmp,
+            _aborting(_HFSink(_HFFolder(tmp, schemas, version, level, split))) as hf,
+        ):
+            yield hf
+        return
+    if str(out) == "-" and fmt == "jsonl":
+        import io
+
+        held = io.BytesIO()  # standard output cannot be renamed into place: write when done
+        yield _JsonlSink(held)
+        sys.stdout.buffer.write(held.getvalue())
+        sys.stdout.buffer.flush()
+        return
+    with atomic_file(out, force) as f:
+        sink = _JsonlSink(f) if fmt == "jsonl" else _ParquetSink(f, tables[0], version, level)
+        with _aborting(sink):
+            yield sink

@@ -113,14 +113,14 @@ def to_dataset_dict(
     Built from the derived Arrow table directly (never through JSON), so every value is kept.
     """
     datasets = require_datasets()
-    from diplomatic_visits.arrow import hf_features
-    from diplomatic_visits.export import bundled_with_texts, export_tables
+    from diplomatic_visits.arrow import build_table, hf_features
+    from diplomatic_visits.records import load_records_with_texts
 
     if records is None:
-        records, texts = bundled_with_texts()
+        records, texts = load_records_with_texts()
     if texts is None:
         texts = [None] * len(records)
-    table = export_tables(records, texts, version, level)[config]  # type: ignore[arg-type]
+    table = build_table(config, records, texts, version, level)  # type: ignore[arg-type]
     features = hf_features(table.schema)
     ds = datasets.Dataset(
         table.cast(features.arrow_schema), info=datasets.DatasetInfo(features=features)

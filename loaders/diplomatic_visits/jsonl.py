@@ -19,10 +19,35 @@ from pathlib import Path
 from typing import IO
 
 from diplomatic_visits.errors import InputError
+from diplomatic_visits.parse import not_json_lines
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is reported, and skipped without being held
 CHUNK_BYTES = 8 * 1024 * 1024  # the size of the pieces handed to workers
 _BOM = b"\xef\xbb\xbf"
+
+
+class NotJSONLinesError(ValueError):
+    """The input is plainly not JSON Lines (see :func:`diplomatic_visits.parse.not_json_lines`):
+    reading it line by line would only report every line."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        self.line, self.reason = line, reason
+        super().__init__(reason)
+
+
+def _first_line_check(
+    lines: Iterator[tuple[int, bytes | InputError]],
+) -> Iterator[tuple[int, bytes | InputError]]:
+    """``lines`` unchanged, but :class:`NotJSONLinesError` at the first non-blank line if it
+    says the input is not JSON Lines at all."""
+    first = True
+    for n, raw in lines:
+        if first and isinstance(raw, bytes):
+            first = False
+            why = not_json_lines(raw)
+            if why is not None:
+                raise NotJSONLinesError(n, why)
+        yield n, raw
 
 
 def too_long(path: str, line: int) -> InputError:
@@ -112,6 +137,9 @@ def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -
             yield from _held(f, path, size)
             return
         total, identity = st.st_size, _identity(st)
+        for n, raw in _first_line_check(Lines(Chunk(path))._number(_raw_lines(f))):
+            break  # only the first line is looked at
+        f.seek(0)
         start = 0
         while start < total:
             end = start + size
@@ -134,7 +162,13 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
 def _held(stream: IO[bytes], name: str, size: int) -> Iterator[Chunk]:
     held: list[bytes | None] = []
     start = bytes_held = 0  # where the chunk starts in the stream, and its size
+    checked = False
     for raw in _raw_lines(stream):
+        if not checked and raw is not None and raw.strip():
+            checked = True
+            why = not_json_lines(raw)
+            if why is not None:
+                raise NotJSONLinesError(len(held) + 1, why)
         held.append(raw)
         bytes_held += len(raw) if raw is not None else 0
         if bytes_held >= size:
@@ -149,4 +183,4 @@ def read_lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes | Inpu
     """The non-blank lines of a JSON Lines stream with their numbers, one at a time (an
     over-long line comes as an :class:`InputError`)."""
     lines = Lines(Chunk(name))
-    yield from lines._number(_raw_lines(stream))
+    yield from _first_line_check(lines._number(_raw_lines(stream)))

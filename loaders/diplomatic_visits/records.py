@@ -89,26 +89,23 @@ def load_source_text(record: Mapping[str, Any]) -> str:
     return source_path(record).read_bytes().decode("utf-8")
 
 
+def load_records_with_texts() -> tuple[list[dict[str, Any]], list[str | None]]:
+    """The bundled records and, for each, its article text."""
+    records = load_records()
+    return records, [load_source_text(r) for r in records]
+
+
 def dataset_version() -> str:
     """The data release version (``dataset/VERSION``): PATCH same records, MINOR additions,
     MAJOR changed or removed records."""
     return (dataset_dir() / "VERSION").read_text(encoding="utf-8").strip()
 
 
-def _key_order(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow ``$ref`` and T-or-null unions to the object or array schema that gives key order."""
-    while True:
-        if "$ref" in schema:
-            schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
-        elif "anyOf" in schema:
-            schema = next(s for s in schema["anyOf"] if s != {"type": "null"})
-        else:
-            return schema
-
-
 def canonical_order(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
     """Return ``value`` with every object's keys in the order the schema lists its properties."""
-    schema = _key_order(schema, root)
+    from diplomatic_visits.schema import resolve
+
+    schema = resolve(schema, root.get("$defs", {})).schema
     if isinstance(value, dict):
         props = schema.get("properties", {})
         ordered = [k for k in props if k in value] + sorted(k for k in value if k not in props)

@@ -16,8 +16,10 @@ from functools import cache
 from typing import Any, Literal
 
 from diplomatic_visits._paths import schema_dir
-from diplomatic_visits.errors import UnknownSchemaVersionError
+from diplomatic_visits.errors import UnknownLevelError, UnknownSchemaVersionError
 
+VERSION_KEY = "schema_version"
+"""Where every record declares the schema version it was written against."""
 Level = Literal["extraction", "verified"]
 LEVELS: tuple[Level, ...] = ("extraction", "verified")
 _FILES: dict[str, str] = {
@@ -64,6 +66,45 @@ def json_path(path: tuple[str | int, ...] | list[str | int]) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A schema node with ``$ref`` followed and a ``T``-or-null union opened (:func:`resolve`)."""
+
+    schema: Mapping[str, Any]
+    """The node reached: neither a ``$ref`` nor a ``T``-or-null ``anyOf``."""
+    nullable: bool
+    """Whether a ``T``-or-null union was opened on the way."""
+    around: Mapping[str, Any]
+    """Keywords that stood beside the ``$ref`` or the ``anyOf`` on the way (the outermost wins),
+    such as a ``description`` or an ``x-dv`` rule annotation."""
+
+
+def is_null_union(node: Mapping[str, Any]) -> bool:
+    """Whether ``node`` is ``anyOf: [T, {"type": "null"}]``, the one union our schemas use."""
+    branches = node.get("anyOf")
+    return (
+        isinstance(branches, list) and len(branches) == 2 and branches.count({"type": "null"}) == 1
+    )
+
+
+def resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Resolved:
+    """Follow local ``$ref`` s (``#/$defs/NAME``) and ``T``-or-null unions to the node that says
+    what a value is. The one walk every schema reader uses (rules, Arrow mapper, compatibility
+    gate, canonical key order)."""
+    nullable = False
+    around: dict[str, Any] = {}
+    while True:
+        if "$ref" in node:
+            around = {**{k: v for k, v in node.items() if k != "$ref"}, **around}
+            node = defs[node["$ref"].rsplit("/", 1)[1]]
+        elif is_null_union(node):
+            around = {**{k: v for k, v in node.items() if k != "anyOf"}, **around}
+            node = next(s for s in node["anyOf"] if s != {"type": "null"})
+            nullable = True
+        else:
+            return Resolved(node, nullable, around)
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
@@ -85,21 +126,51 @@ def _check_version(version: str | None, level: str) -> str:
     if version not in available_versions():
         raise UnknownSchemaVersionError(version, available_versions())
     if level not in _FILES:
-        raise UnknownSchemaVersionError(f"{version} (level {level!r})", list(LEVELS))
+        raise UnknownLevelError(level, LEVELS)
     return version
 
 
 @cache
 def _load(version: str, level: str) -> Mapping[str, Any]:
+    """The shipped file, as released."""
     path = schema_dir() / version / _FILES[level]
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return doc
 
 
-def load_schema(version: str | None = None, level: Level = "extraction") -> dict[str, Any]:
-    """Return (a copy of) the schema document of ``version`` (default: latest) at ``level``."""
+RULES_KEYWORD = "x-dv"
+"""The annotation keyword that declares the semantic rules (vocabulary: schema/README.md)."""
+
+
+@cache
+def _effective(version: str, level: str) -> Mapping[str, Any]:
+    """The shipped file with its rule annotations: a version released before the ``x-dv``
+    keyword existed has them in ``schema/rules/<version>.json``, by JSON Pointer (its own files
+    never change); later versions carry them inline."""
+    doc = _load(version, level)
+    overlay = schema_dir() / "rules" / f"{version}.json"
+    if not overlay.is_file():
+        return doc
+    spec = json.loads(overlay.read_text(encoding="utf-8"))
+    if spec["schema"] != f"{version}/{_FILES[level]}":
+        return doc
+    out = copy.deepcopy(dict(doc))
+    for pointer, rules in spec["annotations"].items():
+        node = out
+        for part in pointer.lstrip("/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        node[RULES_KEYWORD] = rules
+    return out
+
+
+def load_schema(
+    version: str | None = None, level: Level = "extraction", annotated: bool = False
+) -> dict[str, Any]:
+    """Return (a copy of) the schema document of ``version`` (default: latest) at ``level``: the
+    released file, or with ``annotated`` the file with its ``x-dv`` rule annotations (which
+    versions released before the keyword keep beside their files)."""
     version = _check_version(version, level)
-    return copy.deepcopy(dict(_load(version, level)))
+    return copy.deepcopy(dict((_effective if annotated else _load)(version, level)))
 
 
 def schema_path(version: str | None = None, level: Level = "extraction") -> str:
@@ -113,7 +184,7 @@ def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
         (doc["$id"], doc)
         for version in available_versions()
         for level in LEVELS
-        for doc in [_load(version, level)]
+        for doc in [_effective(version, level)]
     ]
 
 
@@ -122,10 +193,11 @@ def bundle_schema(version: str | None = None, level: Level = "extraction") -> di
 
     Useful for tools that cannot resolve references across files (hypothesis-jsonschema, LLM
     structured-output APIs). A profile's ``allOf`` is merged away too. The result validates exactly
-    the same documents (tests hold it to that).
+    the same documents (tests hold it to that). It carries the version's ``x-dv`` rule
+    annotations, also where the released file predates them (:data:`RULES_KEYWORD`).
     """
     version = _check_version(version, level)
-    return _bundle(load_schema(version, level), dict(_all_resources()))
+    return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
 
 
 def bundle_with(docs: Mapping[str, Mapping[str, Any]], level: Level) -> dict[str, Any]:

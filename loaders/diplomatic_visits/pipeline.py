@@ -1,0 +1,265 @@
+"""Many records: the inputs checked in order, in this process or in worker processes.
+
+JSON Lines files are cut into chunks (:mod:`diplomatic_visits.jsonl`) that workers read
+themselves; each worker builds its validators and accelerator once, and applies a chunk
+function (:func:`check_chunk` here, :func:`diplomatic_visits.export.convert_chunk` for
+exports) to each chunk it is given. Results come back in input order, their problems numbered by
+the lines of the input, with at most two chunks per worker in flight, so memory stays flat on
+any input size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import IO, Any
+
+from diplomatic_visits.accel import acceptor, exact_scan
+from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
+from diplomatic_visits.inputs import STDIN, Sources, expand_inputs, is_json_file, iter_documents
+from diplomatic_visits.jsonl import Chunk, Lines, NotJSONLinesError, chunks
+from diplomatic_visits.parse import Document, detached, line_document
+from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
+from diplomatic_visits.schema import Level, available_versions, rs_validator
+from diplomatic_visits.validate import check_document
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every record of a run is checked with (handed to each worker once)."""
+
+    version: str | None = None
+    level: Level = "extraction"
+    sources: Sources | None = None
+    max_errors: int | None = None
+    tables: tuple[str, ...] = ()  # for exports: the tables the workers build
+
+
+Problem = RecordResult | InputError
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a chunk function made of a :class:`~diplomatic_visits.jsonl.Chunk`: how many lines
+    it had, its ``problems`` (invalid :class:`RecordResult` and :class:`InputError`, in line
+    order) and whatever else the work produced (``payload``)."""
+
+    lines: int
+    problems: list[Problem]
+    payload: Any = None
+
+
+ChunkFn = Callable[[Chunk, Settings], ChunkResult]
+
+
+def check(doc: Document, s: Settings) -> RecordResult | InputError:
+    """Check one parsed document with the run's settings."""
+    try:
+        return check_document(doc, s.version, s.level, s.sources, s.max_errors)
+    except InputError as exc:  # found by the strict re-parse of an invalid record
+        return detached(exc)
+
+
+def check_line(path: str, lineno: int, raw: bytes, s: Settings) -> RecordResult | InputError:
+    """Parse and check one JSON Lines line (the reference path, which reports)."""
+    try:
+        doc = line_document(raw, path, lineno, exact_scan())
+    except InputError as exc:
+        return detached(exc)
+    return check(doc, s)
+
+
+_ACCEPTORS: dict[int, tuple[Settings, Callable[[bytes], Any] | None]] = {}
+
+
+def fast_acceptor(s: Settings) -> Callable[[bytes], Any] | None:
+    """The compiled engine's acceptor for these settings, made once per process and run (see
+    :func:`diplomatic_visits.accel.acceptor`); None without the engine."""
+    held = _ACCEPTORS.get(id(s))
+    if held is None or held[0] is not s:
+        choose = s.sources.choose if s.sources is not None else None
+        held = (s, acceptor(s.level, choose))
+        _ACCEPTORS.clear()
+        _ACCEPTORS[id(s)] = held
+    return held[1]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Parsed records hold no reference cycles: reference counting frees each one as soon as it
+    is done with. The cyclic collector, triggered every few hundred new objects, would only walk
+    the records still held again and again, so it waits for the block to end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
+    """The problems of a chunk, and (``payload``) how many of its records are valid."""
+    accept = fast_acceptor(s)
+    problems: list[Problem] = []
+    valid = 0
+    lines = Lines(chunk)
+    with collector_paused():
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                problems.append(raw)
+                continue
+            if accept is not None and accept(raw) is not None:
+                valid += 1
+                continue
+            result = check_line(chunk.name, lineno, raw, s)
+            if isinstance(result, RecordResult) and result.valid:
+                valid += 1
+            else:
+                problems.append(result)
+    return ChunkResult(lines.count, problems, valid)
+
+
+# --- worker processes ----------------------------------------------------------------------
+
+_WORKER_SETTINGS: Settings | None = None
+
+
+def start_pool(jobs: int, settings: Settings) -> Any:
+    """A pool of ``jobs`` worker processes for :func:`map_chunks`, or None for ``jobs`` 1.
+
+    Workers are forked where that is safe (Linux, and no other thread in this process): they
+    start at once with everything this process has built. Elsewhere they are spawned and
+    build their validators once, at start.
+    """
+    if jobs <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    ctx = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+    rs_validator(settings.version, settings.level)
+    fast_acceptor(settings)
+
+
+def _in_worker(fn: ChunkFn, chunk: Chunk) -> ChunkResult:
+    assert _WORKER_SETTINGS is not None
+    return fn(chunk, _WORKER_SETTINGS)
+
+
+def map_chunks(
+    path: str,
+    fn: ChunkFn,
+    settings: Settings,
+    pool: Any = None,
+    in_flight: int = 2,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[ChunkResult]:
+    """Cut a JSON Lines input (or ``-``) into chunks and apply ``fn(chunk, settings)`` to each,
+    in the worker ``pool`` or here; yield the results in input order, their problems numbered
+    by the lines of the input. At most ``in_flight`` chunks are pending. An input that cannot
+    be read gives a result whose problem says so."""
+    name = "<stdin>" if path == STDIN else path
+    pending: deque[Any] = deque()
+    before = 0  # lines of the input before the next result's chunk
+
+    def finish(work: Any) -> ChunkResult:
+        nonlocal before
+        result: ChunkResult = work.result() if pool else work
+        problems = [_renumbered(p, before) for p in result.problems] if before else result.problems
+        before += result.lines
+        return ChunkResult(result.lines, problems, result.payload)
+
+    try:
+        for chunk in chunks(path, stdin):
+            pending.append(pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings))
+            while len(pending) >= max(in_flight, 1):
+                yield finish(pending.popleft())
+        while pending:
+            yield finish(pending.popleft())
+    except OSError as exc:
+        yield ChunkResult(0, [InputError(name, f"cannot read: {exc.strerror or exc}")])
+    except NotJSONLinesError as exc:
+        yield ChunkResult(0, [InputError(name, exc.reason, exc.line)])
+
+
+def _renumbered(problem: Problem, before: int) -> Problem:
+    if problem.line is None:
+        return problem
+    if isinstance(problem, InputError):
+        return InputError(problem.path, problem.reason, problem.line + before, problem.column)
+    lines = tuple(n + before if n is not None else None for n in problem.lines)
+    return replace(problem, line=problem.line + before, lines=lines)
+
+
+def check_version(version: str | None) -> None:
+    """Raise :class:`UnknownSchemaVersionError` unless ``version`` is None or shipped."""
+    if version is not None and version not in available_versions():
+        raise UnknownSchemaVersionError(version, available_versions())
+
+
+def iter_results(
+    inputs: Sequence[str],
+    version: str | None = None,
+    level: Level = "extraction",
+    sources: Sources | None = None,
+    max_errors: int | None = None,
+    stdin: IO[bytes] | None = None,
+    jobs: int = 1,
+) -> Iterator[RecordResult | ValidRecords | InputError]:
+    """Check every record of every input, yielding in input order a :class:`RecordResult` for
+    each invalid record, :class:`ValidRecords` for valid ones, and the input errors.
+
+    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes.
+    """
+    check_version(version)
+    settings = Settings(version, level, sources, max_errors)
+    pool = start_pool(jobs, settings)
+    try:
+        for path in expand_inputs(inputs):
+            if isinstance(path, InputError):
+                yield path
+            elif not is_json_file(path):
+                for result in map_chunks(path, check_chunk, settings, pool, 2 * jobs, stdin):
+                    yield from result.problems
+                    if result.payload:
+                        yield ValidRecords(result.payload)
+            else:
+                for doc in iter_documents(path, stdin):
+                    item = doc if isinstance(doc, InputError) else check(doc, settings)
+                    yield ValidRecords(1) if isinstance(item, RecordResult) and item.valid else item
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def validate_files(
+    inputs: Sequence[str],
+    version: str | None = None,
+    level: Level = "extraction",
+    sources: Sources | None = None,
+    max_errors: int | None = None,
+    jobs: int = 1,
+    allow_empty: bool = False,
+) -> Report:
+    """Check files, folders or ``-`` (stdin) and return a :class:`Report`; its ``exit_code``
+    is 0, 1 or 2. Inputs that hold no record at all are an input error unless
+    ``allow_empty``."""
+    report = Report()
+    for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
+        report.add(item)
+    if not report.checked and not report.input_errors and not allow_empty:
+        report.add(no_records(inputs))
+    return report
