@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import diplomatic_visits
+from diplomatic_visits import available_versions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,10 +65,31 @@ def test_public_api() -> None:
         _ = diplomatic_visits.nope  # type: ignore[attr-defined]
     # submodules are attributes too, as they were before the names were imported lazily
     assert diplomatic_visits.validate.__name__ == "diplomatic_visits.validate"
-    assert len(dir(diplomatic_visits)) == len(set(dir(diplomatic_visits)))
-    assert issubclass(diplomatic_visits.ChecksumError, diplomatic_visits.DiplomaticVisitsError)
-    assert issubclass(diplomatic_visits.InputError, diplomatic_visits.DiplomaticVisitsError)
+    assert set(diplomatic_visits.__all__) <= set(dir(diplomatic_visits))  # lazy names listed too
     assert (Path(diplomatic_visits.__file__).parent / "py.typed").exists()
+
+
+def test_every_error_the_package_raises_is_one_users_can_catch() -> None:
+    # one base class catches them all: each ...Error class of every module derives from it
+    import importlib
+    import inspect
+    import pkgutil
+
+    base = diplomatic_visits.DiplomaticVisitsError
+    found = []
+    for info in pkgutil.iter_modules(diplomatic_visits.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"diplomatic_visits.{info.name}")
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and name.endswith("Error")
+                and obj.__module__ == module.__name__
+            ):
+                found.append(obj)
+                assert issubclass(obj, base), f"{module.__name__}.{name}"
+    assert len(found) >= 10
 
 
 def test_changelog_has_the_current_version() -> None:
@@ -131,8 +153,10 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     assert "diplomatic_visits/_data/schema/1.0.0/record.schema.json" in names
     assert "diplomatic_visits/_data/dataset/source/000_b730d245b05eac44.txt" in names
     assert not any(n.split("/")[0] in ("schema", "dataset", "loaders") for n in names)
-    # the C accelerator is compiled into the wheel (CI sets DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS)
+    # the C accelerator is compiled into the wheel (CI sets DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS),
+    # for the limited API: one wheel for every CPython from 3.10 on
     assert any(n.startswith("diplomatic_visits/_speedups.") and n.endswith(".so") for n in names)
+    assert "-cp310-abi3-" in wheel.name
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -176,7 +200,7 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
         [py, "-c", code], cwd=outside, env=env, capture_output=True, text=True, check=True
     )
     where, n, versions = json.loads(out.stdout)
-    assert str(env_dir) in where and n == 1 and versions == ["1.0.0"]
+    assert str(env_dir) in where and n == 1 and versions == list(available_versions())
     cli = subprocess.run(
         [env_dir / "bin" / "diplomatic-visits", "info"],
         cwd=outside,
@@ -186,4 +210,5 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
         check=True,
     )
     assert "records          1" in cli.stdout
-    assert "accelerator      C, for schema 1.0.0" in cli.stdout
+    shipped = ", ".join(available_versions())
+    assert f"accelerator      C, limited API (abi3), for schema {shipped}" in cli.stdout

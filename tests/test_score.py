@@ -192,14 +192,16 @@ def test_the_score_does_not_depend_on_list_order(pred: dict[str, Any], rnd: Any)
 def test_score_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"
     bad = EXAMPLES / "invalid" / "status-not-in-enum.json"
-    assert main(["score", "--pred", str(good), "--format", "json"]) == 0
+    assert main(["score", str(good), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert 0 < report["micro"]["recall"] < 0.5 and report["micro"]["precision"] == 1.0
     assert report["objects"]["visits"]["tp"] == 1 and report["fields"]["visits"]["start"]["tp"] == 1
-    assert main(["score", "--pred", str(good), str(bad)]) == 1
+    assert main(["score", str(good), str(bad)]) == 1
     out = capsys.readouterr().out
     assert "not scored (invalid):" in out and "micro (all fields)" in out
-    assert main(["score", "--pred", str(tmp_path / "missing.jsonl")]) == 2
+    assert main(["score", str(tmp_path / "missing.jsonl")]) == 2
+    assert main(["score", "--pred", str(good)]) == 0  # the old spelling, with a warning
+    assert "--pred is deprecated" in capsys.readouterr().err
 
 
 def test_leading_articles_do_not_cost_a_name() -> None:
@@ -229,3 +231,74 @@ def test_stated_only_does_not_charge_for_unstated_gold_values() -> None:
     assert stated.fields["sub_events"]["date"].f1 == 1.0
     assert stated.fields["sub_events"]["place"].f1 == 1.0
     assert score_records(GOLD, GOLD, stated_only=True).micro.f1 == 1.0
+
+
+def test_nothing_predicted_is_not_perfect_precision() -> None:
+    empty = copy.deepcopy(GOLD[0])
+    for key in ("actors", "places", "visits", "statements"):
+        empty[key] = []
+    result = score_records([empty], GOLD)
+    assert result.micro.precision is None  # 0/0: not defined, as common scorers say
+    assert result.micro.recall == 0.0 and result.micro.f1 == 0.0
+    from diplomatic_visits.score import render_text
+
+    assert "   n/a" in render_text(result)
+    assert result.as_dict()["micro"]["precision"] is None
+
+
+def test_sub_events_are_aligned_within_their_visits() -> None:
+    # the 2019 meeting put inside the 2023 visit must not earn the 2019 meeting's credit
+    pred = copy.deepcopy(GOLD[0])
+    v2023, v2019 = pred["visits"][0], pred["visits"][1]
+    meeting_2019 = v2019["sub_events"][0]
+    v2023["sub_events"] = [copy.deepcopy(meeting_2019)]
+    pred["visits"] = [v2023]
+    for s in pred["statements"]:
+        s["about"] = [a for a in s["about"] if a != meeting_2019["id"]]
+    result = score_records([pred], GOLD)
+    missed = result.records[GOLD[0]["article"]["id"]]["missed"]
+    assert any(m.startswith("sub_events: ") and "2019" in m for m in missed), missed
+    assert result.fields["sub_events"]["date"].tp < 1.0  # 2019-04 is not the 2023 meeting's date
+
+
+def test_outcomes_purposes_topics_and_transport_are_scored() -> None:
+    result = score_records(GOLD, GOLD)
+    assert result.objects["outcomes"].tp == 1
+    for kind, name in [("outcomes", "kind"), ("outcomes", "asserted_by"), ("visits", "purposes"),
+                       ("visits", "topics"), ("visits", "transport"), ("sub_events", "topics")]:  # fmt: skip
+        assert result.fields[kind][name].tp > 0 and result.fields[kind][name].f1 == 1.0, name
+    pred = copy.deepcopy(GOLD[0])
+    pred["visits"][0]["outcomes"] = []
+    pred["visits"][0]["transport"] = []
+    worse = score_records([pred], GOLD)
+    assert worse.fields["outcomes"]["kind"].fn == 1 and worse.fields["visits"]["transport"].fn == 1
+
+
+def test_a_second_prediction_for_an_article_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "preds.jsonl"
+    f.write_text("\n".join(json.dumps(g) for g in GOLD * 2) + "\n", encoding="utf-8")
+    assert main(["score", str(f), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["duplicate_predictions"] == [
+        f"{f}:2: a second prediction for article {GOLD[0]['article']['id']!r}"
+    ]
+    assert report["micro"]["f1"] == 1.0  # the first one is scored
+
+
+def test_an_invalid_prediction_is_said_first_and_can_be_scored_in_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = copy.deepcopy(GOLD[0])
+    bad["visits"][0]["sub_events"][0]["date"]["value"] = "2023-09-31"  # one impossible date
+    f = tmp_path / "pred.jsonl"
+    f.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    assert main(["score", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NOT SCORED: 1 of 1 predictions (1 invalid")
+    assert main(["score", str(f), "--partial", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["partly_scored"]) == 1 and not report["invalid_predictions"]
+    assert 0.9 < report["micro"]["recall"] < 1.0  # all but the broken sub-event
+    assert report["objects"]["sub_events"]["fn"] == 1

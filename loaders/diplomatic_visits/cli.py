@@ -2,6 +2,10 @@
 
 Exit codes: 0 success (all records valid), 1 some record invalid, 2 usage error or unreadable
 input. Problems are collected first, then rendered as text or JSON.
+
+Every subcommand that reads records takes them the same way (positional ``INPUT`` arguments:
+files, folders or ``-``), reads them through :mod:`diplomatic_visits.inputs`, and spells the
+schema version ``--schema-version`` and the article texts ``--source``.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from typing import Any, TextIO
 
 from diplomatic_visits import _version
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
+from diplomatic_visits.report import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, no_records
 from diplomatic_visits.schema import LEVELS, Issue
-from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = EXIT_UNREADABLE
 AUTO_JOBS_BYTES = 32 * 2**20
 PROGRESS_EVERY = 10_000
+REMOVED_IN = "0.3.0"  # the release that drops the deprecated spellings
 
 _EPILOG = """\
 examples:
@@ -27,14 +32,17 @@ examples:
   diplomatic-visits schema --level verified > record.verified.schema.json
   diplomatic-visits validate outputs.jsonl --source article.txt
   cat outputs.jsonl | diplomatic-visits validate - --format json
+  diplomatic-visits score my_outputs.jsonl --format json
   diplomatic-visits export jsonl --out records.jsonl
-  diplomatic-visits score --pred my_outputs.jsonl --format json
-  diplomatic-visits export parquet --input my_outputs.jsonl --out my_outputs.parquet
+  diplomatic-visits export parquet my_outputs.jsonl --source texts/ --out my_outputs.parquet
   diplomatic-visits export hf --out hf_dataset   # then datasets.load_dataset("hf_dataset")
-  diplomatic-visits compat 1.0.0 schema/1.1.0
+  diplomatic-visits compat 1.0.0 1.1.0
+  diplomatic-visits migrate old_records.jsonl --to 1.1.0 --out new_records.jsonl
 
 exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input
 """
+
+_INPUT_HELP = "a .json file (one record or an array), a .jsonl/.ndjson file, a folder, or - (stdin)"
 
 
 class UsageError(DiplomaticVisitsError):
@@ -47,8 +55,93 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+class _Deprecated(argparse.Action):
+    """An old spelling, still accepted for one release, with a warning that says the new one."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, use: str = "", **kw: Any) -> None:
+        self.use = use
+        super().__init__(option_strings, dest, **kw)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(
+            f"diplomatic-visits: warning: {option_string} is deprecated and goes in "
+            f"{REMOVED_IN}: {self.use}",
+            file=sys.stderr,
+        )
+        held = getattr(namespace, self.dest)
+        if isinstance(held, list):  # a list of inputs: add to it
+            more = values if isinstance(values, list) else [values]
+            setattr(namespace, self.dest, [*held, *more])
+        else:
+            setattr(namespace, self.dest, values)
+
+
+def _schema_version(p: argparse.ArgumentParser, help: str) -> None:
+    p.add_argument("--schema-version", metavar="V", default=None, help=help)
+
+
+def _inputs(p: argparse.ArgumentParser, what: str, old: str | None = None) -> None:
+    # with an old spelling still accepted, INPUT may be left out (and is checked afterwards)
+    many = "*" if old is not None else "+"
+    p.add_argument("inputs", nargs=many, metavar="INPUT", help=f"{what}: {_INPUT_HELP}")
+    if old is not None:
+        p.add_argument(
+            old,
+            dest="old_inputs",
+            nargs="+" if old != "--input" else None,
+            action=_Deprecated,
+            default=[],
+            metavar="FILE",
+            use="give the records as INPUT arguments",
+            help=argparse.SUPPRESS,
+        )
+
+
+def _source(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an article text the records' spans index (repeatable): every quote and verbatim "
+        "field is looked up in it and every offset checked. A record takes the text whose "
+        "sha256 its article.text_file names, else the one named after its article.id "
+        "(ARTICLE_ID.txt), else the one named as its text_file.path, else the only one; a "
+        "record no text matches is invalid (source-match)",
+    )
+
+
+def _jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes for JSON Lines input (default: all cores when the inputs hold "
+        f"more than {AUTO_JOBS_BYTES // 2**20} MiB, else 1)",
+    )
+
+
+def _allow_empty(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="inputs with no record at all are a success (by default they exit 2: an empty "
+        "file is usually a job upstream that failed)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
+    from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
+
     p = _Parser(
         prog="diplomatic-visits",
         description="Structured records of news articles about diplomatic visits: the versioned "
@@ -63,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser(
-        "info", help="print package, schema and dataset versions, record counts and checksums"
+        "info",
+        help="print package, schema and dataset versions, record counts, engines and checksums",
     )
 
     s = sub.add_parser(
@@ -74,8 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--list", action="store_true", help="list the shipped versions and levels instead"
     )
+    _schema_version(s, "schema version (default: latest)")
     s.add_argument(
-        "--version", dest="schema_version", metavar="V", help="schema version (default: latest)"
+        "--version",
+        dest="schema_version",
+        action=_Deprecated,
+        use="say --schema-version",
+        help=argparse.SUPPRESS,
     )
     s.add_argument(
         "--level",
@@ -87,28 +186,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--bundled",
         action="store_true",
-        help="inline references to other files, for tools that need one self-contained schema",
+        help="one self-contained schema (references inlined, the verified profile merged), with "
+        "the version's x-dv rule annotations, for tools that need a single document",
     )
 
     v = sub.add_parser(
         "validate",
         help="check records (JSON, JSONL, folders, or - for stdin) against the schema",
-        description="Check every record in the inputs against the schema and the semantic\n"
-        "rules, and report every problem with its file, line and JSON path. A .json\n"
-        "file holds one record or an array of them; .jsonl/.ndjson files and stdin\n"
-        "hold one record per line.",
+        description="Check every record in the inputs against its schema version and the\n"
+        "semantic rules that schema declares, and report every problem with its file, line\n"
+        "and JSON path. A .json file holds one record or an array of them (problems point at\n"
+        "the line of the value); .jsonl/.ndjson files and stdin hold one record per line.",
         epilog="exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable\n"
-        "input\n\n"
-        "speed: good records are accepted by a compiled accelerator where the install\n"
-        "built one (diplomatic-visits info says). DIPLOMATIC_VISITS_PURE_PYTHON=1 turns\n"
-        "it off: the same results, slower. For large inputs, see --jobs.",
+        "input (or no record at all, unless --allow-empty)\n\n"
+        "speed: good records are accepted by a compiled engine where the install built one\n"
+        "(diplomatic-visits info says); it interprets the same rules as the Python engine,\n"
+        "which reports. DIPLOMATIC_VISITS_PURE_PYTHON=1 turns it off: the same results,\n"
+        "slower. For large inputs, see --jobs.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    v.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
-    v.add_argument(
-        "--schema-version",
-        metavar="V",
-        help="version for records that declare none (default: latest); a record's own "
+    _inputs(v, "records to check")
+    _schema_version(
+        v,
+        "version for records that declare none (default: latest); a record's own "
         "schema_version wins when it is shipped",
     )
     v.add_argument(
@@ -117,14 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="extraction",
         help="conformance level (default: %(default)s)",
     )
-    v.add_argument(
-        "--source",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="article text the spans index: quotes are located in it and offsets checked "
-        "(repeatable; a record picks the text whose sha256 it names)",
-    )
+    _source(v)
     v.add_argument(
         "--max-errors",
         type=_positive,
@@ -138,65 +231,66 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="output format (default: %(default)s)",
     )
-    v.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     v.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="worker processes for JSON Lines input (default: all cores when the input files "
-        f"hold more than {AUTO_JOBS_BYTES // 2**20} MiB, else 1)",
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="text format: print only the summary (json and jsonl always carry every problem)",
     )
+    _jobs(v)
+    _allow_empty(v)
 
     c = sub.add_parser(
         "compat",
         help="classify a schema change as patch, minor or major; fail on a too-small version bump",
-        description="Compare a schema version with an older one: structurally, on the shipped "
-        "records (and --records), and on records generated from the old version. Exits 1 when "
-        "the new version number declares a smaller bump than the change needs.",
+        description="Compare a schema version with an older one: structurally (rule "
+        "annotations included), on the shipped records and examples (and INPUT records), and "
+        "on records generated from the old version. Exits 1 when the new version number "
+        "declares a smaller bump than the change needs.",
         epilog="NEW is a shipped version or a candidate folder named after its version, holding "
-        "record.schema.json and record.verified.schema.json (for example schema/1.1.0).",
+        "record.schema.json and record.verified.schema.json (for example schema/1.2.0).",
     )
     c.add_argument("old", metavar="OLD", help="the shipped version to compare against")
     c.add_argument("new", metavar="NEW", help="a shipped version, or a candidate version folder")
-    c.add_argument(
-        "--records",
-        nargs="*",
-        default=[],
-        metavar="FILE",
-        help="more records of the old version that must stay valid",
-    )
+    _inputs(c, "more records of the old version that must stay valid", old="--records")
     c.add_argument(
         "--generated",
         type=int,
-        default=20,
+        default=None,
         metavar="N",
-        help="records to generate from the old version (needs the dev extras; 0: none)",
+        help="records to generate from the old version (default: 20 where hypothesis-jsonschema "
+        "is installed, the dev extra; 0: none)",
     )
 
     sc = sub.add_parser(
         "score",
         help="score extraction outputs against the gold records (P/R/F1 per field)",
-        description="Align predicted actors, places, visits, sub-events and statements to the "
-        "gold ones (optimal one-to-one matching) and report precision, recall and F1 per field "
-        "and per object type, micro and macro, and per record what was missed and invented. "
-        "Predictions are validated first (level extraction); invalid ones are reported, not "
-        "scored. The matching and partial-credit rules: python -c 'import "
-        "diplomatic_visits.score as s; help(s)'.",
-        epilog="exit codes: 0 scored, 1 some prediction invalid (not scored), 2 usage error or "
-        "unreadable input",
+        description="Align predicted actors, places, visits, sub-events, outcomes and statements "
+        "to the gold ones (optimal one-to-one matching; sub-events and outcomes within their "
+        "matched visits) and report precision, recall and F1 per field and per object type, "
+        "micro and macro, and per record what was missed and invented. Predictions are "
+        "validated first (level extraction, with --source texts when given). The matching and "
+        "partial-credit rules: python -c 'import diplomatic_visits.score as s; help(s)'.",
+        epilog="exit codes: 0 scored, 1 some prediction invalid or a second prediction for an "
+        "article, 2 usage error or unreadable input",
     )
-    sc.add_argument("--pred", required=True, nargs="+", metavar="FILE", help="predicted records")
+    _inputs(sc, "predicted records", old="--pred")
     sc.add_argument(
         "--gold", nargs="+", metavar="FILE", help="gold records (default: the bundled ones)"
     )
+    _source(sc)
     sc.add_argument("--format", choices=("text", "json"), default="text")
     sc.add_argument(
         "--stated-only",
         action="store_true",
         help="score only what the text states: gold values inferred or taken from world knowledge "
         "(an inferred year, a country of a city) are left out on both sides",
+    )
+    sc.add_argument(
+        "--partial",
+        action="store_true",
+        help="score invalid predictions too, as far as they are well formed (objects with "
+        "problems are left out of them); by default an invalid prediction is not scored",
     )
 
     m = sub.add_parser(
@@ -205,51 +299,42 @@ def build_parser() -> argparse.ArgumentParser:
         description="Upgrade records (JSON or JSON Lines) to a newer schema version through the "
         "registered migrations, validate them under it, and write JSON Lines.",
     )
-    m.add_argument("inputs", nargs="+", metavar="INPUT")
+    _inputs(m, "records to upgrade")
     m.add_argument("--to", required=True, metavar="V", help="target schema version")
     m.add_argument("--out", required=True, metavar="FILE", help="output JSON Lines (- for stdout)")
+    _source(m)
     m.add_argument("--force", action="store_true", help="replace an existing output")
 
     e = sub.add_parser(
         "export",
         help="export records as JSONL, Parquet or a Hugging Face dataset folder",
-        description="Export the bundled records (or your own, with --input, validated first and "
-        "refused if any is invalid). Types come from the JSON Schema, never from the data.",
+        description="Export the bundled gold records, or your own (INPUT: validated first, with "
+        "--source texts, and refused if any is invalid). Types come from the JSON Schema, "
+        "never from the data.",
         epilog="formats:\n"
         "  jsonl    one record per line (--out - for stdout)\n"
         "  parquet  one table per file (--table); typed nested columns; the articles table\n"
         "           carries each article's text beside its record\n"
         "  hf       a folder for datasets.load_dataset(FOLDER, CONFIG): data/ + README.md card\n"
+        "           + croissant.json\n"
         "tables / configs: articles (default), visits, statements, actors, places",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     e.add_argument("format", choices=("jsonl", "parquet", "hf"), help="output format")
+    _inputs(e, "your records (default: the bundled gold records)", old="--input")
     e.add_argument(
         "--out",
         required=True,
         metavar="PATH",
         help="output file or folder (- for stdout, jsonl only)",
     )
-    e.add_argument(
-        "--input",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="export these records instead of the bundled ones (validated first)",
-    )
-    e.add_argument(
-        "--source",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="article texts for --input records (matched by sha256), for the text column",
-    )
+    _source(e)
     e.add_argument(
         "--level",
         choices=LEVELS,
         default=None,
         help="level the records must meet and the types follow (default: verified for the "
-        "bundled records, extraction for --input)",
+        "bundled records, extraction for INPUT)",
     )
     e.add_argument(
         "--table",
@@ -258,22 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="parquet: which table (default: %(default)s)",
     )
     e.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")
-    e.add_argument(
-        "--schema-version",
-        metavar="V",
-        default=None,
-        help="schema version the column types come from, and --input records without a shipped "
+    _schema_version(
+        e,
+        "schema version the column types come from, and INPUT records without a shipped "
         "schema_version are checked against (default: latest)",
     )
-    e.add_argument(
-        "-j",
-        "--jobs",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="worker processes that validate and convert --input JSON Lines for parquet "
-        "(default: all cores for large inputs)",
-    )
+    _jobs(e)
+    _allow_empty(e)
     e.add_argument("--force", action="store_true", help="replace an existing output")
     return p
 
@@ -292,35 +368,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "inputs"):
+        args.inputs = [*args.inputs, *getattr(args, "old_inputs", [])]
+    commands = {
+        "info": lambda: _info(sys.stdout),
+        "schema": lambda: _schema(args, sys.stdout),
+        "validate": lambda: _validate(args, sys.stdout, sys.stderr),
+        "export": lambda: _export(args, sys.stderr),
+        "compat": lambda: _compat(args, sys.stdout),
+        "migrate": lambda: _migrate(args, sys.stderr),
+        "score": lambda: _score(args, sys.stdout),
+    }
+    run = commands.get(args.command)
+    if run is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
-        if args.command == "info":
-            return _info(sys.stdout)
-        if args.command == "schema":
-            return _schema(args, sys.stdout)
-        if args.command == "validate":
-            return _validate(args, sys.stdout, sys.stderr)
-        if args.command == "export":
-            return _export(args, sys.stderr)
-        if args.command == "compat":
-            return _compat(args, sys.stdout)
-        if args.command == "migrate":
-            return _migrate(args, sys.stderr)
-        if args.command == "score":
-            return _score(args, sys.stdout)
+        return run()
     except DiplomaticVisitsError as exc:
         print(f"diplomatic-visits: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `| head`: not an error of ours
         return EXIT_OK
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
+
+
+def _require_inputs(args: argparse.Namespace, what: str) -> None:
+    if not args.inputs:
+        raise UsageError(f"give the {what} as INPUT arguments (files, folders or - for stdin)")
+
+
+def _sources(args: argparse.Namespace) -> Any:
+    from diplomatic_visits.inputs import Sources
+
+    return Sources.from_files(args.source) if args.source else None
 
 
 def _info(out: TextIO) -> int:
+    from diplomatic_visits import accel
     from diplomatic_visits._paths import dataset_dir, schema_dir
+    from diplomatic_visits.checks import engine
     from diplomatic_visits.records import dataset_version, load_records, read_sums
     from diplomatic_visits.schema import available_versions
-    from diplomatic_visits.validate import accelerator_status
 
     records = load_records()
     print(f"package          {_version.__version__}", file=out)
@@ -329,7 +417,8 @@ def _info(out: TextIO) -> int:
         file=out,
     )
     print(f"dataset version  {dataset_version()}", file=out)
-    print(f"accelerator      {accelerator_status()}", file=out)
+    print(f"rules engine     {engine()} (reports)", file=out)
+    print(f"accelerator      {accel.status()}", file=out)
     print(f"records          {len(records)}", file=out)
     n_visits = sum(len(r["visits"]) for r in records)
     n_statements = sum(len(r["statements"]) for r in records)
@@ -358,23 +447,17 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 def _auto_jobs(inputs: Sequence[str]) -> int:
     """All cores for large inputs; one process (no start-up cost) for small ones."""
     import os
-    from pathlib import Path
 
-    size = 0
-    for item in inputs:
-        p = Path(item)
-        if p.is_file():
-            size += p.stat().st_size
-        elif p.is_dir():
-            size += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
-    return (os.cpu_count() or 1) if size > AUTO_JOBS_BYTES else 1
+    from diplomatic_visits.inputs import input_bytes
+
+    return (os.cpu_count() or 1) if input_bytes(inputs) > AUTO_JOBS_BYTES else 1
 
 
-def _issue_dict(path: str, line: int | None, record_id: str | None, issue: Issue) -> dict[str, Any]:
+def _issue_dict(result: Any, i: int, issue: Issue) -> dict[str, Any]:
     return {
-        "file": path,
-        "line": line,
-        "record_id": record_id,
+        "file": result.path,
+        "line": result.line_of(i),
+        "record_id": result.record_id,
         "path": issue.json_path,
         "kind": issue.kind,
         "keyword": issue.keyword,
@@ -388,61 +471,66 @@ def _input_error_dict(err: InputError) -> dict[str, Any]:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from diplomatic_visits.validate import Report, Sources, ValidRecords, iter_results
+    from diplomatic_visits.pipeline import iter_results
+    from diplomatic_visits.report import Report, ValidRecords
 
-    sources = Sources.from_files(args.source) if args.source else None
+    _require_inputs(args, "records to check")
     report = Report()
-    show = not args.quiet
     progress = err.isatty()
     collected: list[dict[str, Any]] = []
+    fmt = args.format
     jobs = args.jobs or _auto_jobs(args.inputs)
+    sources = _sources(args)
+
+    def emit_input_error(item: InputError) -> None:
+        if fmt == "text":
+            print(str(item), file=out)
+        elif fmt == "jsonl":
+            print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=out)
+
     results = iter_results(
         args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
     )
     for item in results:
         if isinstance(item, InputError):
-            report.input_errors.append(item)
-            if show and args.format == "text":
-                print(str(item), file=out)
-            elif show and args.format == "jsonl":
-                print(
-                    json.dumps(
-                        {"type": "input_error", **_input_error_dict(item)}, ensure_ascii=False
-                    ),
-                    file=out,
-                )
+            report.add(item)
+            emit_input_error(item)
             continue
         before = report.checked
         report.add(item)
         if progress and report.checked // PROGRESS_EVERY > before // PROGRESS_EVERY:
             print(f"\rchecked {report.checked:,} records", end="", file=err, flush=True)
-        if isinstance(item, ValidRecords) or item.valid or not show:
+        if isinstance(item, ValidRecords) or item.valid:
             continue
-        where = item.path if item.line is None else f"{item.path}:{item.line}"
-        for issue in item.issues:
-            if args.format == "text":
-                print(f"{where}: {issue}", file=out)
+        for i, issue in enumerate(item.issues):
+            if fmt == "text":
+                if not args.quiet:
+                    print(f"{item.where(i)}: {issue}", file=out)
+                continue
+            d = _issue_dict(item, i, issue)
+            if fmt == "jsonl":
+                print(json.dumps({"type": "error", **d}, ensure_ascii=False), file=out)
             else:
-                d = _issue_dict(item.path, item.line, item.record_id, issue)
-                if args.format == "jsonl":
-                    print(json.dumps({"type": "error", **d}, ensure_ascii=False), file=out)
-                else:
-                    collected.append(d)
+                collected.append(d)
     if progress and report.checked >= PROGRESS_EVERY:
         print(file=err)
-    summary = {
-        "status": ["ok", "invalid", "unreadable"][report.exit_code],
+    if not report.checked and not report.input_errors and not args.allow_empty:
+        empty = no_records(args.inputs)
+        report.add(empty)
+        emit_input_error(empty)
+    summary: dict[str, Any] = {
+        "status": report.status,
         "checked": report.checked,
         "valid": report.valid,
         "invalid": report.invalid,
         "unreadable": len(report.input_errors),
         "errors_by_keyword": dict(report.by_keyword.most_common()),
     }
-    if args.format == "json":
+    if fmt == "json":
         summary["errors"] = collected
         summary["input_errors"] = [_input_error_dict(e) for e in report.input_errors]
         print(json.dumps(summary, indent=2, ensure_ascii=False), file=out)
-    elif args.format == "jsonl":
+    elif fmt == "jsonl":
         print(json.dumps({"type": "summary", **summary}, ensure_ascii=False), file=out)
     else:
         kinds = ", ".join(f"{k} {n}" for k, n in report.by_keyword.most_common())
@@ -456,104 +544,82 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, err: TextIO) -> int:
-    from diplomatic_visits.export import RefusedExportError, write_hf, write_jsonl, write_parquet
+    from diplomatic_visits.export import RefusedExportError
 
-    args.level = args.level or ("extraction" if args.input else "verified")
+    args.level = args.level or ("extraction" if args.inputs else "verified")
     if args.out == "-" and args.format != "jsonl":
         raise UsageError("--out - (stdout) is for jsonl only")
+    if args.source and not args.inputs:
+        raise UsageError("--source is for your own records (INPUT); the bundled ones carry theirs")
     if args.format == "hf":
         from diplomatic_visits.hf import require_datasets
 
         require_datasets()  # fail before any work, saying what to install
+    if not args.inputs:
+        return _export_bundled(args, err)
+    from diplomatic_visits.export import export_inputs
+
+    jobs = args.jobs or _auto_jobs(args.inputs)
     try:
-        if args.format == "parquet" and args.input:
-            return _export_parquet_streaming(args, err)
-        records = _export_records(args)
+        counts = export_inputs(
+            args.inputs, args.format, args.out, args.table, args.level, _sources(args), jobs,
+            args.force, args.schema_version, args.split, args.allow_empty,
+        )  # fmt: skip
     except RefusedExportError as exc:
-        _print_refusal(exc.problems, exc.checked, err)
+        _print_refusal(exc, err)
         return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
+    _say_written(args, counts, err)
+    return EXIT_OK
+
+
+def _export_bundled(args: argparse.Namespace, err: TextIO) -> int:
+    from diplomatic_visits.export import write_hf, write_jsonl, write_parquet
+    from diplomatic_visits.records import load_records_with_texts
+
+    records, texts = load_records_with_texts()
     if args.format == "jsonl":
-        n = write_jsonl(records, args.out, force=args.force)
-        if args.out != "-":
-            print(f"wrote {n} records to {args.out}", file=err)
-        return EXIT_OK
-    texts = _texts_for(records, args)
-    if args.format == "parquet":
+        counts = {"records": write_jsonl(records, args.out, force=args.force)}
+    elif args.format == "parquet":
         n = write_parquet(
             records, texts, args.out, args.table, args.schema_version, args.level, args.force
         )
-        print(f"wrote {n} rows of table {args.table!r} to {args.out}", file=err)
+        counts = {args.table: n}
     else:
         counts = write_hf(
             records, texts, args.out, args.schema_version, args.level, args.split, args.force
         )
+    _say_written(args, counts, err)
+    return EXIT_OK
+
+
+def _say_written(args: argparse.Namespace, counts: dict[str, int], err: TextIO) -> None:
+    if args.out == "-":
+        return
+    if args.format == "jsonl":
+        print(f"wrote {counts['records']} records to {args.out}", file=err)
+    elif args.format == "parquet":
+        print(f"wrote {counts[args.table]} rows of table {args.table!r} to {args.out}", file=err)
+    else:
         rows = ", ".join(f"{k} {v}" for k, v in counts.items())
         print(f"wrote a Hugging Face dataset folder to {args.out} (rows: {rows})", file=err)
-    return EXIT_OK
 
 
-def _export_parquet_streaming(args: argparse.Namespace, err: TextIO) -> int:
-    from diplomatic_visits.export import write_parquet_from_inputs
-    from diplomatic_visits.validate import Sources
-
-    sources = Sources.from_files(args.source) if args.source else None
-    jobs = args.jobs or _auto_jobs(args.input)
-    n = write_parquet_from_inputs(
-        args.input, args.out, args.table, args.level, sources, jobs, args.force, args.schema_version
-    )
-    print(f"wrote {n} rows of table {args.table!r} to {args.out}", file=err)
-    return EXIT_OK
-
-
-def _texts_for(records: list[dict[str, Any]], args: argparse.Namespace) -> list[str | None]:
-    from diplomatic_visits.records import load_source_text
-    from diplomatic_visits.validate import Sources
-
-    if not args.input:
-        return [load_source_text(r) for r in records]
-    sources = Sources.from_files(args.source) if args.source else None
-    return [sources.for_record(r)[0] if sources else None for r in records]
-
-
-def _export_records(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The records to export: the bundled ones, or --input records that all pass validation
-    (else :class:`RefusedExportError`)."""
-    from diplomatic_visits.export import RefusedExportError, checked_values
-    from diplomatic_visits.records import load_records
-    from diplomatic_visits.validate import _Settings, iter_documents
-
-    if not args.input:
-        return load_records()
-    problems: list[Any] = []
-    records: list[dict[str, Any]] = []
-    settings = _Settings(args.schema_version, args.level, None, DEFAULT_MAX_ERRORS)
-    n = sum(
-        checked_values(iter_documents(p), settings, problems, records.append) for p in args.input
-    )
-    if problems:
-        raise RefusedExportError(problems, n)
-    return records
-
-
-def _print_refusal(problems: list[Any], checked: int, err: TextIO) -> None:
-    from diplomatic_visits.export import RefusedExportError
-
-    for p in problems:
+def _print_refusal(exc: Any, err: TextIO) -> None:
+    for p in exc.problems:
         if isinstance(p, InputError):
             print(str(p), file=err)
         else:
-            for issue in p.issues:
-                print(f"{p.path}:{p.line}: {issue}", file=err)
-    print(str(RefusedExportError(problems, checked)), file=err)
+            for i, issue in enumerate(p.issues):
+                print(f"{p.where(i)}: {issue}", file=err)
+    print(str(exc), file=err)
 
 
 def _compat(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from diplomatic_visits import compat
-    from diplomatic_visits.records import load_records
+    from diplomatic_visits.inputs import read_inputs
     from diplomatic_visits.schema import available_versions
-    from diplomatic_visits.validate import iter_documents
 
     new_docs = None
     new_version = args.new
@@ -564,13 +630,17 @@ def _compat(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"{args.new} is neither a shipped version nor a schema folder")
         new_version = folder.name
     declared = compat.declared_bump(args.old, new_version)
-    records = [(r["record_id"], r) for r in load_records() if r["schema_version"] == args.old]
-    for path in args.records:
-        for doc in iter_documents(path):
-            if isinstance(doc, InputError):
-                raise doc
-            records.append((f"{doc.path}:{doc.line}", doc.value))
-    verdict = compat.check(args.old, new_version, new_docs, records, args.generated)
+    records = compat.shipped_records(args.old)
+    for doc in read_inputs(args.inputs):
+        if isinstance(doc, InputError):
+            raise doc
+        records.append((f"{doc.path}:{doc.line}", doc.value))
+    generated = args.generated
+    if generated is None:
+        generated = 20 if compat.can_generate() else 0
+        if not generated:
+            print("note: no records generated (hypothesis-jsonschema is not installed)", file=out)
+    verdict = compat.check(args.old, new_version, new_docs, records, generated)
     for change in verdict.changes:
         print(change, file=out)
     for broken in verdict.broken_records:
@@ -586,29 +656,39 @@ def _compat(args: argparse.Namespace, out: TextIO) -> int:
 
 def _migrate(args: argparse.Namespace, err: TextIO) -> int:
     from diplomatic_visits.export import write_jsonl
+    from diplomatic_visits.inputs import read_inputs
     from diplomatic_visits.migrate import migrate_record
+    from diplomatic_visits.parse import Document
     from diplomatic_visits.schema import available_versions
-    from diplomatic_visits.validate import iter_documents, iter_record_issues
+    from diplomatic_visits.validate import check_document
 
+    _require_inputs(args, "records to upgrade")
     if args.to not in available_versions():
         raise UsageError(
             f"unknown target version {args.to}; shipped: {', '.join(available_versions())}"
         )
+    sources = _sources(args)
     migrated: list[dict[str, Any]] = []
-    bad = 0
-    for path in args.inputs:
-        for doc in iter_documents(path):
-            if isinstance(doc, InputError):
-                raise doc
-            record = migrate_record(doc.value, args.to)
-            issues = list(iter_record_issues(record, args.to))
-            for issue in issues:
-                print(f"{doc.path}:{doc.line}: after migration: {issue}", file=err)
-            bad += bool(issues)
-            migrated.append(record)
-    if bad:
-        print(f"refusing to write: {bad} migrated records are invalid under {args.to}", file=err)
-        return EXIT_INVALID
+    bad = unreadable = 0
+    for doc in read_inputs(args.inputs):
+        if isinstance(doc, InputError):
+            print(str(doc), file=err)
+            unreadable += 1
+            continue
+        record = migrate_record(doc.value, args.to)
+        result = check_document(Document(doc.path, doc.line, record), args.to, sources=sources)
+        for issue in result.issues:
+            print(f"{doc.path}:{doc.line}: after migration: {issue}", file=err)
+        bad += not result.valid
+        migrated.append(record)
+    if unreadable or bad:
+        what = f"{unreadable} inputs unreadable" if unreadable else ""
+        what += (", " if what and bad else "") + (f"{bad} migrated records invalid" if bad else "")
+        print(f"refusing to write: {what} under {args.to}", file=err)
+        return EXIT_USAGE if unreadable else EXIT_INVALID
+    if not migrated:
+        print(str(no_records(args.inputs)), file=err)
+        return EXIT_USAGE
     n = write_jsonl(migrated, args.out, force=args.force)
     print(f"migrated {n} records to schema {args.to}", file=err)
     return EXIT_OK
@@ -618,10 +698,11 @@ def _score(args: argparse.Namespace, out: TextIO) -> int:
     from diplomatic_visits.records import load_records
     from diplomatic_visits.score import render_text, score_files
 
-    gold = None if args.gold is None else args.gold
-    result = score_files(args.pred, gold if gold is not None else load_records(), args.stated_only)
+    _require_inputs(args, "predicted records")
+    gold = args.gold if args.gold is not None else load_records()
+    result = score_files(args.inputs, gold, args.stated_only, _sources(args), args.partial)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=out)
     else:
         print(render_text(result), file=out)
-    return EXIT_INVALID if result.invalid else EXIT_OK
+    return EXIT_INVALID if result.invalid or result.duplicates or result.partial else EXIT_OK

@@ -5,8 +5,12 @@ Alignment. Within each pair of records (paired by ``article.id``), predicted and
 one type are matched one to one so that the total field credit of the matched pairs is as large
 as it can be (the Hungarian algorithm). Only *eligible* pairs may match: they must share the
 object's identity (see :data:`ELIGIBLE`), so that two unrelated actors are not paired because
-both are people. Actors and places are compared by name; visits, sub-events and statements
-refer to actors and places through their names, never their ids (ids are the extractor's own).
+both are people. Actors and places are compared by name; visits, sub-events, outcomes and
+statements refer to actors, places and statements through their names, never their ids (ids
+are the extractor's own). Sub-events and outcomes belong to their visit: they are aligned
+within each matched pair of visits only (a 2023 meeting is never matched to the 2019 one), and
+a visit pair is worth its own credit plus that of its best child alignment. The sub-events and
+outcomes of an unmatched visit are all missed (or invented).
 
 Credit per field of a matched pair (the same credit the alignment maximises):
 
@@ -24,7 +28,14 @@ A field with credit c adds c to the true positives and 1 - c to both the false p
 the false negatives; a value on one side only is one false positive or negative; a field null on
 both sides is not counted. An unmatched gold object's values are all false negatives; an
 unmatched predicted object's values are all false positives (invented). Micro scores add up
-every field's counts; macro scores average the per-field F1.
+every field's counts; macro scores average the per-field F1 over the fields that have any.
+Precision with nothing predicted, recall with nothing to find, and F1 with neither, are not
+defined (``None``, shown as ``n/a``), as in common scorers; F1 with one of them undefined is 0.
+
+Predictions are validated first. An invalid prediction is not scored (and said so before the
+table), unless ``partial``: then each actor, place, visit, sub-event, outcome or statement with
+a problem is left out, and the rest is scored. A second prediction for an article is reported
+and not scored.
 
 ``stated_only`` leaves out of the score every gold value the text does not state (basis
 ``inferred`` or ``knowledge``): an extractor asked to claim nothing beyond the text is then not
@@ -136,6 +147,14 @@ def _date(d: Obj | None) -> Obj | None:
     return d if d and d.get("value") else None
 
 
+def _notes(notes: Any) -> frozenset[str]:
+    return frozenset(n for x in notes or () if (n := normalise(x.get("text"))))
+
+
+def _transport(legs: Any) -> frozenset[str]:
+    return frozenset(f"{t.get('mode')}/{t.get('leg')}" for t in legs or ())
+
+
 FIELDS: dict[str, list[Field]] = {
     "actors": [
         Field("name", lambda o, i: normalise_name(o["name"])),
@@ -158,12 +177,21 @@ FIELDS: dict[str, list[Field]] = {
         Field("end", lambda o, i: _date(o["end"]), "date", "end"),
         Field("status", lambda o, i: o["status"]["value"], basis_of="status"),
         Field("duration_days", lambda o, i: o["duration_days"]),
+        Field("purposes", lambda o, i: _notes(o["purposes"]), "set"),
+        Field("topics", lambda o, i: _notes(o["topics"]), "set"),
+        Field("transport", lambda o, i: _transport(o["transport"]), "set"),
     ],
     "sub_events": [
         Field("kind", lambda o, i: o["kind"]),
         Field("participants", lambda o, i: _names(i, o["participants"]), "set"),
         Field("place", lambda o, i: _place(i, o["place"]), basis_of="place"),
         Field("date", lambda o, i: _date(o["date"]), "date", "date"),
+        Field("topics", lambda o, i: _notes(o["topics"]), "set"),
+    ],
+    "outcomes": [
+        Field("kind", lambda o, i: o["kind"]),
+        Field("description", lambda o, i: o["description"], "text"),
+        Field("asserted_by", lambda o, i: _names(i, o["asserted_by"]), "set"),
     ],
     "statements": [
         Field("kind", lambda o, i: o["kind"]),
@@ -174,6 +202,8 @@ FIELDS: dict[str, list[Field]] = {
         Field("date", lambda o, i: _date(o["date"]), "date", "date"),
     ],
 }
+TOP = ("actors", "places", "visits", "statements")
+CHILDREN = ("sub_events", "outcomes")  # aligned within matched visits
 
 
 def _shares_name(p: dict[str, Any], g: dict[str, Any]) -> bool:
@@ -207,6 +237,9 @@ ELIGIBLE: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
     "places": _shares_name,
     "visits": _shares_actor_or_place(("visitors", "hosts", "destination")),
     "sub_events": _shares_actor_or_place(("participants", "place")),
+    "outcomes": lambda p, g: (
+        p["kind"] == g["kind"] or token_f1(p["description"], g["description"]) >= 0.5
+    ),
     "statements": _same_speaker_or_words,
 }
 
@@ -214,30 +247,31 @@ ELIGIBLE: dict[str, Callable[[dict[str, Any], dict[str, Any]], bool]] = {
 def objects(
     record: Obj, stated_only: bool = False
 ) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, str]]:
-    """Each type's objects as read field values (plus a label), and the id -> name map. With
-    ``stated_only``, values whose basis is ``inferred`` or ``knowledge`` are :data:`MASKED`."""
+    """Each top-level type's objects as read field values (plus a label; a visit also holds its
+    sub-events' and outcomes' under ``_sub_events`` and ``_outcomes``), and the id -> name map
+    (a statement's name is its speaker's). With ``stated_only``, values whose basis is
+    ``inferred`` or ``knowledge`` are :data:`MASKED`."""
     ids = {a["id"]: a["name"] for a in record.get("actors", [])}
     ids.update({p["id"]: p["name"] for p in record.get("places", [])})
-    raw: dict[str, list[Obj]] = {
-        "actors": list(record.get("actors", [])),
-        "places": list(record.get("places", [])),
-        "visits": list(record.get("visits", [])),
-        "sub_events": [e for v in record.get("visits", []) for e in v["sub_events"]],
-        "statements": list(record.get("statements", [])),
-    }
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind, objs in raw.items():
-        out[kind] = []
+    ids.update({s["id"]: ids.get(s["speaker"], s["speaker"]) for s in record.get("statements", [])})
+
+    def read(kind: str, objs: Iterable[Obj]) -> list[dict[str, Any]]:
+        out = []
         for o in objs:
             values = {f.name: _value(f, o, ids, stated_only) for f in FIELDS[kind]}
             values["_label"] = (
                 o.get("name") or o.get("description") or o.get("paraphrase") or o["id"]
             )
-            out[kind].append(values)
+            if kind == "visits":
+                for child in CHILDREN:
+                    values[f"_{child}"] = read(child, o[child])
+            out.append(values)
         # a canonical order, so that nothing (ties in the matching included) depends on the
         # order of the input lists
-        out[kind].sort(key=_canonical)
-    return out, ids
+        out.sort(key=_canonical)
+        return out
+
+    return {kind: read(kind, record.get(kind, [])) for kind in TOP}, ids
 
 
 def _value(f: Field, o: Obj, ids: Mapping[str, str], stated_only: bool) -> Any:
@@ -257,7 +291,7 @@ def _canonical(values: Mapping[str, Any]) -> str:
             return v.get("value")
         return v
 
-    return repr(sorted((k, plain(v)) for k, v in values.items()))
+    return repr(sorted((k, plain(v)) for k, v in values.items() if not k.startswith("_")))
 
 
 # --- counting -------------------------------------------------------------------------------------
@@ -277,23 +311,31 @@ class Counts:
         self.fn += other.fn
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def precision(self) -> float | None:
+        """None (not defined) when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def recall(self) -> float | None:
+        """None (not defined) when there was nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
-    def f1(self) -> float:
+    def f1(self) -> float | None:
+        """None when neither precision nor recall is defined; 0 when one of them is not."""
         p, r = self.precision, self.recall
+        if p is None and r is None:
+            return None
+        p, r = p or 0.0, r or 0.0
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | None]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 6)
+
         return {
-            "tp": round(self.tp, 6), "fp": round(self.fp, 6), "fn": round(self.fn, 6),
-            "precision": round(self.precision, 6), "recall": round(self.recall, 6),
-            "f1": round(self.f1, 6),
+            "tp": r(self.tp), "fp": r(self.fp), "fn": r(self.fn),
+            "precision": r(self.precision), "recall": r(self.recall), "f1": r(self.f1),
         }  # fmt: skip
 
 
@@ -326,7 +368,12 @@ def field_counts(kind: str, pred: Any, gold: Any) -> Counts:
 
 
 def _pair_credit(kind: str, p: dict[str, Any], g: dict[str, Any]) -> float:
-    return sum(field_counts(f.kind, p[f.name], g[f.name]).tp for f in FIELDS[kind])
+    own = sum(field_counts(f.kind, p[f.name], g[f.name]).tp for f in FIELDS[kind])
+    if kind == "visits":  # a visit pair is also worth what its children can be matched for
+        for child in CHILDREN:
+            ps, gs = p[f"_{child}"], g[f"_{child}"]
+            own += sum(_pair_credit(child, ps[a], gs[b]) for a, b in align(child, ps, gs))
+    return own
 
 
 def hungarian(weights: Sequence[Sequence[float]]) -> list[int]:
@@ -393,7 +440,7 @@ def align(
 @dataclass
 class Score:
     """Counts per object type and field, object-level counts, and per record what was missed and
-    what was invented."""
+    what was invented; the predictions not scored (``invalid``, ``duplicates``)."""
 
     fields: dict[str, dict[str, Counts]] = field(
         default_factory=lambda: {k: {f.name: Counts() for f in fs} for k, fs in FIELDS.items()}
@@ -401,6 +448,9 @@ class Score:
     objects: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in FIELDS})
     records: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     invalid: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+    predictions: int = 0
 
     @property
     def micro(self) -> Counts:
@@ -411,29 +461,49 @@ class Score:
         return total
 
     @property
-    def macro_f1(self) -> float:
-        scores = [c.f1 for fs in self.fields.values() for c in fs.values() if c.tp + c.fp + c.fn]
-        return sum(scores) / len(scores) if scores else 1.0
+    def macro_f1(self) -> float | None:
+        scores = [
+            f1 for fs in self.fields.values() for c in fs.values() if (f1 := c.f1) is not None
+        ]
+        return sum(scores) / len(scores) if scores else None
 
     def as_dict(self) -> dict[str, Any]:
+        macro = self.macro_f1
         return {
             "micro": self.micro.as_dict(),
-            "macro_f1": round(self.macro_f1, 6),
+            "macro_f1": None if macro is None else round(macro, 6),
             "objects": {k: c.as_dict() for k, c in self.objects.items()},
             "fields": {k: {f: c.as_dict() for f, c in fs.items()} for k, fs in self.fields.items()},
             "records": self.records,
+            "predictions": self.predictions,
             "invalid_predictions": self.invalid,
+            "duplicate_predictions": self.duplicates,
+            "partly_scored": self.partial,
         }
 
 
-def score_records(preds: Sequence[Obj], golds: Sequence[Obj], stated_only: bool = False) -> Score:
+def score_records(
+    preds: Sequence[Obj],
+    golds: Sequence[Obj],
+    stated_only: bool = False,
+    labels: Sequence[str] | None = None,
+) -> Score:
     """Score predicted records against gold records (paired by ``article.id``). With
     ``stated_only``, gold values the text does not state (basis ``inferred`` or ``knowledge``:
     inferred years and places, countries from world knowledge) are left out of the score on both
-    sides, so a cautious extractor that leaves them empty loses nothing."""
-    result = Score()
+    sides, so a cautious extractor that leaves them empty loses nothing. A second prediction for
+    an article is listed in :attr:`Score.duplicates` (by its ``labels`` entry, such as its file
+    and line) and not scored."""
+    result = Score(predictions=len(preds))
     by_article = {g["article"]["id"]: g for g in golds}
-    pred_by_article = {p["article"]["id"]: p for p in preds}
+    pred_by_article: dict[str, Obj] = {}
+    for i, p in enumerate(preds):
+        aid = p["article"]["id"]
+        if aid in pred_by_article:
+            where = labels[i] if labels is not None else f"prediction {i + 1}"
+            result.duplicates.append(f"{where}: a second prediction for article {aid!r}")
+        else:
+            pred_by_article[aid] = p
     empty: Obj = {"visits": [], "actors": [], "places": [], "statements": []}
     for article in sorted(by_article.keys() | pred_by_article.keys()):
         pred, gold = pred_by_article.get(article, empty), by_article.get(article, empty)
@@ -444,83 +514,223 @@ def score_records(preds: Sequence[Obj], golds: Sequence[Obj], stated_only: bool 
 def _score_pair(pred: Obj, gold: Obj, article: str, result: Score, stated_only: bool) -> None:
     pobjs, _ = objects(pred)
     gobjs, _ = objects(gold, stated_only)
-    missed: list[str] = []
-    invented: list[str] = []
-    for kind, fields in FIELDS.items():
+    found: dict[str, list[str]] = {"missed": [], "invented": []}
+    for kind in TOP:
+        pairs = _tally(kind, pobjs[kind], gobjs[kind], result, found)
+        if kind != "visits":
+            continue
         ps, gs = pobjs[kind], gobjs[kind]
-        pairs = align(kind, ps, gs)
-        result.objects[kind].add(Counts(len(pairs), len(ps) - len(pairs), len(gs) - len(pairs)))
         matched_p, matched_g = {p for p, _ in pairs}, {g for _, g in pairs}
-        for pi, gi in pairs:
+        for child in CHILDREN:
+            for pi, gi in pairs:
+                _tally(child, ps[pi][f"_{child}"], gs[gi][f"_{child}"], result, found)
+            for pi, p in enumerate(ps):
+                if pi not in matched_p:
+                    _tally(child, p[f"_{child}"], [], result, found)
+            for gi, g in enumerate(gs):
+                if gi not in matched_g:
+                    _tally(child, [], g[f"_{child}"], result, found)
+    result.records[article] = found
+
+
+def _tally(
+    kind: str,
+    ps: list[dict[str, Any]],
+    gs: list[dict[str, Any]],
+    result: Score,
+    found: dict[str, list[str]],
+) -> list[tuple[int, int]]:
+    """Align one type's objects and add their counts; returns the pairs."""
+    fields = FIELDS[kind]
+    pairs = align(kind, ps, gs)
+    result.objects[kind].add(Counts(len(pairs), len(ps) - len(pairs), len(gs) - len(pairs)))
+    matched_p, matched_g = {p for p, _ in pairs}, {g for _, g in pairs}
+    for pi, gi in pairs:
+        for f in fields:
+            result.fields[kind][f.name].add(field_counts(f.kind, ps[pi][f.name], gs[gi][f.name]))
+    for gi, g in enumerate(gs):
+        if gi not in matched_g:
+            found["missed"].append(f"{kind}: {g['_label']}")
             for f in fields:
-                result.fields[kind][f.name].add(
-                    field_counts(f.kind, ps[pi][f.name], gs[gi][f.name])
-                )
-        for gi, g in enumerate(gs):
-            if gi not in matched_g:
-                missed.append(f"{kind}: {g['_label']}")
-                for f in fields:
-                    result.fields[kind][f.name].add(Counts(fn=_size(g[f.name], f.kind)))
-        for pi, p in enumerate(ps):
-            if pi not in matched_p:
-                invented.append(f"{kind}: {p['_label']}")
-                for f in fields:
-                    result.fields[kind][f.name].add(Counts(fp=_size(p[f.name], f.kind)))
-    result.records[article] = {"missed": missed, "invented": invented}
+                result.fields[kind][f.name].add(Counts(fn=_size(g[f.name], f.kind)))
+    for pi, p in enumerate(ps):
+        if pi not in matched_p:
+            found["invented"].append(f"{kind}: {p['_label']}")
+            for f in fields:
+                result.fields[kind][f.name].add(Counts(fp=_size(p[f.name], f.kind)))
+    return pairs
+
+
+def _num(x: float | None) -> str:
+    return "   n/a" if x is None else f"{x:6.3f}"
 
 
 def render_text(score: Score) -> str:
-    """A readable table: object alignment, then every field, then the totals."""
-    lines = [f"{'object / field':<28} {'P':>6} {'R':>6} {'F1':>6}   {'TP':>7} {'FP':>7} {'FN':>7}"]
+    """What was not scored first, then a readable table: object alignment, every field, the
+    totals, and per record what was missed and invented."""
+    lines: list[str] = []
+    skipped = len(score.invalid) + len(score.duplicates)
+    if skipped:
+        total = score.predictions + len(score.invalid)
+        lines.append(
+            f"NOT SCORED: {skipped} of {total} predictions ({len(score.invalid)} invalid, "
+            f"{len(score.duplicates)} second predictions for an article); the scores below "
+            "count the others only. Listed at the end; --partial scores the valid parts of "
+            "invalid ones."
+        )
+    if score.partial:
+        lines.append(
+            f"PARTLY SCORED: {len(score.partial)} invalid predictions, without their objects "
+            "with problems (listed at the end)."
+        )
+    lines.append(
+        f"{'object / field':<28} {'P':>6} {'R':>6} {'F1':>6}   {'TP':>7} {'FP':>7} {'FN':>7}"
+    )
 
     def row(name: str, c: Counts) -> str:
-        prf = f"{c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}"
+        prf = f"{_num(c.precision)} {_num(c.recall)} {_num(c.f1)}"
         return f"{name:<28} {prf}   {c.tp:7.2f} {c.fp:7.2f} {c.fn:7.2f}"
 
     for kind, fs in score.fields.items():
         lines.append(row(f"{kind} (aligned)", score.objects[kind]))
         lines.extend(row(f"  {kind}.{name}", c) for name, c in fs.items())
     lines.append(row("micro (all fields)", score.micro))
-    lines.append(f"{'macro F1 (mean of fields)':<28} {'':>6} {'':>6} {score.macro_f1:6.3f}")
+    lines.append(f"{'macro F1 (mean of fields)':<28} {'':>6} {'':>6} {_num(score.macro_f1)}")
     for article, found in score.records.items():
         for what in ("missed", "invented"):
             for item in found[what]:
                 lines.append(f"{article}: {what}: {item}")
     for bad in score.invalid:
         lines.append(f"not scored (invalid): {bad}")
+    for dup in score.duplicates:
+        lines.append(f"not scored (second prediction): {dup}")
+    for part in score.partial:
+        lines.append(f"partly scored: {part}")
     return "\n".join(lines)
 
 
-def _read(paths: Sequence[str], level: str, invalid: list[str] | None) -> list[Obj]:
-    """Records from files, validated; invalid ones are listed in ``invalid`` (or refused)."""
-    from diplomatic_visits.errors import InputError, InvalidRecordError
-    from diplomatic_visits.validate import iter_documents, validate_record
+_OBJECT_PATHS = (("actors",), ("places",), ("statements",), ("visits", "sub_events"),
+                 ("visits", "outcomes"), ("visits",))  # fmt: skip
+
+
+def valid_parts(record: Obj, issues: Sequence[Any]) -> dict[str, Any] | None:
+    """``record`` without each object (actor, place, visit, sub-event, outcome, statement) that
+    an issue is in; None when an issue lies outside every such object (the record as a whole
+    is wrong)."""
+    import copy
+
+    drop: set[tuple[str | int, ...]] = set()
+    for issue in issues:
+        if issue.keyword == "source-match":
+            continue  # the whole record's quotes went unchecked: nothing to leave out
+        path = tuple(issue.path)
+        at = None
+        if (
+            len(path) >= 4
+            and path[0] == "visits"
+            and path[2] in CHILDREN
+            and isinstance(path[3], int)
+        ):
+            at = path[:4]
+        elif len(path) >= 2 and path[0] in TOP and isinstance(path[1], int):
+            at = path[:2]
+        if at is None:
+            return None
+        drop.add(at)
+    out = copy.deepcopy(dict(record))
+    for key in TOP:
+        items = out.get(key)
+        if not isinstance(items, list):
+            return None
+        kept = []
+        for i, item in enumerate(items):
+            if (key, i) in drop:
+                continue
+            if key == "visits":
+                if not isinstance(item, dict):
+                    return None
+                for child in CHILDREN:
+                    subs = item.get(child)
+                    if not isinstance(subs, list):
+                        return None
+                    item[child] = [x for j, x in enumerate(subs) if (key, i, child, j) not in drop]
+            kept.append(item)
+        out[key] = kept
+    return out
+
+
+def _read_predictions(
+    paths: Sequence[str], sources: Any, partial: bool, result_notes: dict[str, list[str]]
+) -> tuple[list[Obj], list[str]]:
+    """Predictions from files, validated (with their texts); the invalid ones are listed, or
+    with ``partial`` kept without their objects with problems."""
+    from diplomatic_visits.errors import InputError
+    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.validate import check_document
 
     out: list[Obj] = []
-    for path in paths:
-        for doc in iter_documents(path):
-            if isinstance(doc, InputError):
-                raise doc
-            issues = validate_record(doc.value, level=level)  # type: ignore[arg-type]
-            if not issues:
-                out.append(doc.value)
-            elif invalid is not None:
-                invalid.append(f"{doc.path}:{doc.line}: {issues[0]}")
-            else:
-                raise InvalidRecordError(str(doc.value.get("record_id")), issues)
+    labels: list[str] = []
+    for doc in read_inputs(paths):
+        if isinstance(doc, InputError):
+            raise doc
+        result = check_document(doc, sources=sources, max_errors=None)
+        where = f"{doc.path}:{doc.line}"
+        if result.valid:
+            out.append(doc.value)
+            labels.append(where)
+            continue
+        parts = valid_parts(doc.value, result.issues) if partial else None
+        if parts is not None and score_ready(parts):
+            out.append(parts)
+            labels.append(where)
+            result_notes["partial"].append(
+                f"{where}: {len(result.issues)} problems, first {result.issues[0]}"
+            )
+        else:
+            result_notes["invalid"].append(f"{where}: {result.issues[0]}")
+    return out, labels
+
+
+def score_ready(record: Obj) -> bool:
+    """Whether what is left of an invalid record is well formed enough to score: every object
+    left passes its part of the schema."""
+    try:
+        objects(record)
+        aid = record["article"]["id"]
+    except (KeyError, TypeError, AttributeError):
+        return False
+    return isinstance(aid, str)
+
+
+def _read_gold(gold: Sequence[str] | Sequence[Obj]) -> list[Obj]:
+    from diplomatic_visits.errors import InputError, InvalidRecordError
+    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.validate import check_document
+
+    out = [g for g in gold if not isinstance(g, str)]
+    for doc in read_inputs([g for g in gold if isinstance(g, str)]):
+        if isinstance(doc, InputError):
+            raise doc
+        result = check_document(doc)
+        if not result.valid:
+            raise InvalidRecordError(result.record_id, result.issues)
+        out.append(doc.value)
     return out
 
 
 def score_files(
-    pred: Sequence[str], gold: Sequence[str] | Sequence[Obj], stated_only: bool = False
+    pred: Sequence[str],
+    gold: Sequence[str] | Sequence[Obj],
+    stated_only: bool = False,
+    sources: Any = None,
+    partial: bool = False,
 ) -> Score:
     """Score predicted record files against gold record files (or gold records). Predictions
-    are validated at the ``extraction`` level first: invalid ones are listed in
-    :attr:`Score.invalid` and not scored."""
-    invalid: list[str] = []
-    preds = _read(pred, "extraction", invalid)
-    paths = [g for g in gold if isinstance(g, str)]
-    golds = _read(paths, "extraction", None) + [g for g in gold if not isinstance(g, str)]
-    result = score_records(preds, golds, stated_only)
-    result.invalid = invalid
+    are validated at the ``extraction`` level first, against their ``sources`` texts when
+    given: invalid ones are listed in :attr:`Score.invalid` and not scored (with ``partial``,
+    scored without their objects with problems, and listed in :attr:`Score.partial`)."""
+    notes: dict[str, list[str]] = {"invalid": [], "partial": []}
+    preds, labels = _read_predictions(pred, sources, partial, notes)
+    result = score_records(preds, _read_gold(gold), stated_only, labels)
+    result.invalid, result.partial = notes["invalid"], notes["partial"]
     return result
