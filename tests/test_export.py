@@ -12,7 +12,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import EXAMPLES, load_json
-from diplomatic_visits import arrow, export, load_records, load_source_text
+from diplomatic_visits import (
+    arrow,
+    dataset_version,
+    export,
+    latest_version,
+    load_records,
+    load_source_text,
+)
 from diplomatic_visits.cli import main
 from diplomatic_visits.hf import to_dataset_dict
 from diplomatic_visits.records import load_records_with_texts
@@ -66,8 +73,8 @@ def test_file_schema_is_the_derived_one(parquet_dir: Path, table: str) -> None:
     meta = json.loads(read.metadata[export.METADATA_KEY])
     assert (
         meta["table"] == table
-        and meta["schema_version"] == "1.0.0"
-        and meta["dataset_version"] == "1.0.0"
+        and meta["schema_version"] == latest_version()
+        and meta["dataset_version"] == dataset_version()
     )
     assert b"huggingface" not in read.metadata  # keeps the files readable by datasets 3.x too
 

@@ -195,6 +195,10 @@ def _loosens(rule: str, old: Any, new: Any, o: Mapping[str, Any]) -> bool:
     props = o.get("properties", {})
     if rule == "ref":
         return "*" in new or set(new) >= set(old)
+    if rule == "when" and isinstance(old, list) and isinstance(new, list):
+        # kept as they were, and each one added only looks at a property new in this version
+        added = [w for w in new if w not in old]
+        return all(w in new for w in old) and all(w.get("if") not in props for w in added)
     if rule == "date" and isinstance(old, dict) and isinstance(new, dict):
         same = all(new.get(k) == v for k, v in old.items())
         return same and all(new[k] not in props for k in new.keys() - old.keys())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from diplomatic_visits.errors import InputError
+from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.parse import not_json_lines
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is reported, and skipped without being held
@@ -26,7 +26,7 @@ CHUNK_BYTES = 8 * 1024 * 1024  # the size of the pieces handed to workers
 _BOM = b"\xef\xbb\xbf"
 
 
-class NotJSONLinesError(ValueError):
+class NotJSONLinesError(DiplomaticVisitsError, ValueError):
     """The input is plainly not JSON Lines (see :func:`diplomatic_visits.parse.not_json_lines`):
     reading it line by line would only report every line."""
 
