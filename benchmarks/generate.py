@@ -5,6 +5,11 @@ produce them); about 2% are invalid in varied ways (schema and semantic errors, 
 that are not JSON at all). The data is made here, never committed:
 
     python benchmarks/generate.py --records 100000 --out benchmarks/data/records.jsonl
+    python benchmarks/generate.py --schema-version 1.1.0 --out benchmarks/data/records-1.1.0.jsonl
+
+With ``--schema-version 1.1.0`` the records use what 1.1.0 adds, so that its rules run too:
+dates as written (``--09-12``) with the year inferred with world knowledge, day bounds, the
+status over time, the legs of a tour, and the modality of statements.
 """
 
 from __future__ import annotations
@@ -230,6 +235,40 @@ def make_record(i: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def upgrade(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The record as a 1.1.0 extraction, with some of what 1.1.0 adds."""
+    record["schema_version"] = "1.1.0"
+    dates = [v[k] for v in record["visits"] for k in ("start", "end")]
+    dates += [e["date"] for v in record["visits"] for e in v["sub_events"]]
+    for d in dates:
+        if d["precision"] == "day":
+            d["written"] = "--" + d["value"][5:]
+            d["basis"] = "inferred_with_knowledge"
+        elif d["precision"] == "month" and rng.random() < 0.5:
+            d["earliest"] = d["value"] + "-01"
+            d["latest"] = d["value"] + "-10"
+    for v in record["visits"]:
+        v["status_history"] = [
+            {
+                "value": "planned",
+                "as_of": {**v["start"], "evidence": []} if v["start"]["value"] else v["start"],
+                "announced_by": ["a_1"],
+                "confirmation": "unconfirmed",
+                "basis": "stated",
+                "inferred_from": None,
+                "evidence": [{"quote": "announced the visit"}],
+            }
+        ]
+        if rng.random() < 0.2 and v["start"]["value"]:
+            dest = v["destination"]
+            v["legs"] = [
+                {"place": dest, "start": v["start"], "end": v["end"], "evidence": dest["evidence"]}
+            ]
+    for st in record["statements"]:
+        st["modality"] = rng.choice(["asserted", "hedged"])
+    return record
+
+
 def corrupt(record: dict[str, Any], rng: random.Random) -> dict[str, Any] | str:
     """Break a record in one of several realistic ways."""
     how = rng.randrange(9)
@@ -262,6 +301,7 @@ def main() -> None:
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--invalid-rate", type=float, default=0.02)
     p.add_argument("--seed", type=int, default=20231017)
+    p.add_argument("--schema-version", default="1.0.0", choices=("1.0.0", "1.1.0"))
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / "records.jsonl")
     args = p.parse_args()
     rng = random.Random(args.seed)
@@ -270,6 +310,8 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as f:
         for i in range(args.records):
             rec: dict[str, Any] | str = make_record(i, rng)
+            if args.schema_version == "1.1.0":
+                rec = upgrade(rec, rng)  # type: ignore[arg-type]
             if rng.random() < args.invalid_rate:
                 rec = corrupt(rec, rng)  # type: ignore[arg-type]
             line = rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)

@@ -1,9 +1,10 @@
 """Migrations: upgrade records from one schema version to a newer one.
 
 A migration is a function from a record of one version to a record of the next, registered in
-:data:`MIGRATIONS` under ``(from_version, to_version)``. :func:`migrate_record` chains them.
-Schema 1.0.0 is the only release so far, so no migration ships yet; the mechanism is proven on a
-fixture version pair in tests/test_compat.py.
+:data:`MIGRATIONS` under ``(from_version, to_version)``. :func:`migrate_record` chains them
+(and sets ``schema_version``). A minor release keeps every old record valid, so its migration
+changes nothing else; the mechanism is also proven on a fixture major pair in
+tests/test_compat.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 #: (from version, to version) -> function. Each function returns a new record that declares the
 #: target version.
-MIGRATIONS: dict[tuple[str, str], Migration] = {}
+def _additive(record: dict[str, Any]) -> dict[str, Any]:
+    """1.0.0 -> 1.1.0: every addition is optional, so a 1.0.0 record is a 1.1.0 record as it
+    is (the new constructs are left out: nothing in the old record says them)."""
+    return record
+
+
+MIGRATIONS: dict[tuple[str, str], Migration] = {("1.0.0", "1.1.0"): _additive}
 
 
 class NoMigrationError(DiplomaticVisitsError, LookupError):
