@@ -74,9 +74,11 @@ CASES = [
 ]
 
 
-def _old_records() -> list[tuple[str, Any]]:
-    records = [(r["record_id"], r) for r in load_records()]
-    return records + [(p.name, load_json(p)) for p in sorted((EXAMPLES / "valid").glob("*.json"))]
+def _old_records(version: str = "1.0.0") -> list[tuple[str, Any]]:
+    """The shipped records and valid examples of ``version``, the old side of a pair."""
+    found = [(r["record_id"], r) for r in load_records()]
+    found += [(p.name, load_json(p)) for p in sorted((EXAMPLES / "valid").glob("*.json"))]
+    return [(name, r) for name, r in found if r["schema_version"] == version]
 
 
 @pytest.mark.parametrize(("name", "version", "mutate", "bump"), CASES, ids=[c[0] for c in CASES])
@@ -131,8 +133,27 @@ def test_shipped_versions_never_bump_less_than_their_change() -> None:
     pairs = list(itertools.pairwise(available_versions()))
     assert pairs, "two shipped versions at least: the gate has a release to judge"
     for old, new in pairs:
-        verdict = check(old, new, records=[(r["record_id"], r) for r in load_records()])
+        records = _old_records(old)
+        assert records, f"no record of {old} to carry over"
+        verdict = check(old, new, records=records, generated=3)
         assert ORDER[declared_bump(old, new)] >= ORDER[verdict.required], (old, new)
+        assert not verdict.broken_records, verdict.broken_records
+
+
+def test_1_0_0_records_migrate_to_1_1_0_and_stay_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = EXAMPLES / "valid" / "verified-gold-record.json"
+    out = tmp_path / "new.jsonl"
+    source = Path(__file__).resolve().parent.parent / "dataset" / "source"
+    argv = ["migrate", str(old), "--to", "1.1.0", "--out", str(out), "--source"]
+    assert main([*argv, str(source / "000_b730d245b05eac44.txt")]) == 0
+    migrated = json.loads(out.read_text(encoding="utf-8"))
+    assert migrated["schema_version"] == "1.1.0"
+    assert {k: v for k, v in migrated.items() if k != "schema_version"} == {
+        k: v for k, v in load_json(old).items() if k != "schema_version"
+    }
+    assert main(["validate", str(out), "--level", "verified"]) == 0
 
 
 # --- migration on a fixture version pair ------------------------------------------------------
@@ -167,7 +188,8 @@ def test_migrated_records_validate_under_the_target(record: dict[str, Any]) -> N
 
 
 def test_migration_of_the_gold_record_and_missing_paths() -> None:
-    gold = load_records()[0]
+    gold = load_json(EXAMPLES / "valid" / "verified-gold-record.json")  # release 1.0.0's record
+    assert gold["schema_version"] == "1.0.0"
     migrated = migrate_record(gold, "2.0.0", FIXTURE_MIGRATIONS)
     assert (
         migrated["article"]["translation"] == "likely"

@@ -102,7 +102,10 @@ def test_every_object_is_supported_by_some_sentence() -> None:
 def test_inferred_values_name_their_evidence() -> None:
     for record in load_records():
         for path, node in _walk(record):
-            if isinstance(node, dict) and node.get("basis") == "inferred":
+            if isinstance(node, dict) and node.get("basis") in (
+                "inferred",
+                "inferred_with_knowledge",
+            ):
                 assert node["inferred_from"], path
                 assert node["evidence"], f"{path}: an inference points at the words it used"
 

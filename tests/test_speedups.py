@@ -83,11 +83,25 @@ def _generated(n: int) -> list[dict[str, Any]]:
     return [gen.make_record(i, rng) for i in range(n)]
 
 
+def _upgraded(n: int) -> list[dict[str, Any]]:
+    """Generated records as 1.1.0 writes them (the benchmark's generator, seeded)."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random(11)
+    return [gen.upgrade(gen.make_record(i, rng), rng) for i in range(n)]
+
+
 BASES = [
-    load_json(EXAMPLES / "valid" / "verified-gold-record.json"),
+    load_json(EXAMPLES / "valid" / "verified-gold-record.json"),  # schema 1.0.0
+    load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json"),  # schema 1.1.0
     load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"),
-    *_generated(4),
+    *(load_json(p) for p in sorted((EXAMPLES / "valid").glob("1.1.0-*.json"))),
+    *_generated(3),
+    *_upgraded(3),
 ]
+BARE = BASES[2]  # quotes without offsets, no text_file
 
 # the keys the semantic rules read, and values worth trying there
 _REF_KEYS = {"within", "place", "sub_event", "speaker", "reported_via"}
@@ -110,7 +124,10 @@ _POOLS: dict[str, list[Any]] = {
         None,
     ],
     "precision": ["day", "month", "year", "unknown"],
-    "basis": ["stated", "inferred", "knowledge", "unknown"],
+    "basis": ["stated", "inferred", "inferred_with_knowledge", "knowledge", "unknown"],
+    "written": ["--09-12", "--09-13", "--09", "2023-09", "2019-04", "2023", "--13-40"],
+    "earliest": ["2023-09-12", "2023-09-16", "2023-08", "2023-02-30"],
+    "latest": ["2023-09-15", "2023-09-11", "2023-10"],
     "weekday": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", None],
     "inferred_from": [None, "the dateline"],
     "duration_days": [None, 1, 2, 3, 6, 7],
@@ -494,12 +511,12 @@ def test_validate_with_sources_reports_the_same_with_and_without_the_accelerator
     other.write_text("Another article, about nothing.", encoding="utf-8")
     sources = [str(SOURCE), str(other)][:texts]
     gold = copy.deepcopy(BASES[0])  # found by its sha256
-    unnamed = copy.deepcopy(BASES[1])  # no text_file: found by its article id, the file's stem
+    unnamed = copy.deepcopy(BARE)  # no text_file: found by its article id, the file's stem
     wrong = copy.deepcopy(BASES[0])
     wrong["actors"][0]["mentions"][0]["quote"] = "x" * len(
         wrong["actors"][0]["mentions"][0]["quote"]
     )
-    stranger = copy.deepcopy(BASES[1])  # no text_file, and named after no text
+    stranger = copy.deepcopy(BARE)  # no text_file, and named after no text
     stranger["article"]["id"] = "elsewhere"
     assert unnamed["article"]["text_file"] is None and unnamed["article"]["id"] == SOURCE.stem
     f = tmp_path / "in.jsonl"
@@ -532,7 +549,7 @@ def test_span_offsets_are_checked_however_the_keys_are_written(
     monkeypatch: pytest.MonkeyPatch, pure: str, keys: bytes
 ) -> None:
     monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
-    raw = orjson.dumps(BASES[1])  # quotes without offsets
+    raw = orjson.dumps(BARE)  # quotes without offsets
     i = raw.find(b'{"quote":')
     raw = raw[: i + 1] + keys + raw[i + 1 :]  # one span gets offsets that do not fit its quote
     result = check_line("x", 1, raw, Settings())

@@ -20,9 +20,16 @@
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
  *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
  *       the text's bytes). False (unsure) for a value not made of plain JSON types.
+ *   accept_chunk(context, blob, first, keep) -> (lines, valid, rejected, kept)
+ *       accept on every line of a chunk of whole lines at once (no bytes object per line: each
+ *       is parsed through a memoryview): the numbers of lines and of accepted ones, the
+ *       rejected lines as (line number, bytes) for the reference path, and with keep the
+ *       accepted records as (line number, record). Blank lines are counted and skipped; with first, a byte-order mark
+ *       on the first line is skipped, as jsonl.Lines does.
  *   accept(context, raw) -> record or None
- *       context = (loads, version_key, offset_keys, plans, choose): the record loads(raw) when
- *       it is an object whose version_key names a version in plans, the scan finds it exact,
+ *       context = (loads, version_key, offset_keys, plans, choose, resolve): the record
+ *       loads(raw) when it is an object whose version_key names a version in plans (a dict;
+ *       one not yet in it is asked of resolve(version) and kept), the scan finds it exact,
  *       plans[version][0] (jsonschema-rs is_valid) holds and semantic_ok holds with the plan
  *       for its case: plans[version][1] with a text, [2] with offsets, [3] without either.
  *       choose is None or choose(record) -> (text, sha256) or None: the source text.
@@ -35,7 +42,11 @@
 #include <Python.h>
 #include <string.h>
 
-#define API_VERSION 3 /* raise when a function's arguments or meaning change */
+#ifndef PyBUF_READ /* in the limited API's headers only from 3.11; the value is part of the ABI */
+#define PyBUF_READ 0x100
+#endif
+
+#define API_VERSION 5 /* raise when a function's arguments or meaning change */
 #define PLAN_API 1    /* rules.PLAN_API: the shape of the plan's named tuples */
 #define MAX_KINDS 30
 #define MAX_NESTING 200
@@ -608,6 +619,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     } while (0)
 
 typedef struct {
+    PyObject *id; /* strong */
+    Py_hash_t hash;
     int kind;
     int inside[MAX_KINDS + 1];
 } IdEntry;
@@ -618,16 +631,83 @@ typedef struct {
     int scope_serial;
 } RefEntry;
 
+#define STACK_IDS 64
+#define STACK_SLOTS 128 /* a power of two, at least twice STACK_IDS */
+#define STACK_REFS 128
+
+/* the ids met so far, in an open-addressing table of indexes into entries (-1: empty), and the
+ * references, checked once the whole record is walked; small records stay on the stack */
 typedef struct {
     PyObject *text; /* or NULL */
-    PyObject *ids;  /* dict: id -> index into entries */
     IdEntry *entries;
     Py_ssize_t nentries, ecap;
+    int *slots;
+    Py_ssize_t nslots;
     RefEntry *refs;
     Py_ssize_t nrefs, rcap;
     int inside[MAX_KINDS + 1];
     int serial;
+    IdEntry stack_entries[STACK_IDS];
+    int stack_slots[STACK_SLOTS];
+    RefEntry stack_refs[STACK_REFS];
 } Walk;
+
+/* the index in entries of the id equal to `id`, or -1; *slot: where it is or would go */
+static Py_ssize_t find_id(const Walk *w, PyObject *id, Py_hash_t hash, Py_ssize_t *slot, int *err) {
+    Py_ssize_t mask = w->nslots - 1, i = (Py_ssize_t)((size_t)hash & (size_t)mask);
+    *err = 0;
+    for (;;) {
+        int k = w->slots[i];
+        if (k < 0) {
+            *slot = i;
+            return -1;
+        }
+        const IdEntry *e = &w->entries[k];
+        if (e->id == id) return k;
+        if (e->hash == hash) {
+            int eq = PyObject_RichCompareBool(e->id, id, Py_EQ);
+            if (eq < 0) {
+                *err = 1;
+                return -1;
+            }
+            if (eq) return k;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static int grow_slots(Walk *w) {
+    Py_ssize_t n = w->nslots * 2;
+    int *slots = PyMem_Malloc(sizeof(int) * (size_t)n);
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) slots[i] = -1;
+    for (Py_ssize_t k = 0; k < w->nentries; k++) {
+        Py_ssize_t i = (Py_ssize_t)((size_t)w->entries[k].hash & (size_t)(n - 1));
+        while (slots[i] >= 0) i = (i + 1) & (n - 1);
+        slots[i] = (int)k;
+    }
+    if (w->slots != w->stack_slots) PyMem_Free(w->slots);
+    w->slots = slots;
+    w->nslots = n;
+    return 0;
+}
+
+/* grow a buffer that may still be the walk's stack buffer */
+static void *grow(void *buf, const void *stack, Py_ssize_t count, Py_ssize_t *cap, size_t size) {
+    Py_ssize_t n = *cap * 2;
+    void *out = PyMem_Malloc(size * (size_t)n);
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(out, buf, size * (size_t)count);
+    if (buf != stack) PyMem_Free(buf);
+    *cap = n;
+    return out;
+}
 
 static int is_ascii(PyObject *s, const char *lit) {
     return PyUnicode_Check(s) && PyUnicode_CompareWithASCIIString(s, lit) == 0;
@@ -925,14 +1005,9 @@ static int pre_text_files(PyObject *value, const Node *n, PyObject *text, PyObje
 
 static int add_ref(Walk *w, PyObject *value, const RefRule *rule) {
     if (w->nrefs == w->rcap) {
-        Py_ssize_t cap = w->rcap ? 2 * w->rcap : 64;
-        RefEntry *grown = PyMem_Realloc(w->refs, sizeof(RefEntry) * (size_t)cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
+        RefEntry *grown = grow(w->refs, w->stack_refs, w->nrefs, &w->rcap, sizeof(RefEntry));
+        if (grown == NULL) return -1;
         w->refs = grown;
-        w->rcap = cap;
     }
     Py_INCREF(value);
     w->refs[w->nrefs].value = value;
@@ -943,27 +1018,25 @@ static int add_ref(Walk *w, PyObject *value, const RefRule *rule) {
 }
 
 static int add_id(Walk *w, PyObject *id, int kind) {
-    int seen = PyDict_Contains(w->ids, id);
-    if (seen != 0) return seen < 0 ? -1 : 0; /* unique-id */
+    Py_hash_t hash = PyObject_Hash(id);
+    if (hash == -1) return -1;
+    Py_ssize_t slot;
+    int err;
+    if (find_id(w, id, hash, &slot, &err) >= 0) return 0; /* unique-id */
+    if (err) return -1;
     if (w->nentries == w->ecap) {
-        Py_ssize_t cap = w->ecap ? 2 * w->ecap : 64;
-        IdEntry *grown = PyMem_Realloc(w->entries, sizeof(IdEntry) * (size_t)cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
+        IdEntry *grown = grow(w->entries, w->stack_entries, w->nentries, &w->ecap, sizeof(IdEntry));
+        if (grown == NULL) return -1;
         w->entries = grown;
-        w->ecap = cap;
     }
     IdEntry *e = &w->entries[w->nentries];
+    Py_INCREF(id);
+    e->id = id;
+    e->hash = hash;
     e->kind = kind;
     memcpy(e->inside, w->inside, sizeof(w->inside));
-    PyObject *index = PyLong_FromSsize_t(w->nentries);
-    if (index == NULL) return -1;
-    int rc = PyDict_SetItem(w->ids, id, index);
-    Py_DECREF(index);
-    if (rc < 0) return -1;
-    w->nentries++;
+    w->slots[slot] = (int)w->nentries++;
+    if (2 * w->nentries > w->nslots && grow_slots(w) < 0) return -1;
     return 1;
 }
 
@@ -1048,9 +1121,14 @@ static int walk_node(Walk *w, PyObject *value, const Node *n) {
 static int resolve_refs(Walk *w) {
     for (Py_ssize_t i = 0; i < w->nrefs; i++) {
         const RefEntry *ref = &w->refs[i];
-        PyObject *index = PyDict_GetItemWithError(w->ids, ref->value); /* borrowed: ours */
-        if (index == NULL) return PyErr_Occurred() ? -1 : 0;
-        const IdEntry *e = &w->entries[PyLong_AsSsize_t(index)];
+        Py_hash_t hash = PyObject_Hash(ref->value);
+        if (hash == -1) return -1;
+        Py_ssize_t slot;
+        int err;
+        Py_ssize_t k = find_id(w, ref->value, hash, &slot, &err);
+        if (err) return -1;
+        if (k < 0) return 0; /* ref-exists */
+        const IdEntry *e = &w->entries[k];
         if (ref->rule->kinds && !(ref->rule->kinds & (1u << e->kind))) return 0;
         if (ref->rule->scope) {
             int mine = ref->scope_serial;
@@ -1065,17 +1143,26 @@ static int record_ok(PyObject *record, const Plan *plan, PyObject *text, PyObjec
     if (text != NULL && !PyUnicode_Check(text)) return 0;
     if (plan->nkinds > MAX_KINDS) return 0;
     if (text != NULL) TRY(pre_text_files(record, plan->root, text, sha));
-    Walk w;
-    memset(&w, 0, sizeof(w));
+    Walk w; /* (large: its buffers live here, not on the heap) */
     w.text = text;
-    w.ids = PyDict_New();
-    if (w.ids == NULL) return -1;
+    w.entries = w.stack_entries;
+    w.nentries = 0;
+    w.ecap = STACK_IDS;
+    w.slots = w.stack_slots;
+    w.nslots = STACK_SLOTS;
+    for (Py_ssize_t i = 0; i < STACK_SLOTS; i++) w.slots[i] = -1;
+    w.refs = w.stack_refs;
+    w.nrefs = 0;
+    w.rcap = STACK_REFS;
+    memset(w.inside, 0, sizeof(w.inside));
+    w.serial = 0;
     int r = walk_node(&w, record, plan->root);
     if (r == 1) r = resolve_refs(&w);
     for (Py_ssize_t i = 0; i < w.nrefs; i++) Py_DECREF(w.refs[i].value);
-    PyMem_Free(w.refs);
-    PyMem_Free(w.entries);
-    Py_DECREF(w.ids);
+    for (Py_ssize_t i = 0; i < w.nentries; i++) Py_DECREF(w.entries[i].id);
+    if (w.refs != w.stack_refs) PyMem_Free(w.refs);
+    if (w.entries != w.stack_entries) PyMem_Free(w.entries);
+    if (w.slots != w.stack_slots) PyMem_Free(w.slots);
     return r;
 }
 
@@ -1113,22 +1200,31 @@ static PyObject *semantic_ok(PyObject *self, PyObject *args) {
     return r < 0 ? NULL : PyBool_FromLong(r);
 }
 
-/* accept(context, raw); see the comment at the top */
-static PyObject *accept(PyObject *self, PyObject *args) {
-    PyObject *ctx, *raw;
-    if (!PyArg_ParseTuple(args, "OO:accept", &ctx, &raw)) return NULL;
-    if (!PyTuple_Check(ctx) || TUPLE_SIZE(ctx) != 5 || !PyBytes_Check(raw) ||
-        !PyDict_Check(TUPLE_ITEM(ctx, 3))) {
-        PyErr_SetString(PyExc_TypeError,
-                        "accept((loads, version_key, offset_keys, plans: dict, choose), raw: bytes)");
-        return NULL;
-    }
-    PyObject *loads = TUPLE_ITEM(ctx, 0), *version_key = TUPLE_ITEM(ctx, 1),
-             *plans = TUPLE_ITEM(ctx, 3), *choose = TUPLE_ITEM(ctx, 4);
+/* the parts of an acceptor's context, read once per call */
+typedef struct {
+    PyObject *loads, *version_key, *plans, *choose, *resolve; /* borrowed from the context */
     Watch watch[MAX_WATCH];
     int nwatch;
-    if (watch_list(TUPLE_ITEM(ctx, 2), watch, &nwatch) < 0) return NULL;
-    PyObject *value = CALL1(loads, raw);
+} Ctx;
+
+static int ctx_from(PyObject *ctx, Ctx *c) {
+    if (!PyTuple_Check(ctx) || TUPLE_SIZE(ctx) != 6 || !PyDict_Check(TUPLE_ITEM(ctx, 3))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "context: (loads, version_key, offset_keys, plans: dict, choose, resolve)");
+        return -1;
+    }
+    c->resolve = TUPLE_ITEM(ctx, 5);
+    c->loads = TUPLE_ITEM(ctx, 0);
+    c->version_key = TUPLE_ITEM(ctx, 1);
+    c->plans = TUPLE_ITEM(ctx, 3);
+    c->choose = TUPLE_ITEM(ctx, 4);
+    return watch_list(TUPLE_ITEM(ctx, 2), c->watch, &c->nwatch);
+}
+
+/* the record loads(arg) when the JSON text s[0:n] (which arg holds) is certainly a good one (a
+ * new reference); Py_None (a new reference) when not; NULL on an exception */
+static PyObject *accept_text(const Ctx *c, PyObject *arg, const char *s, Py_ssize_t n) {
+    PyObject *value = CALL1(c->loads, arg);
     if (value == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError)) return NULL; /* e.g. MemoryError */
         PyErr_Clear();                                            /* not JSON: not ours to say */
@@ -1137,24 +1233,28 @@ static PyObject *accept(PyObject *self, PyObject *args) {
     int r = 0;
     PyObject *found = NULL, *chosen = NULL;
     if (PyDict_CheckExact(value)) {
-        PyObject *version = get(value, version_key);
-        if (version != NULL && PyUnicode_CheckExact(version)) found = get(plans, version);
+        PyObject *version = get(value, c->version_key);
+        if (version != NULL && PyUnicode_CheckExact(version)) {
+            found = get(c->plans, version);
+            if (found == NULL && !PyErr_Occurred() && c->resolve != Py_None) {
+                /* a version met for the first time: its plans are made now, and kept */
+                found = CALL1(c->resolve, version);
+                if (found != NULL && PyDict_SetItem(c->plans, version, found) < 0) Py_CLEAR(found);
+            }
+        }
         Py_XDECREF(version);
         if (PyErr_Occurred()) goto error;
     }
     if (found != NULL && PyTuple_Check(found) && TUPLE_SIZE(found) == 4) {
         int exact, offsets;
-        char *at;
-        Py_ssize_t len;
-        if (PyBytes_AsStringAndSize(raw, &at, &len) < 0) goto error;
-        if (scan_bytes(at, len, watch, nwatch, &exact, &offsets) < 0) goto error;
+        if (scan_bytes(s, n, c->watch, c->nwatch, &exact, &offsets) < 0) goto error;
         if (exact) {
             PyObject *valid = CALL1(TUPLE_ITEM(found, 0), value);
             r = valid == NULL ? -1 : PyObject_IsTrue(valid);
             Py_XDECREF(valid);
             PyObject *text = NULL, *sha = NULL;
-            if (r == 1 && choose != Py_None) {
-                chosen = CALL1(choose, value);
+            if (r == 1 && c->choose != Py_None) {
+                chosen = CALL1(c->choose, value);
                 if (chosen == NULL) {
                     r = -1;
                 } else if (PyTuple_Check(chosen) && TUPLE_SIZE(chosen) == 2 &&
@@ -1184,6 +1284,92 @@ error:
     return NULL;
 }
 
+/* accept(context, raw); see the comment at the top */
+static PyObject *accept(PyObject *self, PyObject *args) {
+    PyObject *ctx, *raw;
+    if (!PyArg_ParseTuple(args, "OO:accept", &ctx, &raw)) return NULL;
+    Ctx c;
+    if (ctx_from(ctx, &c) < 0) return NULL;
+    char *at;
+    Py_ssize_t len;
+    if (!PyBytes_Check(raw) || PyBytes_AsStringAndSize(raw, &at, &len) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "accept() takes bytes");
+        return NULL;
+    }
+    return accept_text(&c, raw, at, len);
+}
+
+static int is_blank(const char *s, Py_ssize_t n) { /* bytes.isspace(), or empty */
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\x0b' ||
+              s[i] == '\x0c'))
+            return 0;
+    return 1;
+}
+
+/* accept_chunk(context, blob, first, keep) -> (lines, valid, rejected, kept); see the top */
+static PyObject *accept_chunk(PyObject *self, PyObject *args) {
+    PyObject *ctx, *blob;
+    int first, keep;
+    if (!PyArg_ParseTuple(args, "OOpp:accept_chunk", &ctx, &blob, &first, &keep)) return NULL;
+    Ctx c;
+    if (ctx_from(ctx, &c) < 0) return NULL;
+    char *s;
+    Py_ssize_t n;
+    if (!PyBytes_Check(blob) || PyBytes_AsStringAndSize(blob, &s, &n) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "accept_chunk() takes bytes");
+        return NULL;
+    }
+    PyObject *rejected = PyList_New(0), *kept = keep ? PyList_New(0) : NULL;
+    if (rejected == NULL || (keep && kept == NULL)) goto error;
+    Py_ssize_t lines = 0, valid = 0, i = 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', (size_t)(n - i));
+        Py_ssize_t end = nl ? (nl - s) + 1 : n;
+        char *line = s + i;
+        Py_ssize_t len = end - i;
+        i = end;
+        lines++;
+        if (lines == 1 && first && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+            line += 3; /* a UTF-8 byte-order mark: tolerated, as RFC 8259 allows */
+            len -= 3;
+        }
+        if (is_blank(line, len)) continue;
+        PyObject *view = PyMemoryView_FromMemory(line, len, PyBUF_READ);
+        if (view == NULL) goto error;
+        PyObject *record = accept_text(&c, view, line, len);
+        Py_DECREF(view);
+        if (record == NULL) goto error;
+        if (record != Py_None) {
+            valid++;
+            int rc = 0;
+            if (keep) {
+                PyObject *pair = Py_BuildValue("(nN)", lines, record); /* steals record */
+                rc = pair == NULL ? -1 : PyList_Append(kept, pair);
+                Py_XDECREF(pair);
+            } else {
+                Py_DECREF(record);
+            }
+            if (rc < 0) goto error;
+            continue;
+        }
+        Py_DECREF(record);
+        PyObject *item = Py_BuildValue("(ny#)", lines, line, len);
+        if (item == NULL) goto error;
+        int rc = PyList_Append(rejected, item);
+        Py_DECREF(item);
+        if (rc < 0) goto error;
+    }
+    PyObject *out = Py_BuildValue("(nnOO)", lines, valid, rejected, keep ? kept : Py_None);
+    Py_DECREF(rejected);
+    Py_XDECREF(kept);
+    return out;
+error:
+    Py_XDECREF(rejected);
+    Py_XDECREF(kept);
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -1198,10 +1384,17 @@ static PyMethodDef methods[] = {
     {"semantic_ok", semantic_ok, METH_VARARGS,
      "semantic_ok(record, plan, text=None, sha256=None) -> bool: True only if the semantic "
      "checks find nothing in a record that passed its schema."},
+    {"accept_chunk", accept_chunk, METH_VARARGS,
+     "accept_chunk(context, blob: bytes, first: bool, keep: bool) -> (lines, valid, rejected, "
+     "kept): accept every line of a chunk of whole JSON Lines lines at once (first: the chunk "
+     "starts the input, so its first line may carry a byte-order mark). lines counts every "
+     "line, blank ones too; valid, the accepted ones; rejected lists (line number, line bytes) "
+     "of the others, for the reference path; kept, with keep, the accepted records."},
     {"accept", accept, METH_VARARGS,
      "accept(context, raw: bytes) -> record or None: the record when it is certainly a good one, "
-     "else None. context: (loads, version_key, offset_keys, plans, choose); plans maps each "
-     "schema version to (is_valid, plan with text, plan with offsets, plan without either); "
+     "else None. context: (loads, version_key, offset_keys, plans, choose, resolve); plans "
+     "maps each schema version to (is_valid, plan with text, plan with offsets, plan without "
+     "either), and resolve(version) gives that for a version not in it yet (or None); "
      "choose: None, or a function record -> (text, sha256) or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -20,9 +20,16 @@ from typing import Any
 import orjson
 
 from diplomatic_visits.rules import offset_keys, plan
-from diplomatic_visits.schema import VERSION_KEY, Level, available_versions, rs_validator
+from diplomatic_visits.schema import (
+    VERSION_KEY,
+    Level,
+    available_versions,
+    declared_version,
+    latest_version,
+    rs_validator,
+)
 
-_API = 3  # the calling convention this code expects of _speedups (its API_VERSION)
+_API = 5  # the calling convention this code expects of _speedups (its API_VERSION)
 
 Choose = Callable[[Any], "tuple[str, str | None] | None"]
 """Picks a record's source text: (text, sha256 of its bytes), or None when none matches."""
@@ -108,6 +115,32 @@ def _compiled(version: str) -> tuple[Any, Any, Any] | None:
 _CASES = ((True, True), (False, True), (False, False))
 
 
+def clean(record: Any, text: str | None = None, text_bytes: bytes | None = None) -> bool:
+    """True only if the compiled engine finds no semantic problem in ``record``, a parsed value
+    (even one that fails the schema: the walk checks the type of what it reads, as the Python
+    one does), under the plan of the version it declares, with ``text`` when given. False
+    without the engine, which means nothing but "not known"."""
+    m = module()
+    if m is None or not isinstance(record, dict):
+        return False
+    compiled = _compiled(declared_version(record) or latest_version())
+    if compiled is None:
+        return False
+    sha = hashlib.sha256(text_bytes).hexdigest() if text is not None and text_bytes else None
+    return bool(m.semantic_ok(record, compiled[0] if text is not None else compiled[1], text, sha))
+
+
+def _context(m: ModuleType, level: Level, choose: Choose | None) -> tuple[Any, ...]:
+    def resolve(version: str) -> tuple[Any, ...] | None:
+        """A version's validator and plans, made when a record first declares it (a run over
+        records of one version builds nothing for the others)."""
+        compiled = _compiled(version) if version in available_versions() else None
+        return None if compiled is None else (rs_validator(version, level).is_valid, *compiled)
+
+    keys = tuple(k.encode() for k in offset_keys())
+    return (orjson.loads, VERSION_KEY, keys, {}, choose, resolve)
+
+
 def acceptor(level: Level, choose: Choose | None = None) -> Callable[[bytes], Any] | None:
     """A function that returns a JSON Lines line's record when it is certainly a good record
     at ``level``, else None; None when there is no compiled engine. It reports nothing: for
@@ -122,11 +155,19 @@ def acceptor(level: Level, choose: Choose | None = None) -> Callable[[bytes], An
     m = module()
     if m is None:
         return None
-    plans = {}
-    for v in available_versions():
-        compiled = _compiled(v)
-        if compiled is not None:
-            plans[v] = (rs_validator(v, level).is_valid, *compiled)
-    keys = tuple(k.encode() for k in offset_keys())
-    context = (orjson.loads, VERSION_KEY, keys, plans, choose)
-    return partial(m.accept, context)
+    return partial(m.accept, _context(m, level, choose))
+
+
+ChunkAcceptor = Callable[[bytes, bool, bool], "tuple[int, int, list[tuple[int, bytes]], Any]"]
+
+
+def chunk_acceptor(level: Level, choose: Choose | None = None) -> ChunkAcceptor | None:
+    """:func:`acceptor` for a whole chunk of JSON Lines lines at once: ``(blob, first, keep)
+    -> (lines, valid, rejected, kept)``, the lines counted (blank ones too), how many were
+    accepted, the others as ``(line number, bytes)`` for the reference path, and with ``keep``
+    the accepted records; ``first``: the chunk starts the input (a byte-order mark may open
+    it). None when there is no compiled engine."""
+    m = module()
+    if m is None:
+        return None
+    return partial(m.accept_chunk, _context(m, level, choose))

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from diplomatic_visits.rules import Date, Field, Node, Order, Ref, Rules, Sequence, When, plan
-from diplomatic_visits.schema import Issue
+from diplomatic_visits.schema import Issue, declared_version
 
 Path = tuple[str | int, ...]
 WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -70,15 +70,8 @@ def iter_semantic_issues(
     even visited.
     """
     if rules is None:
-        rules = plan(_version_of(record), text is not None, offsets or text is not None)
+        rules = plan(declared_version(record), text is not None, offsets or text is not None)
     yield from check(record, rules, text, text_bytes)
-
-
-def _version_of(record: Any) -> str | None:
-    from diplomatic_visits.schema import available_versions
-
-    version = record.get("schema_version") if isinstance(record, dict) else None
-    return version if isinstance(version, str) and version in available_versions() else None
 
 
 def _issue(path: Path, keyword: str, message: str) -> Issue:
@@ -644,5 +637,5 @@ def iter_spans(record: Any) -> Iterator[tuple[Path, Mapping[str, Any]]]:
             elif not f.many:
                 visit(sub, f.obj, (link, f.key))
 
-    visit(record, plan(_version_of(record)).root, None)
+    visit(record, plan(declared_version(record)).root, None)
     yield from out

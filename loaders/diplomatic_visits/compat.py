@@ -197,8 +197,8 @@ def _loosens(rule: str, old: Any, new: Any, o: Mapping[str, Any]) -> bool:
         return "*" in new or set(new) >= set(old)
     if rule == "when" and isinstance(old, list) and isinstance(new, list):
         # kept as they were, and each one added only looks at a property new in this version
-        added = [w for w in new if w not in old]
-        return all(w in new for w in old) and all(w.get("if") not in props for w in added)
+        extra = [w for w in new if w not in old]
+        return all(w in new for w in old) and all(w.get("if") not in props for w in extra)
     if rule == "date" and isinstance(old, dict) and isinstance(new, dict):
         same = all(new.get(k) == v for k, v in old.items())
         return same and all(new[k] not in props for k in new.keys() - old.keys())
@@ -206,9 +206,9 @@ def _loosens(rule: str, old: Any, new: Any, o: Mapping[str, Any]) -> bool:
         keep = {k: v for k, v in old.items() if k != "explain"}
         if any(new.get(k) != v for k, v in keep.items()):
             return False
-        added = set(new.get("explain", [])) - set(old.get("explain", []))
-        enum = props.get(old.get("key"), {}).get("enum", [])
-        return set(new.get("explain", [])) >= set(old.get("explain", [])) and not added & set(enum)
+        wider = set(new.get("explain", [])) - set(old.get("explain", []))
+        enum = set(props.get(old.get("key"), {}).get("enum", []))
+        return set(new.get("explain", [])) >= set(old.get("explain", [])) and not wider & enum
     return False
 
 

@@ -30,6 +30,7 @@ from diplomatic_visits.pipeline import (
     ChunkResult,
     Problem,
     Settings,
+    accepted_lines,
     check,
     check_version,
     collector_paused,
@@ -304,9 +305,24 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
     """Worker side of :func:`export_inputs`: parse and check a chunk of lines and, when every
     record in it is valid, convert them (``payload``: (what :class:`_Builders` made, the number
     of records checked))."""
-    accept, exact = fast_acceptor(s), exact_scan()
     problems: list[Problem] = []
     out = _Builders(s, problems)
+    with collector_paused():
+        batch = accepted_lines(chunk, s, keep=True)
+        if batch is not None:  # the compiled engine took every line it could; the rest report
+            count, n, rejected, kept = batch
+            waiting = iter(rejected)
+            other = next(waiting, None)
+            for lineno, value in kept:  # in the input's order, the rejected lines among them
+                while other is not None and other[0] < lineno:
+                    n += _reference(other, chunk.name, s, problems, out)
+                    other = next(waiting, None)
+                out.add(value)
+            while other is not None:
+                n += _reference(other, chunk.name, s, problems, out)
+                other = next(waiting, None)
+            return ChunkResult(count, problems, out.result(n))
+    accept, exact = fast_acceptor(s), exact_scan()
     n = 0
     lines = Lines(chunk)
     with collector_paused():
@@ -326,6 +342,20 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
                 continue
             _keep(doc, s, problems, out)
         return ChunkResult(lines.count, problems, out.result(n))
+
+
+def _reference(
+    numbered: tuple[int, bytes], name: str, s: Settings, problems: list[Problem], out: _Builders
+) -> int:
+    """Parse and check a line the compiled engine did not accept (the reference path)."""
+    lineno, line = numbered
+    try:
+        doc = line_document(line, name, lineno, exact_scan())
+    except InputError as exc:
+        problems.append(detached(exc))
+        return 1
+    _keep(doc, s, problems, out)
+    return 1
 
 
 def _keep(doc: Any, s: Settings, problems: list[Problem], out: _Builders) -> None:

@@ -123,6 +123,27 @@ class Lines:
                 yield self.count, raw
 
 
+def chunk_bytes(chunk: Chunk) -> bytes | None:
+    """The whole lines of a chunk as one bytes object, for a reader that splits them itself
+    (the compiled engine); None when the chunk holds a line too long to hold (then read it with
+    :class:`Lines`, which reports that line and reads past it). Raises :class:`OSError` like
+    :class:`Lines`, a file changed since it was cut included."""
+    if chunk.path is None:
+        if any(raw is None for raw in chunk.held):
+            return None
+        return b"".join(raw for raw in chunk.held if raw is not None)
+    if chunk.length > MAX_LINE_BYTES:
+        return None
+    with Path(chunk.path).open("rb") as f:
+        if _identity(os.fstat(f.fileno())) != chunk.identity:
+            raise OSError(f"{chunk.path} changed while being read")
+        f.seek(chunk.start)
+        data = f.read(chunk.length)
+    if len(data) != chunk.length:
+        raise OSError(f"{chunk.path} changed while being read")
+    return data
+
+
 def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -> Iterator[Chunk]:
     """Cut one input (a file, or ``-`` for ``stdin``) into chunks of about ``size`` bytes
     (default :data:`CHUNK_BYTES`). Raises :class:`OSError` if the file cannot be read."""
@@ -137,7 +158,7 @@ def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -
             yield from _held(f, path, size)
             return
         total, identity = st.st_size, _identity(st)
-        for n, raw in _first_line_check(Lines(Chunk(path))._number(_raw_lines(f))):
+        for _ in _first_line_check(Lines(Chunk(path))._number(_raw_lines(f))):
             break  # only the first line is looked at
         f.seek(0)
         start = 0

@@ -17,6 +17,7 @@ from diplomatic_visits.errors import DiplomaticVisitsError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
+
 #: (from version, to version) -> function. Each function returns a new record that declares the
 #: target version.
 def _additive(record: dict[str, Any]) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from diplomatic_visits.accel import acceptor, exact_scan
+from diplomatic_visits.accel import acceptor, chunk_acceptor, exact_scan
 from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
 from diplomatic_visits.inputs import STDIN, Sources, expand_inputs, is_json_file, iter_documents
-from diplomatic_visits.jsonl import Chunk, Lines, NotJSONLinesError, chunks
+from diplomatic_visits.jsonl import Chunk, Lines, NotJSONLinesError, chunk_bytes, chunks
 from diplomatic_visits.parse import Document, detached, line_document
 from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
 from diplomatic_visits.schema import Level, available_versions, rs_validator
@@ -74,19 +74,39 @@ def check_line(path: str, lineno: int, raw: bytes, s: Settings) -> RecordResult 
     return check(doc, s)
 
 
-_ACCEPTORS: dict[int, tuple[Settings, Callable[[bytes], Any] | None]] = {}
+_ACCEPTORS: dict[int, tuple[Settings, Any, Any]] = {}
+
+
+def _acceptors(s: Settings) -> tuple[Any, Any]:
+    held = _ACCEPTORS.get(id(s))
+    if held is None or held[0] is not s:  # made once per process and run
+        choose = s.sources.choose if s.sources is not None else None
+        held = (s, acceptor(s.level, choose), chunk_acceptor(s.level, choose))
+        _ACCEPTORS.clear()
+        _ACCEPTORS[id(s)] = held
+    return held[1], held[2]
 
 
 def fast_acceptor(s: Settings) -> Callable[[bytes], Any] | None:
-    """The compiled engine's acceptor for these settings, made once per process and run (see
+    """The compiled engine's acceptor of one line for these settings (see
     :func:`diplomatic_visits.accel.acceptor`); None without the engine."""
-    held = _ACCEPTORS.get(id(s))
-    if held is None or held[0] is not s:
-        choose = s.sources.choose if s.sources is not None else None
-        held = (s, acceptor(s.level, choose))
-        _ACCEPTORS.clear()
-        _ACCEPTORS[id(s)] = held
-    return held[1]
+    return _acceptors(s)[0]  # type: ignore[no-any-return]
+
+
+def accepted_lines(
+    chunk: Chunk, s: Settings, keep: bool
+) -> tuple[int, int, list[tuple[int, bytes]], Any] | None:
+    """The compiled engine's pass over a whole chunk (:func:`accel.chunk_acceptor
+    <diplomatic_visits.accel.chunk_acceptor>`): (lines, accepted, the other lines with their
+    numbers, the accepted records if ``keep``); None without the engine or for a chunk it
+    cannot take whole."""
+    batch = _acceptors(s)[1]
+    if batch is None:
+        return None
+    blob = chunk_bytes(chunk)
+    if blob is None:
+        return None
+    return batch(blob, chunk.start == 0, keep)  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
@@ -105,8 +125,19 @@ def collector_paused() -> Iterator[None]:
 
 def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
     """The problems of a chunk, and (``payload``) how many of its records are valid."""
-    accept = fast_acceptor(s)
     problems: list[Problem] = []
+    with collector_paused():
+        batch = accepted_lines(chunk, s, keep=False)
+        if batch is not None:  # the compiled engine took every line it could; the rest report
+            count, valid, rejected, _ = batch
+            for lineno, line in rejected:
+                result = check_line(chunk.name, lineno, line, s)
+                if isinstance(result, RecordResult) and result.valid:
+                    valid += 1
+                else:
+                    problems.append(result)
+            return ChunkResult(count, problems, valid)
+    accept = fast_acceptor(s)
     valid = 0
     lines = Lines(chunk)
     with collector_paused():

@@ -403,6 +403,26 @@ def offset_keys() -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+@cache
+def not_stated() -> frozenset[str]:
+    """The basis values that say a value is not stated by the text (those whose ``basis`` rule
+    wants a reason), in any shipped version."""
+    from diplomatic_visits.schema import available_versions
+
+    found: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if node.basis is not None:
+            found.update(node.basis.explain)
+        for f in node.fields:
+            if f.obj is not None:
+                visit(f.obj)
+
+    for v in available_versions():
+        visit(rules_for(v).root)
+    return frozenset(found)
+
+
 def _date_value(fields: tuple[Field, ...] | list[Field], key: str, where: str) -> str:
     """The key of the value of the partial date at ``key`` among ``fields``."""
     for f in fields:

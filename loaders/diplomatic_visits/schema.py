@@ -121,6 +121,12 @@ def latest_version() -> str:
     return available_versions()[-1]
 
 
+def declared_version(record: Any) -> str | None:
+    """The shipped schema version a record declares in ``schema_version``, else None."""
+    version = record.get(VERSION_KEY) if isinstance(record, dict) else None
+    return version if isinstance(version, str) and version in available_versions() else None
+
+
 def _check_version(version: str | None, level: str) -> str:
     version = version or latest_version()
     if version not in available_versions():

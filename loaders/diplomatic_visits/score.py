@@ -37,9 +37,10 @@ table), unless ``partial``: then each actor, place, visit, sub-event, outcome or
 a problem is left out, and the rest is scored. A second prediction for an article is reported
 and not scored.
 
-``stated_only`` leaves out of the score every gold value the text does not state (basis
-``inferred`` or ``knowledge``): an extractor asked to claim nothing beyond the text is then not
-charged for leaving an inferred year or a city's country empty.
+``stated_only`` leaves out of the score every gold value the text does not state (a basis the
+schema's rules want a reason for: ``inferred``, ``inferred_with_knowledge``, ``knowledge``): an
+extractor asked to claim nothing beyond the text is then not charged for leaving an inferred
+year or a city's country empty.
 """
 
 from __future__ import annotations
@@ -275,12 +276,11 @@ def objects(
 
 
 def _value(f: Field, o: Obj, ids: Mapping[str, str], stated_only: bool) -> Any:
-    if stated_only and f.basis_of and (o.get(f.basis_of) or {}).get("basis") in _NOT_STATED:
+    from diplomatic_visits.rules import not_stated
+
+    if stated_only and f.basis_of and (o.get(f.basis_of) or {}).get("basis") in not_stated():
         return MASKED
     return f.read(o, ids)
-
-
-_NOT_STATED = ("inferred", "knowledge")
 
 
 def _canonical(values: Mapping[str, Any]) -> str:
@@ -489,7 +489,7 @@ def score_records(
     labels: Sequence[str] | None = None,
 ) -> Score:
     """Score predicted records against gold records (paired by ``article.id``). With
-    ``stated_only``, gold values the text does not state (basis ``inferred`` or ``knowledge``:
+    ``stated_only``, gold values the text does not state (a basis other than ``stated``:
     inferred years and places, countries from world knowledge) are left out of the score on both
     sides, so a cautious extractor that leaves them empty loses nothing. A second prediction for
     an article is listed in :attr:`Score.duplicates` (by its ``labels`` entry, such as its file

@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from diplomatic_visits import accel
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.inputs import Sources
 from diplomatic_visits.parse import Document, strict_line
 from diplomatic_visits.report import RecordResult
 from diplomatic_visits.rules import offset_keys
 from diplomatic_visits.schema import (
-    VERSION_KEY,
     Issue,
     Level,
-    available_versions,
+    declared_version,
     iter_schema_issues,
     rs_validator,
 )
@@ -51,16 +51,14 @@ def iter_record_issues(
     :func:`diplomatic_visits.checks.iter_semantic_issues`). Semantic issues at or under a value
     the schema already rejects are left out.
     """
-    declared = record.get(VERSION_KEY) if isinstance(record, dict) else None
-    if isinstance(declared, str) and declared in available_versions():
-        version = declared  # an unknown declared version fails the schema's `const` instead
+    version = declared_version(record) or version  # an unknown one fails the schema's `const`
     if rs_validator(version, level).is_valid(record):  # the common case: no error objects built
         yield from iter_semantic_issues(record, text, text_bytes, offsets)
         return
     schema = list(iter_schema_issues(record, version, level))
     yield from schema
-    if any(i.keyword == "depth" for i in schema):
-        return
+    if any(i.keyword == "depth" for i in schema) or accel.clean(record, text, text_bytes):
+        return  # (the compiled engine finds nothing: the Python walk, which reports, need not run)
     for issue in iter_semantic_issues(record, text, text_bytes, offsets):
         if not any(_covers(s, issue) for s in schema):
             yield issue
