@@ -12,7 +12,15 @@ Environment variables:
 - ``DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS=1``: fail the build instead of falling back (CI sets it,
   so that the accelerator is what CI tests);
 - ``DIPLOMATIC_VISITS_FULL_API=1``: build with the full C API instead of the limited one (the
-  benchmark uses it to measure what the limited API costs).
+  benchmark uses it to measure what the limited API costs);
+- ``DIPLOMATIC_VISITS_MYPYC=0``: do not compile the reference rule engine with mypyc.
+
+A wheel (not an editable install) also gets the reference rule engine, ``checks.py``, compiled
+with mypyc where mypyc and a compiler are at hand (about 2.5 times faster at reporting; the same
+results: the wheel test holds the two to each other). An editable install keeps it pure Python,
+so that edits of ``checks.py`` are never shadowed by a compiled copy. mypyc builds against the
+full C API, so a wheel with it is for one CPython version; without it (``DIPLOMATIC_VISITS_MYPYC=0``
+or no mypyc) the wheel is ``abi3``, for every CPython from 3.10 on.
 """
 
 from __future__ import annotations
@@ -54,7 +62,8 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             )
             return
         build_data["pure_python"] = False
-        if _limited():
+        compiled = [] if version == "editable" else self._mypyc(source.parent)
+        if _limited() and not compiled:
             platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
             build_data["tag"] = f"cp310-abi3-{platform}"
         else:
@@ -63,13 +72,51 @@ class SpeedupsBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             for old in source.parent.glob("_speedups.*.so"):
                 old.unlink()  # another build's module would be imported first
             shutil.copy2(built, source.parent / built.name)
-        else:
-            build_data["force_include"][str(built)] = f"diplomatic_visits/{built.name}"
+            return
+        for lib in [built, *compiled]:
+            build_data["force_include"][str(lib)] = f"diplomatic_visits/{lib.name}"
+
+    def _mypyc(self, package: Path) -> list[Path]:
+        """``checks.py`` compiled with mypyc (its extension modules), or [] with a warning."""
+        if os.environ.get("DIPLOMATIC_VISITS_MYPYC", "").strip().lower() in ("0", "false", "no"):
+            return []
+        try:
+            return _compile_mypyc(package, self._work / "mypyc")
+        except (Exception, SystemExit) as exc:  # a mypy error makes mypyc raise SystemExit
+            if _flag("DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS"):
+                raise RuntimeError(f"mypyc could not compile checks.py: {exc}") from exc
+            self.app.display_warning(
+                f"diplomatic-visits: checks.py was not compiled with mypyc ({exc!r}); the rule "
+                "engine that reports stays pure Python (the same results, slower)"
+            )
+            return []
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         work = getattr(self, "_work", None)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _compile_mypyc(package: Path, work: Path) -> list[Path]:
+    """Compile ``diplomatic_visits.checks`` with mypyc in ``work``; return the built modules."""
+    from mypyc.build import mypycify
+    from setuptools import Distribution
+    from setuptools.command.build_ext import build_ext
+
+    shutil.copytree(package, work / "diplomatic_visits", ignore=shutil.ignore_patterns("*.so"))
+    here = Path.cwd()
+    os.chdir(work)
+    try:
+        extensions = mypycify(["diplomatic_visits/checks.py"], opt_level="3")
+        dist = Distribution({"name": "diplomatic-visits", "ext_modules": extensions})
+        cmd = build_ext(dist)
+        cmd.build_lib = str(work / "lib")
+        cmd.build_temp = str(work / "temp")
+        cmd.ensure_finalized()
+        cmd.run()
+        return [Path(cmd.get_ext_fullpath(e.name)).resolve() for e in extensions]
+    finally:
+        os.chdir(here)
 
 
 def _limited() -> bool:

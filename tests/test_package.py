@@ -156,7 +156,9 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     # the C accelerator is compiled into the wheel (CI sets DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS),
     # for the limited API: one wheel for every CPython from 3.10 on
     assert any(n.startswith("diplomatic_visits/_speedups.") and n.endswith(".so") for n in names)
-    assert "-cp310-abi3-" in wheel.name
+    # and the reference rule engine compiled with mypyc, which makes it a wheel of this CPython
+    assert any(n.startswith("diplomatic_visits/checks.") and n.endswith(".so") for n in names)
+    assert f"-cp{sys.version_info.major}{sys.version_info.minor}-" in wheel.name
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -210,5 +212,17 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
         check=True,
     )
     assert "records          1" in cli.stdout
+    assert "rules engine     Python, compiled with mypyc" in cli.stdout
+    # the compiled engine reports exactly what the pure one does
+    differ = subprocess.run(
+        [py, str(Path(__file__).with_name("compare_engines.py")), str(REPO)],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert differ.returncode == 0, differ.stdout + differ.stderr
+    assert "compiled and pure engines agree on" in differ.stdout
     shipped = ", ".join(available_versions())
     assert f"accelerator      C, limited API (abi3), for schema {shipped}" in cli.stdout

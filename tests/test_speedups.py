@@ -647,3 +647,54 @@ def test_a_new_rule_on_a_new_field_needs_no_change_to_the_engine() -> None:
     assert S.semantic_ok(record, plan)
     topic["by"] = "p_russia"
     assert not S.semantic_ok(record, plan)
+
+
+_LINE_KINDS = st.sampled_from(["good", "bad", "blank", "spaces", "junk", "dup", "crlf"])
+
+
+@needs_c
+@settings(max_examples=5 * settings.default.max_examples)
+@given(st.lists(_LINE_KINDS, min_size=1, max_size=12), st.booleans(), st.booleans())
+def test_a_chunk_read_whole_gives_what_its_lines_give(
+    tmp_path_factory: pytest.TempPathFactory, kinds: list[str], bom: bool, final_newline: bool
+) -> None:
+    # the compiled engine splits a chunk's lines itself: numbering, blank lines, a byte-order
+    # mark, CRLF, a last line without a newline and every problem come out as line by line
+    from diplomatic_visits import pipeline
+    from diplomatic_visits.jsonl import chunks
+
+    good = json.dumps(BASES[0], ensure_ascii=False)
+    make = {
+        "good": good,
+        "bad": good.replace('"completed"', '"finished"', 1),
+        "blank": "",
+        "spaces": " \t ",
+        "junk": '{"schema_version": "1.0.0", ',
+        "dup": good[:-1] + ', "record_id": "again"}',
+        "crlf": good + "\r",
+    }
+    text = "\n".join(make[k] for k in kinds) + ("\n" if final_newline else "")
+    f = tmp_path_factory.mktemp("chunk") / "in.jsonl"
+    f.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    s = Settings()
+
+    def run() -> list[Any]:
+        out = []
+        for chunk in chunks(str(f), size=3000):
+            r = pipeline.check_chunk(chunk, s)
+            problems = [
+                (p.line, p.reason) if isinstance(p, InputError) else (p.line, str(p.issues))
+                for p in r.problems
+            ]
+            out.append((r.lines, problems, r.payload))
+        return out
+
+    whole = run()
+    line_by_line_acceptor = pipeline._acceptors(s)[0]
+    original = pipeline._acceptors
+    try:
+        pipeline._acceptors = lambda _: (line_by_line_acceptor, None)  # type: ignore[assignment]
+        by_line = run()
+    finally:
+        pipeline._acceptors = original  # type: ignore[assignment]
+    assert whole == by_line
