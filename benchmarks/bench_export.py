@@ -1,4 +1,4 @@
-"""Benchmark `diplomatic-visits export parquet --input` against pyarrow's own JSON reader.
+"""Benchmark `diplomatic-visits export parquet FILE` against pyarrow's own JSON reader.
 
     python benchmarks/bench_export.py [--records 100000] [--repeat 3]
 
@@ -72,7 +72,6 @@ def main() -> None:
                     "diplomatic_visits",
                     "export",
                     "parquet",
-                    "--input",
                     str(args.data),
                     "--out",
                     str(out / f"ours{jobs}.parquet"),

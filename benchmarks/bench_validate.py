@@ -15,8 +15,9 @@ For each schema version (its own generated data file):
   (sampled); and once more with one worker and DIPLOMATIC_VISITS_PURE_PYTHON=1 (no compiled
   engine: what an install without a C compiler gets).
 
-The floor and each of ours run --repeat times (ours interleaved) and the median is reported:
-on a shared two-core machine single runs vary by about 10%. The commands run with Python's
+The floor and each of ours run --repeat times, interleaved, and the median is reported, with
+the ratio of the fastest runs beside it: on a shared two-core machine single runs vary by 10%
+and more, and noise only ever adds time. The commands run with Python's
 bytecode cache on, as an installed package does (PYTHONDONTWRITEBYTECODE is dropped).
 """
 
@@ -77,80 +78,92 @@ def time_ours(path: Path, jobs: int, pure: bool = False) -> tuple[float, int, st
     return elapsed, peak, (proc.stdout.read() if proc.stdout else "").strip()
 
 
-def measure(data: Path, version: str, args: argparse.Namespace) -> dict[str, object]:
-    """One version's measurements, printed, and returned as a dict."""
-    runs: dict[str, list[tuple[float, int, str]]] = {"one": [], "two": [], "pure": []}
-    time_ours(data, 1)  # warm: the page cache, the bytecode cache
-    for _ in range(args.repeat):
-        runs["one"].append(time_ours(data, 1))
-        runs["two"].append(time_ours(data, 2))
-        runs["pure"].append(time_ours(data, 1, pure=True))
-    (one, rss1, summary), (two, rss2, _), (pure, _, _) = (
-        sorted(runs[k])[len(runs[k]) // 2] for k in ("one", "two", "pure")
-    )
-    spread = {k: [round(r[0], 2) for r in v] for k, v in runs.items()}
-    lines = data.read_bytes().splitlines()
-
-    import jsonschema
+def _floor(lines: list[bytes], version: str) -> float:
+    """Seconds per record of orjson + jsonschema-rs ``is_valid`` over lines in memory."""
     import orjson
 
-    from diplomatic_visits.schema import load_schema, rs_validator
+    from diplomatic_visits.schema import rs_validator
 
-    # baseline: what a user writes by hand (the schema has no external refs at this level)
+    rs = rs_validator(version, "extraction")
+    t = time.perf_counter()
+    for line in lines:
+        try:
+            rs.is_valid(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            pass
+    return (time.perf_counter() - t) / len(lines)
+
+
+def _baseline(lines: list[bytes], version: str) -> float:
+    """Seconds per record of what a user writes by hand: json + python-jsonschema (the schema
+    has no external refs at this level)."""
+    import jsonschema
+
+    from diplomatic_visits.schema import load_schema
+
     validator = jsonschema.Draft202012Validator(
         load_schema(version, level="extraction"),
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
-    sample = lines[: args.baseline_sample]
     t = time.perf_counter()
-    for line in sample:
+    for line in lines:
         try:
             list(validator.iter_errors(json.loads(line)))
         except ValueError:
             pass
-    baseline = (time.perf_counter() - t) / len(sample)
+    return (time.perf_counter() - t) / len(lines)
 
-    rs = rs_validator(version, "extraction")
-    floors = []
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        for line in lines:
-            try:
-                rs.is_valid(orjson.loads(line))
-            except orjson.JSONDecodeError:
-                pass
-        floors.append((time.perf_counter() - t) / len(lines))
-    floor = sorted(floors)[len(floors) // 2]
 
-    per1, per2, per_pure = one / len(lines), two / len(lines), pure / len(lines)
+def measure(data: Path, version: str, args: argparse.Namespace) -> dict[str, object]:
+    """One version's measurements, printed, and returned as a dict."""
+    lines = data.read_bytes().splitlines()
+    n = len(lines)
+    runs: dict[str, list[float]] = {"floor": [], "one": [], "two": [], "pure": []}
+    peaks: dict[str, int] = {"one": 0, "two": 0}
+    _, _, out = time_ours(data, 1)  # warm: the page cache, the bytecode cache
+    summary = out.splitlines()[-1] if out else ""
+    for _ in range(args.repeat):  # interleaved, so that a slow spell of the machine hits all
+        runs["floor"].append(_floor(lines, version) * n)
+        for key, jobs, pure in (("one", 1, False), ("two", 2, False), ("pure", 1, True)):
+            seconds, peak, _ = time_ours(data, jobs, pure)
+            runs[key].append(seconds)
+            if key in peaks:
+                peaks[key] = max(peaks[key], peak)
+    median = {k: sorted(v)[len(v) // 2] / n for k, v in runs.items()}
+    fastest = {k: min(v) / n for k, v in runs.items()}
+    baseline = _baseline(lines[: args.baseline_sample], version)
+    floor, per1, per2, per_pure = (median[k] for k in ("floor", "one", "two", "pure"))
     size = data.stat().st_size / 2**20
     rows = [
-        ("baseline: json + python-jsonschema", baseline, f"(sample of {len(sample)})"),
+        ("baseline: json + python-jsonschema", baseline, f"(sample of {args.baseline_sample})"),
         ("floor: orjson + jsonschema-rs is_valid", floor, ""),
-        ("ours, 1 worker (whole command)", per1, f"peak RSS {rss1 / 1024:.0f} MiB, all processes"),
-        ("ours, 2 workers (whole command)", per2, f"peak RSS {rss2 / 1024:.0f} MiB, all processes"),
-        ("ours, 1 worker, pure Python (no C)", per_pure, "what an install without a compiler gets"),
+        ("ours, 1 worker (whole command)", per1, f"peak RSS {peaks['one'] / 1024:.0f} MiB, all"),
+        ("ours, 2 workers (whole command)", per2, f"peak RSS {peaks['two'] / 1024:.0f} MiB, all"),
+        ("ours, 1 worker, pure Python (no C)", per_pure, "an install without a compiler"),
     ]
-    print(f"schema {version}: {len(lines):,} records, {size:.0f} MiB; {summary}")
-    print(f"seconds per run (median reported): {spread}")
+    print(f"schema {version}: {n:,} records, {size:.0f} MiB; {summary}")
+    print(f"seconds per run: { {k: [round(r, 2) for r in v] for k, v in runs.items()} }")
     for name, per, note in rows:
         print(f"  {name:<42} {per * 1e6:9.1f} us/record  {note}")
-    print("ratios:")
-    print(f"  ours (1 worker) / floor        {per1 / floor:6.2f}x   (target: within 1.5x)")
-    print(f"  baseline / ours (1 worker)     {baseline / per1:6.1f}x")
-    print(f"  1 worker / 2 workers           {one / two:6.2f}x   (target: at least 1.8x)")
-    print(f"  pure Python / floor            {per_pure / floor:6.2f}x")
+    print("ratios, of the medians (of the fastest runs: the machine's noise only adds time):")
+
+    def ratio(label: str, a: str, b: str, target: str = "") -> None:
+        med, fast = median[a] / median[b], fastest[a] / fastest[b]
+        print(f"  {label:<30} {med:6.2f}x  ({fast:.2f}x)  {target}")
+
+    ratio("ours (1 worker) / floor", "one", "floor", "(target: within 1.5x)")
+    print(f"  {'baseline / ours (1 worker)':<30} {baseline / per1:6.1f}x")
+    ratio("1 worker / 2 workers", "one", "two", "(target: at least 1.8x)")
+    ratio("pure Python / floor", "pure", "floor")
     return {
         "schema_version": version,
-        "records": len(lines),
+        "records": n,
         "baseline_us": baseline * 1e6,
-        "floor_us": floor * 1e6,
-        "ours1_us": per1 * 1e6,
-        "ours2_us": per2 * 1e6,
-        "ours1_pure_us": per_pure * 1e6,
-        "rss1_mib": rss1 / 1024,
-        "rss2_mib": rss2 / 1024,
-        "runs_s": spread,
+        "median_us": {k: v * 1e6 for k, v in median.items()},
+        "fastest_us": {k: v * 1e6 for k, v in fastest.items()},
+        "rss1_mib": peaks["one"] / 1024,
+        "rss2_mib": peaks["two"] / 1024,
+        "runs_s": runs,
     }
 
 
