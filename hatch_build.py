@@ -107,7 +107,12 @@ def _compile_mypyc(package: Path, work: Path) -> list[Path]:
     here = Path.cwd()
     os.chdir(work)
     try:
-        extensions = mypycify(["diplomatic_visits/checks.py"], opt_level="3")
+        # a wheel build's isolated environment has mypy but not the package's dependencies
+        # (jsonschema, orjson, ...). mypy is told to look for none of them, wherever the build
+        # runs, so an isolated build and one in a full environment (the tests') compile the
+        # same thing: their types are Any, which checks.py's own code does not rely on
+        args = ["--no-site-packages", "--ignore-missing-imports", "diplomatic_visits/checks.py"]
+        extensions = mypycify(args, opt_level="3")
         dist = Distribution({"name": "diplomatic-visits", "ext_modules": extensions})
         cmd = build_ext(dist)
         cmd.build_lib = str(work / "lib")
