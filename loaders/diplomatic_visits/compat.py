@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from diplomatic_visits.errors import DiplomaticVisitsError
-from diplomatic_visits.schema import RULES_KEYWORD
+from diplomatic_visits.schema import RULES_KEYWORD, declared_version
 
 Bump = Literal["none", "patch", "minor", "major"]
 ORDER: dict[Bump, int] = {"none": 0, "patch": 1, "minor": 2, "major": 3}
@@ -325,7 +325,7 @@ def shipped_records(version: str) -> list[tuple[str, Any]]:
     """The bundled records of ``version``, named by their record id."""
     from diplomatic_visits.records import load_records
 
-    return [(r["record_id"], r) for r in load_records() if r.get("schema_version") == version]
+    return [(r["record_id"], r) for r in load_records() if declared_version(r) == version]
 
 
 def capped(node: Any, cap: int) -> Any:
@@ -342,9 +342,9 @@ def capped(node: Any, cap: int) -> Any:
     return node
 
 
-def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0, cap: int = 2) -> list[Any]:
+def generated_records(schema: Mapping[str, Any], n: int, cap: int = 2) -> list[Any]:
     """``n`` records hypothesis-jsonschema generates from ``schema``, lists capped at ``cap``
-    items (needs the dev extras)."""
+    items, the same ones every run (derandomized; needs the dev extras)."""
     if not can_generate():
         raise MissingGeneratorError()
     from hypothesis import HealthCheck, given, settings
@@ -366,11 +366,11 @@ def generated_records(schema: Mapping[str, Any], n: int, seed: int = 0, cap: int
 
 def load_candidate(path: Path) -> dict[str, dict[str, Any]]:
     """A candidate version folder's schema files, as {level: document}."""
-    from diplomatic_visits.schema import _FILES
+    from diplomatic_visits.schema import SCHEMA_FILES
 
     return {
         level: json.loads((path / name).read_text(encoding="utf-8"))
-        for level, name in _FILES.items()
+        for level, name in SCHEMA_FILES.items()
         if (path / name).is_file()
     }
 

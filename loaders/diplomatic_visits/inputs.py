@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -169,10 +169,6 @@ class Sources:
             found.append(Source(p, decode(data, p, None), data, hashlib.sha256(data).hexdigest()))
         return cls(tuple(found))
 
-    @property
-    def by_sha(self) -> Mapping[str, Source]:
-        return {s.sha256: s for s in self.items}
-
     def find(self, record: Any) -> Source | None:
         """The text a record's spans index, or None when none matches (see the class)."""
         article = record.get("article") if isinstance(record, dict) else None
@@ -190,11 +186,6 @@ class Sources:
             if isinstance(path, str) and s.name == PurePosixPath(path).name:
                 return s
         return self.items[0] if len(self.items) == 1 else None
-
-    def for_record(self, record: Any) -> tuple[str | None, bytes | None]:
-        """(text, bytes) of :meth:`find`, or (None, None)."""
-        s = self.find(record)
-        return (s.text, s.data) if s is not None else (None, None)
 
     def choose(self, record: Any) -> tuple[str, str] | None:
         """(text, sha256) of :meth:`find`, for the compiled engine."""

@@ -119,8 +119,7 @@ def canonical_order(value: Any, schema: Mapping[str, Any], root: Mapping[str, An
 def canonical_dumps(record: Mapping[str, Any]) -> str:
     """The canonical text of a record file: keys in schema order, 2-space indent, UTF-8 as is,
     final newline. Reviews of record changes then read as plain diffs."""
-    from diplomatic_visits.schema import available_versions, load_schema
+    from diplomatic_visits.schema import declared_version, load_schema
 
-    version = record.get("schema_version")
-    root = load_schema(version if version in available_versions() else None)
+    root = load_schema(declared_version(record))
     return json.dumps(canonical_order(record, root, root), indent=2, ensure_ascii=False) + "\n"

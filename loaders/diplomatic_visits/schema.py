@@ -22,10 +22,11 @@ VERSION_KEY = "schema_version"
 """Where every record declares the schema version it was written against."""
 Level = Literal["extraction", "verified"]
 LEVELS: tuple[Level, ...] = ("extraction", "verified")
-_FILES: dict[str, str] = {
+SCHEMA_FILES: dict[str, str] = {
     "extraction": "record.schema.json",
     "verified": "record.verified.schema.json",
 }
+"""The file of each level's schema in a version's folder."""
 _VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 
 
@@ -131,7 +132,7 @@ def _check_version(version: str | None, level: str) -> str:
     version = version or latest_version()
     if version not in available_versions():
         raise UnknownSchemaVersionError(version, available_versions())
-    if level not in _FILES:
+    if level not in SCHEMA_FILES:
         raise UnknownLevelError(level, LEVELS)
     return version
 
@@ -139,7 +140,7 @@ def _check_version(version: str | None, level: str) -> str:
 @cache
 def _load(version: str, level: str) -> Mapping[str, Any]:
     """The shipped file, as released."""
-    path = schema_dir() / version / _FILES[level]
+    path = schema_dir() / version / SCHEMA_FILES[level]
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return doc
 
@@ -158,7 +159,7 @@ def _effective(version: str, level: str) -> Mapping[str, Any]:
     if not overlay.is_file():
         return doc
     spec = json.loads(overlay.read_text(encoding="utf-8"))
-    if spec["schema"] != f"{version}/{_FILES[level]}":
+    if spec["schema"] != f"{version}/{SCHEMA_FILES[level]}":
         return doc
     out = copy.deepcopy(dict(doc))
     for pointer, rules in spec["annotations"].items():
@@ -182,7 +183,7 @@ def load_schema(
 def schema_path(version: str | None = None, level: Level = "extraction") -> str:
     """Filesystem path of a shipped schema file."""
     version = _check_version(version, level)
-    return str(schema_dir() / version / _FILES[level])
+    return str(schema_dir() / version / SCHEMA_FILES[level])
 
 
 def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
