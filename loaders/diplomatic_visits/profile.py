@@ -1,0 +1,649 @@
+"""The ``llm`` profile: the schema a language model fills, derived from the canonical one.
+
+A structured-output engine (OpenAI strict mode, Anthropic's tool schemas, llguidance, outlines)
+accepts a small part of JSON Schema, and a model cannot count code points. The profile is the
+canonical extraction-level schema of a version, rewritten by the named transformations of
+:data:`STEPS`, in order; each says what it drops. Nothing in it is written by hand: a new schema
+version gets its profile by running the same steps.
+
+What a step drops is listed by :func:`dropped` (``diplomatic-visits schema --profile llm
+--explain``), and it is exactly what the validator re-checks after generation: :func:`lift`
+turns a profile instance back into an extraction-level record of the canonical schema, which
+still holds every dropped keyword and every ``x-dv`` rule.
+
+>>> import diplomatic_visits as dv
+>>> from diplomatic_visits.profile import project, lift, profile_schema
+>>> gold = dv.load_records()[0]
+>>> text = dv.load_source_text(gold)
+>>> answer = project(gold)                  # what a model should produce for this article
+>>> record, issues = lift(answer, text)     # offsets found, nulls removed, metadata filled
+>>> dv.validate_record(record, text=text)
+[]
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal, NamedTuple
+
+from diplomatic_visits.checks import locate_quote, near_match
+from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.schema import (
+    RULES_KEYWORD,
+    VERSION_KEY,
+    bundle_schema,
+    declared_version,
+    is_null_union,
+    latest_version,
+)
+
+Profile = Literal["llm"]
+PROFILES: tuple[Profile, ...] = ("llm",)
+
+ROOT = "record"
+"""The name :data:`OMIT` gives the record's own object (the others are ``$defs`` names)."""
+
+# --- what a model does not produce ------------------------------------------------------------
+
+OMIT: Mapping[tuple[str, str], str] = {
+    (ROOT, "record_id"): "names a record in a dataset: the caller's (lift's `record_id`)",
+    (ROOT, "annotation"): "how people annotated and verified the record: no text says it",
+    ("article", "id"): "the caller's name for the article (lift's `article_id`)",
+    ("article", "source"): "publisher, URL and date are not in the text the model reads",
+    ("article", "text_file"): "file, sha256 and length: lift computes them from the text",
+    ("article", "title_span"): "lift locates the title the model copies",
+    ("article", "body_span"): "offsets of the body: lift leaves it null",
+    ("article", "boilerplate"): "page furniture around the article: lift leaves it empty",
+    ("article", "quality_notes"): "the annotator's notes on the text: lift leaves them empty",
+    ("actor", "wikidata"): "set only when a person verified the QID",
+    ("place", "wikidata"): "set only when a person verified the QID",
+}
+"""Properties the profile leaves out, keyed by (``$defs`` name or :data:`ROOT`, property), each
+with the reason. :func:`lift` fills them: from its arguments, from the text, or with the empty
+value the schema allows (``[]``, null)."""
+
+EVIDENCE_ON: frozenset[str] = frozenset({"visit", "sub_event", "outcome", "statement"})
+"""The objects whose evidence the profile keeps: the claims (a visit, what happened in it, its
+outcomes, what was said). The evidence of the values inside them (a date, a country, a title, a
+place) is left out: a date keeps its words in `text`, and one quote per claim keeps a target
+short enough to train on. An evidence list that the schema requires to be non-empty (an actor's
+`mentions`) is always kept."""
+
+STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "omit_unproducible",
+        "leave out what the text does not say or the caller knows better (OMIT), and the "
+        "evidence of values inside a claim (EVIDENCE_ON)",
+    ),
+    (
+        "quotes_for_spans",
+        "an evidence span becomes its quote, a plain string: a model copies words, it cannot "
+        "count code points; lift finds the offsets",
+    ),
+    (
+        "required_nullable",
+        "every property is required; one the canonical schema lets be absent may be null "
+        "(strict modes refuse optional properties); lift removes those nulls",
+    ),
+    (
+        "null_as_anyof",
+        'write `type: [T, "null"]` as `anyOf: [{type: T}, {type: null}]` (Anthropic\'s converter '
+        "asserts on type lists); give a `$ref` with its own description the same form",
+    ),
+    (
+        "portable_keywords",
+        "keep only type, properties, required, additionalProperties, items, enum, const, anyOf, "
+        "$ref, $defs and description: lengths, item counts, uniqueness, patterns, formats, "
+        "bounds, examples and rule annotations go (every engine above refuses or mishandles "
+        "one of them); the validator re-checks them all",
+    ),
+)
+"""The transformations, in the order they apply: (name, what it does and drops)."""
+
+KEPT_KEYWORDS: frozenset[str] = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "const",
+        "anyOf",
+        "$ref",
+        "$defs",
+        "description",
+    }
+)
+
+# --- the derivation -------------------------------------------------------------------------
+
+
+class Dropped(NamedTuple):
+    """One thing a transformation took out of the canonical schema."""
+
+    step: str
+    where: str  # JSON Pointer into the canonical bundled schema
+    keyword: str  # the keyword, or the property name for a property left out
+    value: Any
+
+
+class Fate(NamedTuple):
+    """What becomes of one property of the canonical schema in the profile."""
+
+    kind: Literal["keep", "omit", "quote", "quotes"]
+    reason: str = ""
+
+
+def _is_span(node: Mapping[str, Any]) -> bool:
+    rules = node.get(RULES_KEYWORD)
+    return isinstance(rules, Mapping) and "span" in rules
+
+
+class _Schema:
+    """A canonical bundled schema with the lookups the steps need."""
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.doc = doc
+        self.defs: Mapping[str, Any] = doc["$defs"]
+
+    def deref(self, node: Mapping[str, Any]) -> tuple[Mapping[str, Any], str | None, bool]:
+        """The node a property's schema stands for, the ``$defs`` name it came from (or None),
+        and whether null is allowed."""
+        nullable, name = False, None
+        while True:
+            if "$ref" in node:
+                name = node["$ref"].rsplit("/", 1)[1]
+                node = self.defs[name]
+            elif is_null_union(node):
+                node = next(s for s in node["anyOf"] if s != {"type": "null"})
+                nullable = True
+            else:
+                t = node.get("type")
+                if isinstance(t, list) and "null" in t:
+                    nullable = True
+                return node, name, nullable
+
+    def fate(self, owner: str, prop: str, node: Mapping[str, Any], required: bool) -> Fate:
+        if (owner, prop) in OMIT:
+            return Fate("omit", OMIT[owner, prop])
+        target, _, _ = self.deref(node)
+        if _is_span(target):
+            return Fate("quote")
+        if target.get("type") == "array":
+            item, _, _ = self.deref(target.get("items", {}))
+            if _is_span(item):
+                if owner in EVIDENCE_ON or target.get("minItems", 0) >= 1:
+                    return Fate("quotes")
+                return Fate("omit", f"evidence of a value inside a claim (EVIDENCE_ON: {owner})")
+        return Fate("keep")
+
+
+@cache
+def _canonical(version: str) -> _Schema:
+    return _Schema(bundle_schema(version, "extraction"))
+
+
+def _version(version: str | None) -> str:
+    return version or latest_version()
+
+
+@cache
+def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
+    if profile not in PROFILES:
+        raise DiplomaticVisitsError(f"unknown profile {profile!r}; profiles: {', '.join(PROFILES)}")
+    canon = _canonical(version)
+    drops: list[Dropped] = []
+
+    def portable(node: Mapping[str, Any], where: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in KEPT_KEYWORDS:
+                out[key] = value
+            else:
+                drops.append(Dropped("portable_keywords", where, key, value))
+        return out
+
+    def nullable(node: dict[str, Any]) -> dict[str, Any]:
+        """``node`` that also admits null, in the ``anyOf`` form."""
+        if "anyOf" in node:
+            if {"type": "null"} not in node["anyOf"]:
+                node["anyOf"] = [*node["anyOf"], {"type": "null"}]
+            return node
+        desc = node.pop("description", None)
+        if isinstance(node.get("type"), list):
+            node["type"] = next(t for t in node["type"] if t != "null")
+        if "enum" in node:
+            node["enum"] = [e for e in node["enum"] if e is not None]
+        out: dict[str, Any] = {"anyOf": [node, {"type": "null"}]}
+        if desc is not None:
+            out["description"] = desc
+        return out
+
+    def convert(node: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """A canonical schema node (not an object of our own), in profile form."""
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[1]
+            rest = portable({k: v for k, v in node.items() if k != "$ref"}, where)
+            ref = {"$ref": f"#/$defs/{name}"}
+            return {"anyOf": [ref], **rest} if rest else ref
+        if is_null_union(node):
+            inner = next(s for s in node["anyOf"] if s != {"type": "null"})
+            rest = portable({k: v for k, v in node.items() if k != "anyOf"}, where)
+            return {**nullable(convert(inner, f"{where}/anyOf/0")), **rest}
+        out = portable(node, where)
+        t = out.get("type")
+        if t == "object" and "properties" in out:
+            return convert_object(node, out, where, "")
+        if t == "array" and "items" in out:
+            out["items"] = convert(node["items"], f"{where}/items")
+        if isinstance(t, list) and "null" in t:
+            return nullable(out)
+        return out
+
+    def convert_object(
+        node: Mapping[str, Any], out: dict[str, Any], where: str, owner: str
+    ) -> dict[str, Any]:
+        required = set(node.get("required", ()))
+        props: dict[str, Any] = {}
+        for prop, sub in node["properties"].items():
+            at = f"{where}/properties/{prop}"
+            fate = canon.fate(owner, prop, sub, prop in required)
+            if fate.kind == "omit":
+                drops.append(Dropped("omit_unproducible", at, prop, fate.reason))
+                continue
+            if fate.kind == "quote":
+                _, _, null_ok = canon.deref(sub)
+                new: dict[str, Any] = {"type": "string", "description": _quote_doc(sub, canon)}
+                drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
+                if null_ok:
+                    new = nullable(new)
+            elif fate.kind == "quotes":
+                target, _, _ = canon.deref(sub)
+                new = {
+                    "type": "array",
+                    "description": sub.get("description", target.get("description", "")),
+                    "items": {"type": "string", "description": _quote_doc({}, canon)},
+                }
+                drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
+                for key in ("minItems", "maxItems"):
+                    if key in target:
+                        drops.append(Dropped("portable_keywords", at, key, target[key]))
+            else:
+                new = convert(sub, at)
+            if prop not in required:
+                drops.append(Dropped("required_nullable", at, "optional", prop))
+                new = nullable(new)
+            props[prop] = new
+        out["properties"] = props
+        out["required"] = list(props)
+        out["additionalProperties"] = False
+        return out
+
+    doc = canon.doc
+    defs: dict[str, Any] = {}
+    for name, node in doc["$defs"].items():
+        if name == "span":
+            continue  # every use became a quote
+        where = f"/$defs/{name}"
+        converted = portable(node, where)
+        if converted.get("type") == "object" and "properties" in converted:
+            converted = convert_object(node, converted, where, name)
+        else:
+            converted = convert(node, where)
+        defs[name] = converted
+    root_in = {k: v for k, v in doc.items() if k not in ("$defs", "$schema", "$id", "title")}
+    for key in ("$schema", "$id"):
+        drops.append(Dropped("portable_keywords", "", key, doc[key]))
+    root = convert_object(root_in, portable(root_in, ""), "", ROOT)
+    used = _reachable(root, defs)
+    out = {
+        "title": f"diplomatic-visits {version} llm profile",
+        **root,
+        "$defs": {k: v for k, v in defs.items() if k in used},
+    }
+    # engines may keep the dict; callers get copies of this frozen text
+    return json.dumps(out, ensure_ascii=False), drops
+
+
+def _quote_doc(node: Mapping[str, Any], canon: _Schema) -> str:
+    own = node.get("description")
+    quote = canon.defs["span"]["properties"]["quote"]["description"]
+    lead = f"{own} " if own else ""
+    return f"{lead}The quote: {quote} Copy enough words that they occur only once in the article."
+
+
+def _reachable(root: Mapping[str, Any], defs: Mapping[str, Any]) -> set[str]:
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.rsplit("/", 1)[1]
+                if name not in seen:
+                    seen.add(name)
+                    walk(defs[name])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(root)
+    return seen
+
+
+def profile_schema(version: str | None = None, profile: Profile = "llm") -> dict[str, Any]:
+    """The profile of ``version`` (default: the latest): one self-contained schema a
+    structured-output engine takes as it is (``response_format``, a tool's ``input_schema``, a
+    grammar compiler)."""
+    text, _ = _derive(_version(version), profile)
+    out: dict[str, Any] = json.loads(text)
+    return out
+
+
+def dropped(version: str | None = None, profile: Profile = "llm") -> list[Dropped]:
+    """Everything the profile's steps took out of the canonical schema: the constraints the
+    validator re-checks on the lifted record."""
+    return list(_derive(_version(version), profile)[1])
+
+
+def explain(version: str | None = None, profile: Profile = "llm") -> str:
+    """:func:`dropped` as text: the steps, then what each dropped, grouped by keyword."""
+    drops = dropped(version, profile)
+    lines = [f"The {profile} profile of schema {_version(version)}: the steps, in order.", ""]
+    for name, doc in STEPS:
+        mine = [d for d in drops if d.step == name]
+        lines.append(f"{name}: {doc}")
+        by_kw: dict[str, list[Dropped]] = {}
+        for d in mine:
+            by_kw.setdefault(d.keyword if name != "omit_unproducible" else "property", []).append(d)
+        for kw, items in sorted(by_kw.items()):
+            lines.append(f"  {kw} ({len(items)}):")
+            for d in items:
+                value = d.value if isinstance(d.value, str) else json.dumps(d.value)
+                if len(value) > 70:
+                    value = value[:67] + "..."
+                lines.append(f"    {d.where or '/'}  {value}")
+        lines.append("")
+    lines.append(
+        "Every constraint listed is still in the canonical schema: validate the lifted record "
+        "(lift, then validate) and each is checked."
+    )
+    return "\n".join(lines)
+
+
+# --- project and lift ----------------------------------------------------------------------
+
+
+def _walk_props(
+    canon: _Schema, node: Mapping[str, Any], owner: str
+) -> Iterator[tuple[str, Mapping[str, Any], bool, Fate]]:
+    required = set(node.get("required", ()))
+    for prop, sub in node.get("properties", {}).items():
+        yield prop, sub, prop in required, canon.fate(owner, prop, sub, prop in required)
+
+
+def project(record: Mapping[str, Any], profile: Profile = "llm") -> dict[str, Any]:
+    """The profile instance a model should produce for ``record``'s article: what the profile
+    leaves out is dropped, every span becomes its quote, each evidence list keeps its first
+    quote (one quote per claim), and every property the record leaves out is null."""
+    version = declared_version(record) or latest_version()
+    _derive(version, profile)  # refuses an unknown profile
+    canon = _canonical(version)
+
+    def obj(value: Mapping[str, Any], node: Mapping[str, Any], owner: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for prop, sub, _req, fate in _walk_props(canon, node, owner):
+            got = value.get(prop)
+            if fate.kind == "omit":
+                continue
+            if fate.kind == "quote":
+                out[prop] = got.get("quote") if isinstance(got, Mapping) else None
+            elif fate.kind == "quotes":
+                spans = got if isinstance(got, list) else []
+                out[prop] = [s["quote"] for s in spans[:1] if isinstance(s, Mapping)]
+            else:
+                out[prop] = any_value(got, sub)
+        return out
+
+    def any_value(value: Any, sub: Mapping[str, Any]) -> Any:
+        target, name, _ = canon.deref(sub)
+        if isinstance(value, Mapping) and "properties" in target:
+            return obj(value, target, name or "")
+        if isinstance(value, list) and "items" in target:
+            return [any_value(v, target["items"]) for v in value]
+        return copy.deepcopy(value)
+
+    return obj(record, canon.doc, ROOT)
+
+
+@dataclass(frozen=True)
+class LiftIssue:
+    """Something :func:`lift` could not settle on its own: the caller decides."""
+
+    json_path: str
+    kind: Literal["ambiguous_quote", "quote_not_found", "answer", "shape"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: {self.message}"
+
+
+class AnswerError(DiplomaticVisitsError, ValueError):
+    """A model answer that is not one JSON object: truncated, text around it, not JSON."""
+
+    def __init__(self, reason: str, position: int | None = None) -> None:
+        self.reason = reason
+        self.position = position
+        where = "" if position is None else f" (at character {position})"
+        super().__init__(f"model answer{where}: {reason}")
+
+
+def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
+    """The JSON object of a model's text answer.
+
+    A Markdown fence around it (```json ... ```) is taken off, with an issue saying so.
+    Raises :class:`AnswerError` for a truncated answer, text around the JSON, or no JSON.
+    """
+    issues: list[LiftIssue] = []
+    body = answer.strip()
+    if body.startswith("```"):
+        first, _, rest = body.partition("\n")
+        if not rest.rstrip().endswith("```"):
+            raise AnswerError(
+                "a Markdown fence (```) opens but never closes: the answer was cut off; raise the "
+                "model's output token limit or shorten the article"
+            )
+        body = rest.rstrip()[:-3].strip()
+        issues.append(
+            LiftIssue(
+                "$",
+                "answer",
+                f"the JSON was wrapped in a Markdown fence ({first.strip()!r}); it was taken off. "
+                "Ask the engine for JSON output (structured output) to avoid it",
+            )
+        )
+    if not body:
+        raise AnswerError("the answer is empty")
+    if body[0] != "{":
+        i = body.find("{")
+        raise AnswerError(
+            "text before the JSON object"
+            + (f": {body[: min(i, 60)]!r}" if i > 0 else "; no JSON object found at all")
+            + ". Send the model's JSON alone (structured output), without commentary",
+            0,
+        )
+    try:
+        value, end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError as err:
+        if err.pos >= len(body) - 1 or err.msg.startswith("Unterminated string"):
+            raise AnswerError(
+                f"the JSON ends early ({err.msg}): the answer was cut off; raise the "
+                "model's output token limit",
+                err.pos,
+            ) from None
+        raise AnswerError(f"not valid JSON: {err.msg}", err.pos) from None
+    if body[end:].strip():
+        raise AnswerError(
+            f"text after the JSON object: {body[end:].strip()[:60]!r}. Send the JSON alone",
+            end,
+        )
+    if not isinstance(value, dict):
+        raise AnswerError(f"the JSON is a {type(value).__name__}, not an object")
+    return value, issues
+
+
+def lift(
+    instance: Mapping[str, Any] | str,
+    text: str,
+    *,
+    record_id: str | None = None,
+    article_id: str = "article",
+    text_path: str | None = None,
+    profile: Profile = "llm",
+) -> tuple[dict[str, Any], list[LiftIssue]]:
+    """Turn a profile instance (a model's answer: the parsed object, or its text) into an
+    extraction-level record of the canonical schema, grounded in ``text``.
+
+    - nulls the canonical schema does not allow (a property it lets be absent) are removed;
+    - each quote is located in ``text``: where it occurs once it gets its offsets; where it
+      occurs more than once, or not at all, it stays a quote without offsets and an issue says
+      so (never a guess; the validator reports a quote not in the text too);
+    - what the profile leaves out is filled: ``schema_version``, ``record_id`` (default:
+      ``article_id``), the article's id, its text file (``text_path``, default
+      ``<article_id>.txt``, with the text's sha256 and length), the title's span, and the
+      empty value the schema allows for the rest.
+
+    The result is not validated here: pass it to :func:`diplomatic_visits.validate_record`
+    (with ``text``) and to the scorer. Raises :class:`AnswerError` when a text answer is not one
+    JSON object.
+    """
+    issues: list[LiftIssue] = []
+    if isinstance(instance, str):
+        instance, issues = parse_answer(instance)
+    if not isinstance(instance, Mapping):
+        raise AnswerError(f"the answer is a {type(instance).__name__}, not a JSON object")
+    version = instance.get(VERSION_KEY)
+    if not isinstance(version, str) or version not in _known_versions():
+        version = latest_version()
+    _derive(version, profile)
+    canon = _canonical(version)
+    context: dict[tuple[str, str], Callable[[], Any]] = {
+        (ROOT, "record_id"): lambda: record_id or article_id,
+        ("article", "id"): lambda: article_id,
+        ("article", "text_file"): lambda: {
+            "path": text_path or f"{article_id}.txt",
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "length": len(text),
+        },
+        ("article", "source"): lambda: {
+            "publisher": None,
+            "url": None,
+            "published": _unknown_date(canon),
+            "missing_reason": "lifted from a model's answer: the source is not in the text",
+        },
+    }
+
+    def span(quote: Any, path: str) -> Any:
+        if not isinstance(quote, str) or not quote:
+            return {"quote": quote}  # the validator says what is wrong with it
+        where = locate_quote(text, quote)
+        if len(where) == 1:
+            return {"start": where[0][0], "end": where[0][1], "quote": quote}
+        if where:
+            issues.append(
+                LiftIssue(
+                    path,
+                    "ambiguous_quote",
+                    f"{_short(quote)!r} occurs {len(where)} times in the text (at "
+                    f"{', '.join(str(s) for s, _ in where[:5])}); kept without offsets",
+                )
+            )
+        else:
+            hint = near_match(text, quote)
+            issues.append(
+                LiftIssue(
+                    path,
+                    "quote_not_found",
+                    f"{_short(quote)!r} is not in the text" + (f"; {hint}" if hint else ""),
+                )
+            )
+        return {"quote": quote}
+
+    def obj(value: Mapping[str, Any], node: Mapping[str, Any], owner: str, path: str) -> Any:
+        out: dict[str, Any] = {}
+        known = set()
+        for prop, sub, req, fate in _walk_props(canon, node, owner):
+            known.add(prop)
+            at = f"{path}.{prop}"
+            if fate.kind == "omit":
+                if (owner, prop) in context:
+                    out[prop] = context[owner, prop]()
+                elif req:
+                    out[prop] = _empty(canon, sub)
+                continue
+            if prop not in value:
+                issues.append(LiftIssue(at, "shape", "missing: the profile requires it"))
+                continue
+            got = value[prop]
+            _, _, null_ok = canon.deref(sub)
+            if got is None and not req and not null_ok:
+                continue
+            if fate.kind == "quote":
+                out[prop] = None if got is None else span(got, at)
+            elif fate.kind == "quotes" and isinstance(got, list):
+                out[prop] = [span(q, f"{at}[{i}]") for i, q in enumerate(got)]
+            else:
+                out[prop] = any_value(got, sub, at)
+        for prop in value:
+            if prop not in known:
+                issues.append(LiftIssue(f"{path}.{prop}", "shape", "not in the profile: dropped"))
+        return out
+
+    def any_value(value: Any, sub: Mapping[str, Any], path: str) -> Any:
+        target, name, _ = canon.deref(sub)
+        if isinstance(value, Mapping) and "properties" in target:
+            return obj(value, target, name or "", path)
+        if isinstance(value, list) and "items" in target:
+            return [any_value(v, target["items"], f"{path}[{i}]") for i, v in enumerate(value)]
+        return copy.deepcopy(value)
+
+    record = obj(instance, canon.doc, ROOT, "$")
+    article = record.get("article")
+    if isinstance(article, dict) and "title_span" in article:
+        title = article.get("title")
+        where = locate_quote(text, title) if isinstance(title, str) and title else []
+        article["title_span"] = (
+            {"start": where[0][0], "end": where[0][1], "quote": title} if len(where) == 1 else None
+        )
+    return record, issues
+
+
+def _known_versions() -> tuple[str, ...]:
+    from diplomatic_visits.schema import available_versions
+
+    return available_versions()
+
+
+def _unknown_date(canon: _Schema) -> dict[str, Any]:
+    props = canon.defs["partial_date"]["properties"]
+    required = canon.defs["partial_date"]["required"]
+    out: dict[str, Any] = {k: _empty(canon, props[k]) for k in required}
+    out.update(precision="unknown", basis="unknown")
+    return out
+
+
+def _empty(canon: _Schema, sub: Mapping[str, Any]) -> Any:
+    target, _, _ = canon.deref(sub)
+    return [] if target.get("type") == "array" else None
+
+
+def _short(quote: str) -> str:
+    return quote if len(quote) <= 60 else quote[:57] + "..."
