@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+import diplomatic_visits as dv
 from conftest import EXAMPLES, load_json
 from diplomatic_visits import (
     arrow,
@@ -145,7 +146,7 @@ def test_hf_folder_loads_offline_with_derived_features(tmp_path: Path) -> None:
     assert main(["export", "hf", "--out", str(out)]) == 0
     card = (out / "README.md").read_text(encoding="utf-8")
     head = yaml.safe_load(card.split("---", 2)[1])
-    assert [c["config_name"] for c in head["configs"]] == TABLES
+    assert [c["config_name"] for c in head["configs"]] == [*TABLES, *arrow.TRAINING_TABLES]
     assert (
         head["license"] == "other"
         and head["language"] == ["en"]
@@ -169,6 +170,44 @@ def test_hf_folder_loads_offline_with_derived_features(tmp_path: Path) -> None:
         else:
             assert rows == [{"record_id": r["record_id"], **i} for r in records for i in r[table]]
     assert main(["export", "hf", "--out", str(out)]) == 2  # exists: needs --force
+
+
+def test_training_configs_pair_the_article_with_a_target_a_model_can_produce(
+    tmp_path: Path,
+) -> None:
+    import datasets
+
+    from diplomatic_visits import profile, prompt
+
+    out = tmp_path / "hf"
+    assert main(["export", "hf", "--out", str(out)]) == 0
+    gold = load_records()[0]
+    text = dv.load_source_text(gold)
+    cache = str(tmp_path / "cache")
+    (row,) = datasets.load_dataset(str(out), "messages", cache_dir=cache)["test"].to_list()
+    assert [m["role"] for m in row["messages"]] == ["system", "user", "assistant"]
+    assert row["messages"][:2] == prompt.messages(text)  # the prompt `prompt` prints
+    answer = row["messages"][2]["content"]
+    assert json.loads(answer) == profile.project(gold)
+    record, _ = profile.lift(answer, text, article_id=gold["article"]["id"])
+    assert dv.validate_record(record, text=text) == []
+    (pc,) = datasets.load_dataset(str(out), "prompt_completion", cache_dir=cache)["test"].to_list()
+    assert pc["prompt"] == prompt.prompt_text(text) and pc["completion"] == answer
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "- `messages`:" in card and "- `prompt_completion`:" in card
+
+
+def test_training_configs_need_the_texts(tmp_path: Path) -> None:
+    # your records without --source: the data configs are written, the training ones cannot be
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(load_records()[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "hf"
+    assert main(["export", "hf", str(src), "--out", str(out)]) == 0
+    assert not (out / "data" / "messages").exists()
+    assert (
+        main(["export", "parquet", "--table", "messages", "--out", str(tmp_path / "m.parquet")])
+        == 0
+    )
 
 
 def test_dataset_dict_function() -> None:
@@ -298,7 +337,7 @@ def test_croissant_describes_the_files_and_validates(tmp_path: Path) -> None:
         data = (out / fo["contentUrl"]).read_bytes()
         assert fo["sha256"] == hashlib.sha256(data).hexdigest()
     record_sets = {rs["name"]: rs for rs in doc["recordSet"]}
-    assert list(record_sets) == TABLES
+    assert list(record_sets) == [*TABLES, *arrow.TRAINING_TABLES]
     visits = {f["name"]: f for f in record_sets["visits"]["field"]}
     assert visits["duration_days"]["dataType"] == "sc:Integer"
     assert visits["sub_events"]["isArray"] and visits["sub_events"]["dataType"] == "cr:RecordSet"

@@ -356,3 +356,51 @@ def test_project_then_lift_is_valid_on_every_example_of_both_versions(path: Path
     assert lifted["schema_version"] == record["schema_version"]
     assert dv.validate_record(lifted, text=text) == []
     assert P.project(lifted) == target
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_schema_profile_prints_the_derived_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    from diplomatic_visits.cli import main
+
+    assert main(["schema", "--profile", "llm"]) == 0
+    assert json.loads(capsys.readouterr().out) == P.profile_schema()
+    assert dv.bundle_schema(profile="llm") == P.profile_schema()
+    assert main(["schema", "--profile", "llm", "--schema-version", "1.0.0", "--explain"]) == 0
+    assert "1.0.0" in capsys.readouterr().out
+    assert main(["schema", "--explain"]) == 2
+    assert main(["schema", "--profile", "llm", "--level", "verified"]) == 2
+
+
+def test_prompt_command_prints_messages_and_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from diplomatic_visits import prompt
+    from diplomatic_visits.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Ms. Example met Mr. Sample in Lisbon on 3 May 2024.\n", encoding="utf-8")
+    assert main(["prompt", str(article)]) == 0
+    msgs = json.loads(capsys.readouterr().out)
+    assert msgs == prompt.messages(article.read_text(encoding="utf-8"))
+    assert msgs[0]["content"].startswith(prompt.instructions()[:80])
+    assert "Ms. Example met Mr. Sample" in msgs[1]["content"]
+    assert main(["prompt", str(article), "--format", "text"]) == 0
+    assert capsys.readouterr().out == prompt.prompt_text(article.read_text(encoding="utf-8"))
+    assert main(["prompt", str(tmp_path / "missing.txt")]) == 2
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe")
+    assert main(["prompt", str(tmp_path / "bad.txt")]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_the_field_guide_is_generated_from_the_profile() -> None:
+    from diplomatic_visits import prompt
+
+    guide = prompt.field_guide()
+    schema = P.profile_schema()
+    for name, node in schema["$defs"].items():
+        if "properties" in node:
+            assert f"\n{name}: " in guide
+            for prop in node["properties"]:
+                assert f"\n  {prop} (" in guide.split(f"\n{name}: ", 1)[1]

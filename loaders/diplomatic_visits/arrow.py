@@ -31,6 +31,15 @@ FLAT_TABLES: dict[str, str] = {
     "actors": "every actor with titles, country and mentions",
     "places": "every place with its mentions",
 }
+#: The training tables: the article paired with the target a model can produce (the llm
+#: profile's projection of the record), in the two shapes fine-tuning libraries read.
+TRAINING_TABLES: dict[str, str] = {
+    "messages": "one row per article: chat `messages` (system: the instructions and field "
+    "guide, user: the article, assistant: the record projected on the llm profile, as JSON), "
+    "for conversational fine-tuning",
+    "prompt_completion": "one row per article: `prompt` (instructions, field guide and "
+    "article, one string) and `completion` (the projected record, as JSON)",
+}
 TEXT_COLUMN = "text"
 _OPTIONAL_META = {b"json_schema_required": b"false"}
 
@@ -120,6 +129,52 @@ def flat_schema(table: str, version: str | None = None, level: Level = "extracti
     )
 
 
+def training_schema(table: str) -> pa.Schema:
+    """A training table: ``record_id`` and the pair; fixed, since the pair is text."""
+    import pyarrow as pa
+
+    if table not in TRAINING_TABLES:
+        raise KeyError(f"unknown training table {table!r}; tables: {', '.join(TRAINING_TABLES)}")
+    text = pa.string()
+    if table == "messages":
+        message = pa.struct([pa.field("role", text, False), pa.field("content", text, False)])
+        pair = [pa.field("messages", pa.list_(pa.field("item", message, False)), False)]
+    else:
+        pair = [pa.field("prompt", text, False), pa.field("completion", text, False)]
+    return pa.schema([pa.field("record_id", text, nullable=False), *pair])
+
+
+class MissingTextError(DiplomaticVisitsError, ValueError):
+    """A training row asked for a record whose article text is not known."""
+
+    def __init__(self, record_id: Any) -> None:
+        self.record_id = record_id
+        super().__init__(
+            f"record {record_id!r}: a training row pairs the article with its record, and the "
+            "article's text was not given (pass its text: --source ARTICLE.txt)"
+        )
+
+
+def training_row(table: str, record: Mapping[str, Any], text: str | None) -> dict[str, Any]:
+    """One row of a training table: the prompt ``diplomatic-visits prompt`` prints for the
+    record's article, and the record projected on the llm profile as the answer."""
+    from diplomatic_visits.prompt import messages, prompt_text, target
+    from diplomatic_visits.schema import declared_version
+
+    if text is None:
+        raise MissingTextError(record.get("record_id"))
+    version = declared_version(record)
+    answer = target(record)
+    if table == "messages":
+        chat = [*messages(text, version), {"role": "assistant", "content": answer}]
+        return {"record_id": record["record_id"], "messages": chat}
+    return {
+        "record_id": record["record_id"],
+        "prompt": prompt_text(text, version),
+        "completion": answer,
+    }
+
+
 def article_rows(
     records: Iterable[Mapping[str, Any]], texts: Iterable[str | None]
 ) -> Iterator[dict[str, Any]]:
@@ -179,6 +234,8 @@ class TableBuilder:
         if self.name == "articles":
             self._rows.append(record)
             self._texts.append(text)
+        elif self.name in TRAINING_TABLES:
+            self._rows.append(training_row(self.name, record, text))
         else:
             self._rows.extend(flat_rows(self.name, [record]))
         if len(self._rows) >= self.BATCH:
@@ -219,8 +276,8 @@ def build_table(
     return builder.finish()
 
 
-TABLES = ("articles", *FLAT_TABLES)
-"""Every table: ``articles`` and the flat ones."""
+TABLES = ("articles", *FLAT_TABLES, *TRAINING_TABLES)
+"""Every table: ``articles``, the flat ones and the training ones."""
 
 
 def build_tables(
@@ -235,9 +292,11 @@ def build_tables(
 
 def table_schema(name: str, version: str | None = None, level: Level = "extraction") -> pa.Schema:
     """The derived schema of one table."""
-    return (
-        articles_schema(version, level) if name == "articles" else flat_schema(name, version, level)
-    )
+    if name == "articles":
+        return articles_schema(version, level)
+    if name in TRAINING_TABLES:
+        return training_schema(name)
+    return flat_schema(name, version, level)
 
 
 def from_arrow_rows(

@@ -190,6 +190,43 @@ def build_parser() -> argparse.ArgumentParser:
         "the version's x-dv rule annotations, for tools that need a single document",
     )
 
+    s.add_argument(
+        "--profile",
+        choices=("llm",),
+        default=None,
+        help="llm: the schema a language model fills (quotes without offsets, every key "
+        "required, only keywords structured-output engines accept), derived from level "
+        "extraction; lift its answers with diplomatic_visits.profile.lift",
+    )
+    s.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --profile: list the steps and everything they drop (what the validator "
+        "re-checks after generation) instead of printing the schema",
+    )
+
+    pr = sub.add_parser(
+        "prompt",
+        help="print the prompt that asks a model for the record of an article",
+        description="Print the prompt for one article: the codebook's instructions, a field "
+        "guide generated from the llm profile, and the article. Give the profile "
+        "(`schema --profile llm`) to the engine as its structured-output schema, then turn "
+        "the answer into a record with diplomatic_visits.profile.lift.",
+        epilog="examples:\n"
+        "  diplomatic-visits prompt article.txt --format messages > request.json\n"
+        "  diplomatic-visits prompt article.txt --format text | llm -s ...\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pr.add_argument("article", metavar="ARTICLE.txt", help="the article's text (UTF-8), or -")
+    pr.add_argument(
+        "--format",
+        choices=("messages", "text"),
+        default="messages",
+        help="messages: a JSON list of chat messages (system, user); text: one string "
+        "(default: %(default)s)",
+    )
+    _schema_version(pr, "schema version whose profile the prompt describes (default: latest)")
+
     v = sub.add_parser(
         "validate",
         help="check records (JSON, JSONL, folders, or - for stdin) against the schema",
@@ -317,7 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
         "           carries each article's text beside its record\n"
         "  hf       a folder for datasets.load_dataset(FOLDER, CONFIG): data/ + README.md card\n"
         "           + croissant.json\n"
-        "tables / configs: articles (default), visits, statements, actors, places",
+        "tables / configs: articles (default), visits, statements, actors, places;\n"
+        "  training pairs (need the article texts): messages (system, user = article,\n"
+        "  assistant = the record projected on the llm profile) and prompt_completion",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     e.add_argument("format", choices=("jsonl", "parquet", "hf"), help="output format")
@@ -339,7 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--table",
         default="articles",
-        choices=("articles", "visits", "statements", "actors", "places"),
+        choices=(
+            "articles",
+            "visits",
+            "statements",
+            "actors",
+            "places",
+            "messages",
+            "prompt_completion",
+        ),
         help="parquet: which table (default: %(default)s)",
     )
     e.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")
@@ -373,6 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "info": lambda: _info(sys.stdout),
         "schema": lambda: _schema(args, sys.stdout),
+        "prompt": lambda: _prompt(args, sys.stdout),
         "validate": lambda: _validate(args, sys.stdout, sys.stderr),
         "export": lambda: _export(args, sys.stderr),
         "compat": lambda: _compat(args, sys.stdout),
@@ -439,8 +487,39 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
             for level in LEVELS:
                 print(f"{version}  {level:<10}  {schema_path(version, level)}", file=out)
         return EXIT_OK
+    if args.profile:
+        from diplomatic_visits.profile import explain
+
+        if args.level != "extraction":
+            raise UsageError("--profile derives from --level extraction")
+        if args.explain:
+            print(explain(args.schema_version, args.profile), file=out)
+        else:
+            doc = bundle_schema(args.schema_version, "extraction", profile=args.profile)
+            print(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if args.explain:
+        raise UsageError("--explain needs --profile")
     doc = (bundle_schema if args.bundled else load_schema)(args.schema_version, args.level)
     print(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
+
+
+def _prompt(args: argparse.Namespace, out: TextIO) -> int:
+    from diplomatic_visits.inputs import Sources
+    from diplomatic_visits.parse import decode
+    from diplomatic_visits.prompt import messages, prompt_text
+
+    if args.article == "-":
+        text = decode(sys.stdin.buffer.read(), "<stdin>", None)
+    else:
+        text = Sources.from_files([args.article]).items[0].text
+    if args.format == "text":
+        out.write(prompt_text(text, args.schema_version))
+    else:
+        print(
+            json.dumps(messages(text, args.schema_version), indent=2, ensure_ascii=False), file=out
+        )
     return EXIT_OK
 
 

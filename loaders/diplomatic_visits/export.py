@@ -242,7 +242,7 @@ class _HFFolder:
         self.counts[name] += int(table.num_rows)
 
     def finish(self) -> dict[str, int]:
-        from diplomatic_visits.arrow import FLAT_TABLES
+        from diplomatic_visits.arrow import FLAT_TABLES, TRAINING_TABLES
         from diplomatic_visits.croissant import croissant
         from diplomatic_visits.hf import card_text
         from diplomatic_visits.records import dataset_version
@@ -256,6 +256,7 @@ class _HFFolder:
         descriptions = {
             "articles": "one row per article: the whole record and the article text",
             **FLAT_TABLES,
+            **TRAINING_TABLES,
         }
         doc = croissant(self.schemas, self.files, sums, descriptions, dataset_version())
         (self.root / "croissant.json").write_text(
@@ -401,12 +402,16 @@ def export_inputs(
     Raises :class:`RefusedExportError` (and writes nothing) if any record is invalid or any
     input unreadable, or if there is no record at all (unless ``allow_empty``).
     """
-    from diplomatic_visits.arrow import TABLES
+    from diplomatic_visits.arrow import TABLES, TRAINING_TABLES
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
     check_version(version)
-    tables = {"jsonl": (), "parquet": (table,), "hf": TABLES}[fmt]
+    # the training configs pair each record with its article: only when the texts are given
+    hf_tables = (
+        TABLES if sources is not None else tuple(t for t in TABLES if t not in TRAINING_TABLES)
+    )
+    tables = {"jsonl": (), "parquet": (table,), "hf": hf_tables}[fmt]
     settings = Settings(version, level, sources, DEFAULT_MAX_ERRORS, tables)
     problems: list[Problem] = []
     checked = 0

@@ -65,7 +65,7 @@ def card_text(
     language, task categories, size category) and the data card's prose."""
     import yaml
 
-    from diplomatic_visits.arrow import FLAT_TABLES
+    from diplomatic_visits.arrow import FLAT_TABLES, TRAINING_TABLES
 
     meta, body = _card_parts()
     meta["configs"] = [
@@ -88,7 +88,9 @@ def card_text(
         f"row pairs input and target ({counts['articles']} rows)"
     ]
     lines += [
-        f"- `{n}`: {d}, keyed by `record_id` ({counts[n]} rows)" for n, d in FLAT_TABLES.items()
+        f"- `{n}`: {d}, keyed by `record_id` ({counts[n]} rows)"
+        for n, d in {**FLAT_TABLES, **TRAINING_TABLES}.items()
+        if n in counts
     ]
     tables = "\n".join(lines)
     header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)

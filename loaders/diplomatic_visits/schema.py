@@ -195,8 +195,13 @@ def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
     ]
 
 
-def bundle_schema(version: str | None = None, level: Level = "extraction") -> dict[str, Any]:
+def bundle_schema(
+    version: str | None = None, level: Level = "extraction", profile: str | None = None
+) -> dict[str, Any]:
     """A self-contained copy of the schema: references to other shipped files are inlined.
+
+    With ``profile="llm"``, the schema a language model fills instead, derived from the
+    extraction level (:mod:`diplomatic_visits.profile`; ``level`` must be ``extraction``).
 
     Useful for tools that cannot resolve references across files (hypothesis-jsonschema, LLM
     structured-output APIs). A profile's ``allOf`` is merged away too. The result validates exactly
@@ -204,6 +209,14 @@ def bundle_schema(version: str | None = None, level: Level = "extraction") -> di
     annotations, also where the released file predates them (:data:`RULES_KEYWORD`).
     """
     version = _check_version(version, level)
+    if profile is not None:
+        from diplomatic_visits.profile import PROFILES, profile_schema
+
+        if profile not in PROFILES:
+            raise UnknownLevelError(profile, PROFILES)
+        if level != "extraction":
+            raise UnknownLevelError(f"{level} (a profile derives from level extraction)", LEVELS)
+        return profile_schema(version, profile)
     return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
 
 
