@@ -442,19 +442,33 @@ def compare_page(
 ) -> dict[str, Any]:
     """The page data of a prediction against its gold record over their article ``text``: the
     scorer's alignment (what matched, what was missed, what was invented), the quotes not in
-    the text, and the per-field scores. An invalid prediction is aligned without its objects
-    with problems, as ``score --partial`` does; one too broken for that is shown unaligned."""
-    from diplomatic_visits.score import FIELDS, iter_pairs, score_ready, score_records, valid_parts
+    the text, and the per-field scores. An invalid prediction is aligned as it stands when the
+    scorer can read it (so an object with an invented quote shows as invented), else without
+    its objects with problems, as ``score --partial`` does; one too broken for either is
+    shown unaligned, with its issues."""
+    from diplomatic_visits.score import (
+        FIELDS,
+        TOP,
+        iter_pairs,
+        score_ready,
+        score_records,
+        valid_parts,
+    )
 
-    scored = pred
+    scored: Any = pred
     note = None
     if pred_issues:
-        scored = valid_parts(pred, pred_issues)
-        if scored is None or not score_ready(scored):
-            scored = None
-            note = "the prediction is too broken to align: its issues are listed above"
-        else:
-            note = "the prediction is invalid: its objects with problems are left out of the score"
+        # aligned as it stands when it can be read (an invented quote is then shown as
+        # invented); else without its objects with problems, as score --partial does
+        note = "the prediction is invalid (score would not count it without --partial)"
+        if not score_ready(pred):
+            inside = [i for i in pred_issues if i.path[:1] and i.path[0] in TOP]
+            scored = valid_parts(pred, inside)
+            if scored is None or not score_ready(scored):
+                scored = None
+                note = "the prediction is too broken to align: its issues are listed above"
+            else:
+                note += "; its objects with problems are left out"
     pairs = list(iter_pairs(scored, gold, stated_only)) if scored is not None else []
     pred_status: dict[JsonPath, str] = {}
     gold_status: dict[JsonPath, str] = {}
