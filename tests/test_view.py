@@ -205,6 +205,15 @@ def test_compare_tells_matched_missed_and_invented_apart(
     assert {data["spans"][i]["side"] for i in gone["spans"]} == {"gold"}
     actors = Counter(i["status"] for i in groups["actors"])
     assert actors == {"matched": 15, "invented": 1}
+    # within a matched pair, the spans of a value that differs are told apart, on both sides
+    pred["visits"][0]["start"].update(value="2023-09", precision="month", written="--09")
+    data = compare_page(pred, gold, gold_text, pred_issues, [])
+    differs = {(s["side"], s["path"]) for s in data["spans"] if s["cls"] == "differs"}
+    assert differs == {
+        (side, f"$.visits[0].start.evidence[{i}]")
+        for side in ("prediction", "gold")
+        for i in range(len(gold["visits"][0]["start"]["evidence"]))
+    }
     # the invented actor's quote is not in the text: flagged
     assert [m["label"] for m in data["missing"]["items"]] == ["Cleo Zanetti of nowhere"]
     # the table is the scorer's

@@ -86,6 +86,7 @@ STYLES: dict[str, tuple[str, str, str, str]] = {
     "article": ("title, body, boilerplate", "#9e9e9e", "#ffffff", "quiet"),
     # the compare page colours by the alignment instead
     "matched": ("matched", "#23843a", "#d9f2de", "mark"),
+    "differs": ("matched, value differs", "#7b3fc4", "#ece0fa", "mark"),
     "missed": ("missed (gold only)", "#e08600", "#fde9c8", "mark"),
     "invented": ("invented (prediction only)", "#d32f2f", "#fbd9d9", "mark"),
 }
@@ -480,6 +481,7 @@ def compare_page(
     b = _Builder(text)
     b.add_record(pred, "prediction", pred_status)
     b.add_record(gold, "gold", gold_status)
+    _mark_differences(b, pairs, pred, scored)
     # a prediction's spans outside any aligned object are left out of the drawing, but a quote
     # of one that is not in the text is still flagged
     missing = _missing(b)
@@ -552,8 +554,31 @@ def compare_page(
         "missing": missing,
         "groups": [*groups, _located(b)],
         "scores": scores,
-        "styles": _styles([s["cls"] for s in b.spans] + ["matched", "missed", "invented"]),
+        "styles": _styles(
+            ["matched", "differs", "missed", "invented", *(s["cls"] for s in b.spans)]
+        ),
     }
+
+
+def _mark_differences(b: _Builder, pairs: Sequence[Any], pred: Any, scored: Any) -> None:
+    """In matched pairs, the spans of a field the prediction got (partly) wrong, on both sides:
+    the spans under the field's key, which names the record's property the scorer reads."""
+    from diplomatic_visits.score import FIELDS, field_counts
+
+    for pair in pairs:
+        if pair.status != "matched":
+            continue
+        for f in FIELDS[pair.kind]:
+            c = field_counts(f.kind, pair.pred[f.name], pair.gold[f.name])
+            if not (c.fp or c.fn):
+                continue
+            ppath = _orig_path(pair.pred_path, pred, scored)
+            for side, base in (("prediction", ppath), ("gold", pair.gold_path)):
+                at = (*base, f.name)
+                for (sd, path), i in b.span_paths.items():
+                    if sd == side and path[: len(at)] == at:
+                        b.spans[i]["cls"] = "differs"
+                        b.spans[i]["status"] = f"matched; {f.name} differs (credit {c.tp:g})"
 
 
 def _orig_path(path: JsonPath, pred: Any, scored: Any) -> JsonPath:
