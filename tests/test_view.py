@@ -287,6 +287,12 @@ def test_view_command_against_the_gold(capsys: pytest.CaptureFixture[str], tmp_p
     assert data["mode"] == "compare" and data["scores"]
     statuses = {i["status"] for g in data["groups"] for i in g["items"] if "status" in i}
     assert statuses == {"matched", "missed"}
+    # score's spelling of the prediction works too (with its warning)
+    code = main(["view", "--pred", str(NO_OFFSETS), "--gold", str(GOLD_FILE), "--out", str(out)])
+    assert code == 2 and "exists" in capsys.readouterr().err
+    argv = ["view", "--pred", str(NO_OFFSETS), "--gold", str(GOLD_FILE), "--out", str(out)]
+    assert main([*argv, "--force"]) == 0
+    assert "--pred is deprecated" in capsys.readouterr().err
 
 
 # --- in a real browser -------------------------------------------------------------------------

@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
         "view",
         help="write one self-contained HTML page: a record's evidence drawn over its article, "
         "or a prediction against the gold",
-        description="Draw a record's evidence spans over its article in one HTML file (no "
+        description="Draw a record's evidence spans over its article in one HTML file (no\n"
         "network, no external scripts or fonts): every span coloured by the kind of field it\n"
         "supports (visit, date, place, actor, statement, outcome), overlaps as stacked\n"
         "stripes; hovering or clicking a span shows its JSON path and the value it supports. A\n"

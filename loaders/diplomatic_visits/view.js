@@ -24,6 +24,8 @@ D.styles.forEach(function (s) {
   sw.style.background = s[3]; sw.style.borderColor = s[2];
   add(k, el("span", null, s[1]));
 });
+add(legend, el("span", "key sub", "dashed box: a value inferred or from world knowledge · "
+  + "hover or click the text for the fields it supports"));
 
 // the text: cut at every span boundary; each piece lists the spans over it
 var segsOf = {};
