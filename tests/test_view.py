@@ -412,6 +412,50 @@ def test_in_chromium_text_from_a_record_is_shown_not_run(tmp_path: Path) -> None
     assert "dv-issues" in dom.attrs_of and "dv-missing" in dom.attrs_of
 
 
+_DRIVER = r"""
+(function () {
+  // what a reader does: click a piece of text, then an object in the panel
+  var seg = document.querySelector('.seg[data-spans~="SPAN"]');
+  seg.dispatchEvent(new MouseEvent("click", {bubbles: true, clientX: 50, clientY: 50}));
+  var tip = document.getElementById("dv-tip");
+  document.body.setAttribute("data-tip", tip.hidden ? "" : tip.textContent);
+  var li = document.querySelector('[data-group="visit"] li');
+  li.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+  var sel = Array.prototype.map.call(document.querySelectorAll(".seg.sel"), function (s) {
+    return s.getAttribute("data-spans"); });
+  document.body.setAttribute("data-selected", JSON.stringify(sel));
+  document.body.setAttribute("data-item", li.getAttribute("data-spans"));
+})();
+"""
+
+
+def test_in_chromium_a_click_shows_the_path_and_the_value_and_selects_spans(
+    gold: dict[str, Any], gold_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _need_browser()
+    from diplomatic_visits import view
+
+    data = record_page(gold, gold_text, [])
+    target = next(s for s in data["spans"] if s["path"] == "$.visits[0].start.evidence[0]")
+    asset = view._asset
+    # the driver is appended to the page's own script, so the page's policy lets it run
+    driver = _DRIVER.replace("SPAN", str(target["i"]))
+    monkeypatch.setattr(view, "_asset", lambda n: asset(n) + (driver if n == "view.js" else ""))
+    dom = _render(tmp_path, render_html(data))
+    body = dom.attrs_of["body"]
+    tip = body["data-tip"]
+    assert "$.visits[0].start.evidence[0]" in tip
+    assert "value: 2023-09-12" in tip and "inferred_with_knowledge" in tip
+    item = {int(i) for i in body["data-item"].split()}
+    assert item == {
+        s["i"] for s in data["spans"] if s["entity"] == "visit $.visits[0]"
+    }  # the visit's own spans, not its sub-events'
+    selected = [{int(i) for i in ids.split()} for ids in json.loads(body["data-selected"])]
+    assert selected and all(ids & item for ids in selected)
+    drawn = {i for ids in selected for i in ids if i in item}
+    assert drawn == {i for i in item if data["spans"][i]["s"] is not None}
+
+
 def _png_pixels(png: bytes) -> tuple[int, int, list[bytes]]:
     """Width, height and the rows of an 8-bit RGB or RGBA PNG, unfiltered (zlib only)."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

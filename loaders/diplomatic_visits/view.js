@@ -100,9 +100,15 @@ function describe(s) {
   if (s.how === "moved") { add(one, el("div", "badge flag", "the offsets do not hold this quote")); }
   return one;
 }
+function spansOf(seg) {
+  // innermost first; the spans that cover whole sentences or the body last
+  var quiet = function (s) { return style[s.cls].layer === "quiet" ? 1 : 0; };
+  return seg.getAttribute("data-spans").split(" ").map(function (i) { return D.spans[+i]; })
+    .sort(function (x, y) { return quiet(x) - quiet(y) || (x.e - x.s) - (y.e - y.s); });
+}
 function show(seg, x, y) {
   tip.textContent = "";
-  seg.getAttribute("data-spans").split(" ").forEach(function (i) { tip.appendChild(describe(D.spans[+i])); });
+  spansOf(seg).forEach(function (s) { tip.appendChild(describe(s)); });
   tip.appendChild(el("div", "pin", pinned ? "pinned: Esc or click elsewhere to close" : "click to pin"));
   tip.hidden = false;
   var w = tip.offsetWidth, h = tip.offsetHeight;
@@ -133,7 +139,9 @@ art.addEventListener("click", function (ev) {
   var seg = ev.target.closest && ev.target.closest(".seg");
   if (!seg) { pinned = false; tip.hidden = true; clearSel(); return; }
   pinned = true;
-  select(seg.getAttribute("data-spans").split(" ").map(Number), false);
+  var over = spansOf(seg);
+  var loud = over.filter(function (s) { return style[s.cls].layer !== "quiet"; });
+  select((loud.length ? loud : over.slice(0, 1)).map(function (s) { return s.i; }), false);
   show(seg, ev.clientX, ev.clientY);
 });
 document.addEventListener("keydown", function (ev) {
@@ -172,7 +180,8 @@ function listItem(parent, item) {
   if (item.spans && item.spans.length) {
     li.setAttribute("data-spans", item.spans.join(" "));
     li.addEventListener("click", function (ev) {
-      if (ev.target.closest("details")) { return; }
+      var inner = ev.target.closest("details");
+      if (inner && li.contains(inner)) { return; }  // opening "inferred from…"
       pinned = false; tip.hidden = true;
       select(item.spans, true);
     });
