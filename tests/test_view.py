@@ -143,6 +143,21 @@ def test_quotes_without_offsets_are_located_as_the_validator_locates_them(gold_t
         )
 
 
+@pytest.mark.parametrize(
+    "path", sorted((EXAMPLES / "valid").glob("1.1.0-*.json")), ids=lambda p: p.stem
+)
+def test_the_examples_of_1_1_0_are_drawn_over_their_texts(path: Path) -> None:
+    record = load_json(path)
+    text = (EXAMPLES / record["article"]["text_file"]["path"]).read_text(encoding="utf-8")
+    data = record_page(record, text, list(iter_record_issues(record, text=text)))
+    assert data["issues"] == []
+    assert len(data["spans"]) == len(list(iter_spans(record))) > 0
+    for s in data["spans"]:
+        assert s["how"] == "offsets" and s["kind"] != OTHER, s["path"]
+    groups = {g["key"]: len(g["items"]) for g in data["groups"]}
+    assert {k: groups[k] for k in _counts(record)} == _counts(record)
+
+
 def test_placing_a_span() -> None:
     text = "Ana met Ben. Ana left."
     assert place_span(text, {"start": 13, "end": 16, "quote": "Ana"}) == (13, 16, "offsets", 2)
@@ -249,6 +264,8 @@ def test_view_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     # an existing page is kept unless --force
     assert main(["view", str(GOLD_FILE), "--out", str(out)]) == 2
     assert "exists; pass --force" in capsys.readouterr().err
+    assert main(["view", str(GOLD_FILE), "--out", str(tmp_path), "--force"]) == 2
+    assert "is a folder" in capsys.readouterr().err
     assert main(["view", str(V100), "--out", str(out), "--force", "--source", str(SOURCE)]) == 0
     data = _data(out.read_text(encoding="utf-8"))
     assert "schema 1.0.0" in data["subtitle"] and data["spans"]

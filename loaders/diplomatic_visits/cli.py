@@ -778,6 +778,8 @@ def _view(args: argparse.Namespace, err: TextIO) -> int:
     out = Path(args.out)
     shot = Path(args.screenshot) if args.screenshot else None
     for target in (out, shot):
+        if target is not None and target.is_dir():
+            raise UsageError(f"{target} is a folder: give the file to write")
         if target is not None and target.exists() and not args.force:
             raise UsageError(f"{target} exists; pass --force to replace it")
     page = build_page(
