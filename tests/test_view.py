@@ -212,6 +212,7 @@ def test_compare_tells_matched_missed_and_invented_apart(
     pred_issues = list(iter_record_issues(pred, text=gold_text))
     data = compare_page(pred, gold, gold_text, pred_issues, [])
     groups = {g["key"]: g["items"] for g in data["groups"]}
+    assert {g["title"] for g in data["groups"]} >= {"visits", "sub-events", "actors"}
     visits = Counter(i["status"] for i in groups["visits"])
     assert visits == {"matched": 2, "missed": 1}
     [gone] = [i for i in groups["visits"] if i["status"] == "missed"]

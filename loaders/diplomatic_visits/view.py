@@ -528,7 +528,7 @@ def compare_page(
                     "fields": rows,
                 }
             )
-        groups.append({"key": kind, "title": _plural(kind), "items": items})
+        groups.append({"key": kind, "title": kind.replace("_", "-"), "items": items})
     scores = None
     if scored is not None:
         result = score_records([scored], [gold], stated_only)
