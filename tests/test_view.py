@@ -170,10 +170,12 @@ def test_placing_a_span() -> None:
 def test_an_invalid_record_is_drawn_with_its_issues(gold: dict[str, Any], gold_text: str) -> None:
     gold["visits"][0]["start"]["evidence"][0]["start"] += 1  # offsets that miss their quote
     gold["statements"][0]["speaker"] = "a_nobody"
+    gold["unknown_member"] = 1
     issues = list(iter_record_issues(gold, text=gold_text))
     data = record_page(gold, gold_text, issues)
     by_path = {i["path"]: i for i in data["issues"]}
-    assert set(by_path) == {"$.visits[0].start.evidence[0]", "$.statements[0].speaker"}
+    assert set(by_path) == {"$.visits[0].start.evidence[0]", "$.statements[0].speaker", "$"}
+    assert by_path["$"]["spans"] == []  # about the record as a whole: no place in the text
     moved = next(s for s in data["spans"] if s["path"] == "$.visits[0].start.evidence[0]")
     assert moved["how"] == "moved" and by_path[moved["path"]]["spans"] == [moved["i"]]
     # an issue on a value with no span of its own links to the spans of the object holding it

@@ -310,11 +310,14 @@ class _Builder:
         return objs, entities
 
     def spans_under(self, side: str, path: JsonPath) -> list[int]:
-        """The spans at or under ``path``; if none, those of the object holding it."""
+        """The spans at or under ``path``; if none, those of the object holding it (none for
+        the record as a whole: an issue about it has no place in the text)."""
+        if not path:
+            return []
         found = [
             i for (sd, p), i in self.span_paths.items() if sd == side and p[: len(path)] == path
         ]
-        for n in range(len(path) - 1, -1, -1):
+        for n in range(len(path) - 1, 0, -1):
             if found:
                 break
             found = list(self.by_owner.get((side, path[:n]), []))
