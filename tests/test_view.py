@@ -400,6 +400,7 @@ def test_in_chromium_every_gold_span_is_highlighted_exactly_over_its_text(
     dom = _render(tmp_path, render_html(data))
     assert time.perf_counter() - started < 60
     assert dom.attrs_of["body"].get("data-ready") == "1"  # the script ran to its end
+    assert int(dom.attrs_of["body"]["data-render-ms"]) < 1000  # drawing the page, in the browser
     assert "".join(dom.text) == gold_text  # the article, every character, once, in order
     spans = list(iter_spans(gold))
     assert len(spans) == len(data["spans"]) == 216

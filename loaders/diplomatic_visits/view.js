@@ -2,6 +2,7 @@
 // page data (the JSON in #dv-data) with textContent only: text from a record is shown, never run.
 (function () {
 "use strict";
+var began = performance.now();
 var D = JSON.parse(document.getElementById("dv-data").textContent);
 var chars = Array.from(D.text);
 var style = {};
@@ -234,4 +235,5 @@ D.groups.forEach(function (g) {
   g.items.forEach(function (it) { listItem(ul, it); });
 });
 document.body.setAttribute("data-ready", "1");
+document.body.setAttribute("data-render-ms", String(Math.round(performance.now() - began)));
 })();
