@@ -299,6 +299,34 @@ def test_view_command_refuses_what_it_cannot_draw(
     assert not out.with_name("p2.html").exists()
 
 
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"article": "x"},
+        "just a string",
+        {"article": {"id": "000_b730d245b05eac44"}},
+        {"article": {"id": "000_b730d245b05eac44"}, "visits": [{"id": 3}], "places": 5},
+        {"visits": [1, {"start": {"evidence": [{"quote": 5, "start": "a"}]}}], "actors": {}},
+        {"schema_version": "9.9.9", "actors": [{"mentions": [{"start": 0, "end": 3}]}]},
+    ],
+)
+def test_view_command_draws_or_refuses_a_malformed_record_without_a_traceback(
+    record: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(record), encoding="utf-8")
+    out = tmp_path / "page.html"
+    for more in ([], ["--source", str(SOURCE)], ["--gold", str(GOLD_FILE)]):
+        out.unlink(missing_ok=True)
+        code = main(["view", str(f), "--out", str(out), *more])
+        err = capsys.readouterr().err
+        assert code in (0, 2) and out.exists() == (code == 0)
+        if code == 0:
+            assert "validation issues" in err and "0 validation issues" not in err
+        else:
+            assert "diplomatic-visits: error: " in err
+
+
 def test_view_command_against_the_gold(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "diff.html"
     code = main(["view", str(NO_OFFSETS), "--gold", str(GOLD_FILE), "--out", str(out)])

@@ -728,7 +728,8 @@ def find_text(record: Any, sources: Sources | None) -> tuple[str, bytes | None]:
         return found.text, found.data
     from diplomatic_visits.records import load_records, source_path
 
-    tf = record.get("article", {}).get("text_file") if isinstance(record, dict) else None
+    article = record.get("article") if isinstance(record, dict) else None
+    tf = article.get("text_file") if isinstance(article, dict) else None
     sha = tf.get("sha256") if isinstance(tf, dict) else None
     for r in load_records():
         if r["article"]["text_file"]["sha256"] == sha or r["article"]["id"] == _article_id(record):
