@@ -213,6 +213,18 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     )
     assert "records          1" in cli.stdout
     assert "rules engine     Python, compiled with mypyc" in cli.stdout
+    # the view's script and style ship with it, and it finds the bundled article by itself
+    page = outside / "gold.html"
+    gold = next(site.glob("diplomatic_visits/_data/dataset/records/*.json"))
+    subprocess.run(
+        [env_dir / "bin" / "diplomatic-visits", "view", gold, "--out", page],
+        cwd=outside,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    assert 'id="dv-data"' in page.read_text(encoding="utf-8")
+    assert "function paint(" in page.read_text(encoding="utf-8")
     # the compiled engine reports exactly what the pure one does
     differ = subprocess.run(
         [py, str(Path(__file__).with_name("compare_engines.py")), str(REPO)],

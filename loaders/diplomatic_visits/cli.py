@@ -38,6 +38,8 @@ examples:
   diplomatic-visits export hf --out hf_dataset   # then datasets.load_dataset("hf_dataset")
   diplomatic-visits compat 1.0.0 1.1.0
   diplomatic-visits migrate old_records.jsonl --to 1.1.0 --out new_records.jsonl
+  diplomatic-visits view dataset/records/000_b730d245b05eac44.json --out gold.html
+  diplomatic-visits view my_output.json --gold dataset/records --source article.txt --out diff.html
 
 exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable input
 """
@@ -342,6 +344,62 @@ def build_parser() -> argparse.ArgumentParser:
     _source(m)
     m.add_argument("--force", action="store_true", help="replace an existing output")
 
+    vw = sub.add_parser(
+        "view",
+        help="write one self-contained HTML page: a record's evidence drawn over its article, "
+        "or a prediction against the gold",
+        description="Draw a record's evidence spans over its article in one HTML file (no\n"
+        "network, no external scripts or fonts): every span coloured by the kind of field it\n"
+        "supports (visit, date, place, actor, statement, outcome), overlaps as stacked\n"
+        "stripes; hovering or clicking a span shows its JSON path and the value it supports. A\n"
+        "side panel lists the record's objects, each linked to its spans, the values that are\n"
+        "inferred or world knowledge (with what they rest on), and what was left out and why;\n"
+        "the record's validation issues are listed at the top, linked to their place. With\n"
+        "--gold, the record is a prediction, drawn against the gold record of its article with\n"
+        "the scorer's alignment: matched, missed (gold only) and invented (prediction only),\n"
+        "quotes that are not in the text, and the per-field scores. Quotes without offsets are\n"
+        "located as validate locates them (the first occurrence).",
+        epilog="exit codes: 0 page written (also for a record with issues: they are on the\n"
+        "page), 2 usage error, unreadable input, or no article text for the record\n\n"
+        "the article text: --source, else the bundled article of the record's sha256 or\n"
+        "article id (so the gold record needs none)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _inputs(vw, "the record to draw (with --gold: the prediction)", old="--pred")
+    vw.add_argument(
+        "--gold",
+        nargs="+",
+        metavar="FILE",
+        help="gold records (files or folders): draw INPUT as a prediction against the one of "
+        "its article",
+    )
+    vw.add_argument("--out", required=True, metavar="FILE", help="the HTML page to write")
+    _source(vw)
+    vw.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="extraction",
+        help="the level the issues listed are checked at (default: %(default)s)",
+    )
+    vw.add_argument(
+        "--record",
+        metavar="ID",
+        default=None,
+        help="the record_id to draw when INPUT holds several records",
+    )
+    vw.add_argument(
+        "--stated-only",
+        action="store_true",
+        help="with --gold: align and score as score --stated-only does",
+    )
+    vw.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        default=None,
+        help="also save a PNG of the page as headless Chromium renders it (needs chromium)",
+    )
+    vw.add_argument("--force", action="store_true", help="replace existing outputs")
+
     e = sub.add_parser(
         "export",
         help="export records as JSONL, Parquet or a Hugging Face dataset folder",
@@ -426,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compat": lambda: _compat(args, sys.stdout),
         "migrate": lambda: _migrate(args, sys.stderr),
         "score": lambda: _score(args, sys.stdout),
+        "view": lambda: _view(args, sys.stderr),
     }
     run = commands.get(args.command)
     if run is None:
@@ -785,3 +844,38 @@ def _score(args: argparse.Namespace, out: TextIO) -> int:
     else:
         print(render_text(result), file=out)
     return EXIT_INVALID if result.invalid or result.duplicates or result.partial else EXIT_OK
+
+
+def _view(args: argparse.Namespace, err: TextIO) -> int:
+    from pathlib import Path
+
+    from diplomatic_visits.view import build_page, write_page
+
+    _require_inputs(args, "record to draw")
+    if args.stated_only and args.gold is None:
+        raise UsageError("--stated-only is for a prediction drawn against --gold")
+    out = Path(args.out)
+    shot = Path(args.screenshot) if args.screenshot else None
+    for target in (out, shot):
+        if target is not None and target.is_dir():
+            raise UsageError(f"{target} is a folder: give the file to write")
+        if target is not None and target.exists() and not args.force:
+            raise UsageError(f"{target} exists; pass --force to replace it")
+    page = build_page(
+        args.inputs, args.gold, _sources(args), args.level, args.record, args.stated_only
+    )
+    write_page(page.html, out, args.force)
+    print(
+        f"wrote {out}: {page.spans} evidence spans, {page.issues} validation issues, "
+        f"{page.missing} quotes not in the text",
+        file=err,
+    )
+    if shot is not None:
+        from diplomatic_visits import _browser
+        from diplomatic_visits.export import atomic_file
+
+        png = _browser.screenshot(out)
+        with atomic_file(shot, args.force) as f:
+            f.write(png)
+        print(f"wrote {shot}: a screenshot of the page", file=err)
+    return EXIT_OK

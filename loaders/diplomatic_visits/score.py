@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,7 +249,8 @@ def objects(
     record: Obj, stated_only: bool = False
 ) -> tuple[dict[str, list[dict[str, Any]]], Mapping[str, str]]:
     """Each top-level type's objects as read field values (plus a label; a visit also holds its
-    sub-events' and outcomes' under ``_sub_events`` and ``_outcomes``), and the id -> name map
+    sub-events' and outcomes' under ``_sub_events`` and ``_outcomes``, and its position in the
+    record's list under ``_index``), and the id -> name map
     (a statement's name is its speaker's). With ``stated_only``, values whose basis is
     ``inferred`` or ``knowledge`` are :data:`MASKED`."""
     ids = {a["id"]: a["name"] for a in record.get("actors", [])}
@@ -258,11 +259,12 @@ def objects(
 
     def read(kind: str, objs: Iterable[Obj]) -> list[dict[str, Any]]:
         out = []
-        for o in objs:
+        for index, o in enumerate(objs):
             values = {f.name: _value(f, o, ids, stated_only) for f in FIELDS[kind]}
             values["_label"] = (
                 o.get("name") or o.get("description") or o.get("paraphrase") or o["id"]
             )
+            values["_index"] = index  # where it is in the record (the order below is canonical)
             if kind == "visits":
                 for child in CHILDREN:
                     values[f"_{child}"] = read(child, o[child])
@@ -511,54 +513,96 @@ def score_records(
     return result
 
 
-def _score_pair(pred: Obj, gold: Obj, article: str, result: Score, stated_only: bool) -> None:
+@dataclass(frozen=True)
+class Pair:
+    """One step of the alignment: a predicted object matched to a gold one (both set), a gold
+    object no prediction matched (``pred`` None: missed), or a predicted one no gold object
+    matched (``gold`` None: invented). ``pred``/``gold`` are the read field values of
+    :func:`objects`; the paths say where the objects are in their records
+    (``("visits", 0, "sub_events", 1)``)."""
+
+    kind: str
+    pred: dict[str, Any] | None
+    gold: dict[str, Any] | None
+    pred_path: tuple[str | int, ...] | None
+    gold_path: tuple[str | int, ...] | None
+
+    @property
+    def status(self) -> str:
+        """``matched``, ``missed`` (gold only) or ``invented`` (prediction only)."""
+        if self.pred is not None and self.gold is not None:
+            return "matched"
+        return "missed" if self.pred is None else "invented"
+
+
+def iter_pairs(pred: Obj, gold: Obj, stated_only: bool = False) -> Iterator[Pair]:
+    """The alignment of one predicted record with its gold record, as the score counts it:
+    each type's matched pairs, then its missed gold objects, then its invented ones; the
+    sub-events and outcomes after the visits, within each matched pair of visits, then those
+    of invented visits, then those of missed visits."""
     pobjs, _ = objects(pred)
     gobjs, _ = objects(gold, stated_only)
-    found: dict[str, list[str]] = {"missed": [], "invented": []}
     for kind in TOP:
-        pairs = _tally(kind, pobjs[kind], gobjs[kind], result, found)
+        pairs = list(_align_pairs(kind, pobjs[kind], gobjs[kind], (), ()))
+        yield from pairs
         if kind != "visits":
             continue
-        ps, gs = pobjs[kind], gobjs[kind]
-        matched_p, matched_g = {p for p, _ in pairs}, {g for _, g in pairs}
         for child in CHILDREN:
-            for pi, gi in pairs:
-                _tally(child, ps[pi][f"_{child}"], gs[gi][f"_{child}"], result, found)
-            for pi, p in enumerate(ps):
-                if pi not in matched_p:
-                    _tally(child, p[f"_{child}"], [], result, found)
-            for gi, g in enumerate(gs):
-                if gi not in matched_g:
-                    _tally(child, [], g[f"_{child}"], result, found)
-    result.records[article] = found
+            for pair in pairs:
+                p, g = pair.pred, pair.gold
+                yield from _align_pairs(
+                    child,
+                    p[f"_{child}"] if p is not None else [],
+                    g[f"_{child}"] if g is not None else [],
+                    pair.pred_path,
+                    pair.gold_path,
+                )
 
 
-def _tally(
+def _align_pairs(
     kind: str,
     ps: list[dict[str, Any]],
     gs: list[dict[str, Any]],
-    result: Score,
-    found: dict[str, list[str]],
-) -> list[tuple[int, int]]:
-    """Align one type's objects and add their counts; returns the pairs."""
-    fields = FIELDS[kind]
+    pred_at: tuple[str | int, ...] | None,
+    gold_at: tuple[str | int, ...] | None,
+) -> Iterator[Pair]:
+    """Align one type's objects: the matched pairs, then the missed, then the invented."""
+
+    def where(at: tuple[str | int, ...] | None, o: dict[str, Any]) -> tuple[str | int, ...]:
+        return (*(at or ()), kind, o["_index"])
+
     pairs = align(kind, ps, gs)
-    result.objects[kind].add(Counts(len(pairs), len(ps) - len(pairs), len(gs) - len(pairs)))
     matched_p, matched_g = {p for p, _ in pairs}, {g for _, g in pairs}
     for pi, gi in pairs:
-        for f in fields:
-            result.fields[kind][f.name].add(field_counts(f.kind, ps[pi][f.name], gs[gi][f.name]))
+        yield Pair(kind, ps[pi], gs[gi], where(pred_at, ps[pi]), where(gold_at, gs[gi]))
     for gi, g in enumerate(gs):
         if gi not in matched_g:
+            yield Pair(kind, None, g, None, where(gold_at, g))
+    for pi, p in enumerate(ps):
+        if pi not in matched_p:
+            yield Pair(kind, p, None, where(pred_at, p), None)
+
+
+def _score_pair(pred: Obj, gold: Obj, article: str, result: Score, stated_only: bool) -> None:
+    found: dict[str, list[str]] = {"missed": [], "invented": []}
+    for pair in iter_pairs(pred, gold, stated_only):
+        fields, kind = FIELDS[pair.kind], pair.kind
+        p, g = pair.pred, pair.gold
+        if p is not None and g is not None:
+            result.objects[kind].add(Counts(tp=1))
+            for f in fields:
+                result.fields[kind][f.name].add(field_counts(f.kind, p[f.name], g[f.name]))
+        elif g is not None:
+            result.objects[kind].add(Counts(fn=1))
             found["missed"].append(f"{kind}: {g['_label']}")
             for f in fields:
                 result.fields[kind][f.name].add(Counts(fn=_size(g[f.name], f.kind)))
-    for pi, p in enumerate(ps):
-        if pi not in matched_p:
+        elif p is not None:
+            result.objects[kind].add(Counts(fp=1))
             found["invented"].append(f"{kind}: {p['_label']}")
             for f in fields:
                 result.fields[kind][f.name].add(Counts(fp=_size(p[f.name], f.kind)))
-    return pairs
+    result.records[article] = found
 
 
 def _num(x: float | None) -> str:
