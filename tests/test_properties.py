@@ -15,13 +15,14 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from diplomatic_visits import arrow, bundle_schema, export
+from diplomatic_visits import arrow, bundle_schema, export, profile
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.compat import capped
 from diplomatic_visits.export import jsonl_line
 from diplomatic_visits.parse import parse_document
 from diplomatic_visits.records import canonical_dumps
 from diplomatic_visits.schema import iter_schema_issues, py_validator, rs_validator
+from diplomatic_visits.validate import iter_record_issues
 
 # Whole records from lists of up to two items (compat.capped); the deep profile, the whole space.
 CAP = 50 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 2
@@ -253,3 +254,42 @@ def _drop_null_optionals(value: Any, schema: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [_drop_null_optionals(v, schema["items"]) for v in value]
     return value
+
+
+# --- the llm profile: project and lift ---------------------------------------------------------
+
+PROFILE_INSTANCES = from_schema(capped(profile.profile_schema(), CAP))
+
+
+@given(EXTRACTION)
+def test_projected_records_fit_the_profile_and_lift_back(
+    gold_text: str, record: dict[str, Any]
+) -> None:
+    target = profile.project(record)
+    assert list(py_validator_of(profile.profile_schema()).iter_errors(target)) == []
+    lifted, issues = profile.lift(target, gold_text, article_id=record["article"]["id"])
+    # the lifted record meets the canonical schema; only quotes (not in this text) may be issues
+    assert rs_validator(None, "extraction").is_valid(lifted)
+    assert profile.project(lifted) == target  # every field the profile keeps, kept
+    assert {i.kind for i in issues} <= {"ambiguous_quote", "quote_not_found"}
+
+
+@given(PROFILE_INSTANCES)
+def test_any_profile_instance_lifts_to_a_record_or_to_issues(
+    gold_text: str, instance: dict[str, Any]
+) -> None:
+    lifted, issues = profile.lift(instance, gold_text)
+    for i in issues:
+        assert i.message and i.json_path.startswith("$")
+    # the validator says what is wrong with it, never a traceback
+    for issue in iter_record_issues(lifted, text=gold_text):
+        assert issue.message
+    # and as the model's text answer, the same
+    again, _ = profile.lift(json.dumps(instance), gold_text)
+    assert again == lifted
+
+
+def py_validator_of(schema: dict[str, Any]) -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema)
