@@ -164,6 +164,11 @@ def test_anthropic_transform_schema_runs_on_the_profile() -> None:
         out = anthropic.transform_schema(P.profile_schema(version))
         assert out["type"] == "object"
         assert set(out["properties"]) == set(P.profile_schema(version)["properties"])
+        # nothing was unsupported: no constraint moved into description text
+        descriptions = {w: n.get("description") for w, n in nodes(out)}
+        assert descriptions == {
+            w: n.get("description") for w, n in nodes(P.profile_schema(version))
+        }
 
 
 def test_outlines_core_builds_its_index_within_a_bound_and_accepts_the_gold(
