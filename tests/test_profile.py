@@ -409,3 +409,21 @@ def test_the_field_guide_is_generated_from_the_profile() -> None:
             assert f"\n{name}: " in guide
             for prop in node["properties"]:
                 assert f"\n  {prop} (" in guide.split(f"\n{name}: ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        {"visits": 5, "actors": [1, "x", None]},
+        {"schema_version": "9.9.9", "visits": [{"evidence": [3, None, "Some"]}]},
+        {"article": None},
+        {"article": {"title": 5}},
+        {"schema_version": "1.0.0", "actors": [{"mentions": "Some"}]},
+    ],
+)
+def test_a_broken_answer_lifts_to_issues_never_a_traceback(answer: dict[str, Any]) -> None:
+    record, issues = P.lift(answer, "Some text.")
+    assert issues and all(i.message for i in issues)
+    found = list(dv.iter_record_issues(record, text="Some text."))
+    assert found and all(i.message for i in found)
