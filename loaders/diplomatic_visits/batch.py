@@ -182,22 +182,24 @@ def _is_optional(f: Any) -> bool:
     return bool(f.metadata) and f.metadata.get(b"json_schema_required") == b"false"
 
 
-def _strip(value: Any, t: Any) -> Any:
-    """``value`` with the nulls of optional properties (marked so in ``t``) dropped; members
-    ``t`` does not know are kept as they are, so that the schema reports them."""
+def _strip(value: Any, types: list[Any]) -> Any:
+    """``value`` with the nulls of optional properties dropped: optional in the first of the
+    Arrow ``types`` that has the property (the mapper marks them so). Members no type knows
+    are kept as they are, so that the schema reports them."""
     import pyarrow as pa
 
-    if isinstance(value, dict) and t is not None and pa.types.is_struct(t):
+    if isinstance(value, dict):
+        structs = [t for t in types if pa.types.is_struct(t)]
         out = {}
         for k, v in value.items():
-            i = t.get_field_index(k)
-            f = t.field(i) if i >= 0 else None
-            if v is None and f is not None and _is_optional(f):
+            fields = [t.field(k) for t in structs if t.get_field_index(k) >= 0]
+            if v is None and fields and _is_optional(fields[0]):
                 continue
-            out[k] = _strip(v, f.type if f is not None else None)
+            out[k] = _strip(v, [f.type for f in fields]) if fields else v
         return out
-    if isinstance(value, list) and t is not None and (pa.types.is_list(t)):
-        return [_strip(v, t.value_type) for v in value]
+    if isinstance(value, list):
+        items = [t.value_type for t in types if pa.types.is_list(t)]
+        return [_strip(v, items) for v in value] if items else value
     return value
 
 
@@ -211,27 +213,29 @@ def records_from_arrow(
     ``exclude``: columns that are not record fields). Nulls of optional properties are dropped
     (Arrow has no "absent"); which properties are optional, the table's own field metadata
     says, or, where a tool dropped it (Polars, DuckDB), the schema of the version each record
-    declares (``version`` for the others)."""
+    declares, then those of the other shipped versions (a table typed by a newer version
+    holds nulls in the columns an older one lacks)."""
     import pyarrow as pa
 
     from diplomatic_visits.arrow import record_arrow_type
+    from diplomatic_visits.schema import available_versions
 
     t = pa.table(table) if not isinstance(table, pa.Table | pa.RecordBatch) else table
     keep = [n for n in t.schema.names if n not in exclude]
     t = t.select(keep)
     own = pa.struct(list(t.schema))
     marked = _is_marked(own)
+    newest_first = list(reversed(available_versions()))
+    by_version = {v: record_arrow_type(v, level) for v in newest_first}
+    shipped = list(by_version.values())
     out = []
     for row in t.to_pylist():
         if marked:
-            struct = own
+            types = [own]
         else:
-            v = declared_version(row) or version
-            try:
-                struct = record_arrow_type(v, level)
-            except DiplomaticVisitsError:
-                struct = record_arrow_type(version, level)
-        out.append(_strip(row, struct))
+            first = by_version.get(declared_version(row) or version or "")
+            types = [first, *shipped] if first is not None else shipped
+        out.append(_strip(row, types))
     return out
 
 
