@@ -8,12 +8,13 @@ Two ways in:
 
 - :class:`Validate` (:class:`diplomatic_visits.batch.BatchValidator`) for your own pipelines:
   ``ds.map_batches(Validate, fn_constructor_kwargs={...}, batch_format="pyarrow",
-  concurrency=N)`` adds ``dv_status`` and ``dv_issues`` to every batch (a column of JSON
-  texts, or our export's typed columns); the validator is built once per actor.
+  compute=ray.data.ActorPoolStrategy(size=N))`` adds ``dv_status`` and ``dv_issues`` to
+  every batch (a column of JSON texts, or our export's typed columns); the validator is
+  built once per actor.
 - :func:`run` (``diplomatic-visits validate --engine ray``, ``export parquet --engine ray``):
   JSON Lines, ``.json`` and Parquet inputs, on storage every node sees, are cut into units of
   work as ``validate --jobs`` cuts them (byte ranges of whole lines, about 8 MiB; a Parquet row
-  group; a ``.json`` file), and each unit is checked on a Ray Data actor by the very chunk
+  group; a ``.json`` file), and each unit is checked in a Ray Data task by the very chunk
   functions of ``validate`` and ``export``: the results are those of the single-machine
   command. Workers write the valid records of each unit as one Parquet file of the ``out``
   folder, named after the unit, atomically; the issues come back to this process, which
@@ -32,6 +33,7 @@ import logging
 import os
 import pickle
 import sys
+import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -162,10 +164,11 @@ def part_name(index: int) -> str:
 
 
 class UnitWorker:
-    """The ``map_batches`` class of :func:`run`: builds the validators once per actor, then
-    checks (and, with ``parts``, converts and writes) one unit per row of each batch, and
-    returns a row per unit: its number, lines, records checked and valid, rows written, and
-    its problems (pickled: they go back to the process that started the run)."""
+    """The worker of :func:`run`, built once per worker process (:func:`check_units`): it
+    builds the validators, then checks (and, with ``parts``, converts and writes) the unit of
+    each row of a batch, and returns a row per unit: its number, lines, records checked and
+    valid, rows written, and its problems (pickled: they go back to the process that started
+    the run)."""
 
     def __init__(
         self, settings: Settings, parts: str | None, table: str, version: str, column: str | None
@@ -257,6 +260,19 @@ class UnitWorker:
         return int(t.num_rows)
 
 
+_HELD: dict[str, UnitWorker] = {}
+
+
+def check_units(batch: Any, token: str, worker: type[UnitWorker], kwargs: dict[str, Any]) -> Any:
+    """The ``map_batches`` function of a run (``token``): its :class:`UnitWorker`, built once
+    per worker process and kept for the run's next batches, checks the batch."""
+    held = _HELD.get(token)
+    if held is None:
+        _HELD.clear()  # a process serves one run at a time: the last run's worker goes
+        held = _HELD[token] = worker(**kwargs)
+    return held(batch)
+
+
 def _result_schema() -> Any:
     """The schema of a :class:`UnitWorker`'s rows."""
     import pyarrow as pa
@@ -334,9 +350,9 @@ def iter_units(
     worker: type[UnitWorker] = UnitWorker,
 ) -> Iterator[tuple[Unit, dict[str, Any]]]:
     """Check the units on the Ray cluster this process is connected to (:func:`cluster`),
-    ``workers`` actors (default: one per CPU of the cluster), and yield each with its result
-    row in unit order (results that come early wait for those before them). ``worker``: the
-    ``map_batches`` class (a subclass may add to its work)."""
+    ``workers`` at a time (default: one per CPU of the cluster), and yield each with its
+    result row in unit order (results that come early wait for those before them).
+    ``worker``: the class that does the work (a subclass may add to it)."""
     ray = require_ray()
     if not units:
         return
@@ -347,20 +363,29 @@ def iter_units(
     if not sys.stderr.isatty():  # Ray Data's notes on each run: only its warnings, in a log
         logging.getLogger("ray.data").setLevel(logging.WARNING)
     items = [{"unit": pickle.dumps(u)} for u in units]
-    ds = ray.data.from_items(items, override_num_blocks=len(items))
+    size = min(workers, len(units))
+    # a Ray task costs about as much as a unit's work (a tenth of a second): a task takes
+    # several units (a block), but there are blocks enough for every worker to have work
+    # until the end (and a retry to redo little)
+    blocks = max(min(len(units), 4 * size), len(units) // 8)
+    ds = ray.data.from_items(items, override_num_blocks=blocks)
+    kwargs = {
+        "settings": settings,
+        "parts": parts,
+        "table": table,
+        "version": _version.__version__,
+        "column": column,
+    }
+    # Tasks, in Ray's pool of worker processes: these outlive a run (the next run on the
+    # cluster finds the package imported and starts at once; actors would start new
+    # processes every run), and each builds the run's worker once (check_units). A task
+    # whose process dies is retried by Ray.
     ds = ds.map_batches(
-        worker,
-        fn_constructor_kwargs={
-            "settings": settings,
-            "parts": parts,
-            "table": table,
-            "version": _version.__version__,
-            "column": column,
-        },
+        check_units,
+        fn_kwargs={"token": uuid.uuid4().hex, "worker": worker, "kwargs": kwargs},
         batch_size=1,
         batch_format="pyarrow",
-        # a fixed pool; Ray Data restarts an actor that dies and retries its calls
-        compute=ray.data.ActorPoolStrategy(size=min(workers, len(units))),
+        compute=ray.data.TaskPoolStrategy(size=size),
         num_cpus=1,
     )
     waiting: dict[int, dict[str, Any]] = {}
@@ -468,7 +493,7 @@ def run(
             ``ray.data.read_parquet``). None: validate only.
         issues: a Parquet file for every issue of an invalid record and every unreadable
             line, row or input (:func:`diplomatic_visits.batch.issues_schema`), in input order.
-        workers: Ray actors (default: one per CPU of the cluster).
+        workers: Ray tasks at a time (default: one per CPU of the cluster).
         address: the cluster (see :func:`cluster`); default: a local one for the run.
         force: replace ``out`` and ``issues`` if they exist.
         allow_empty: inputs with no record at all are no error.
