@@ -137,8 +137,9 @@ def _engine(p: argparse.ArgumentParser) -> None:
         default="local",
         help="local: this machine's cores (--jobs); ray: a Ray cluster, with Ray Data (pip "
         "install 'diplomatic-visits[ray]', on every node too), the same results: INPUT files "
-        "must be on storage every node sees, and --jobs is the number of Ray workers "
-        "(default: every CPU of the cluster). Default: %(default)s",
+        "must be on storage every node sees, folders are searched for .parquet files too "
+        "(our export's typed columns), and --jobs is the number of Ray workers (default: "
+        "every CPU of the cluster). Default: %(default)s",
     )
     p.add_argument(
         "--ray-address",

@@ -412,7 +412,6 @@ def iter_results(
     sources: Sources | None = None,
     max_errors: int | None = DEFAULT_MAX_ERRORS,
     workers: int | None = None,
-    address: str | None = None,
     parts: str | None = None,
     table: str = "articles",
     totals: Totals | None = None,
@@ -426,8 +425,7 @@ def iter_results(
     every node sees), the valid records are written there too, one file per unit, as
     ``table``. ``totals``, when given, is kept up to date. ``column``: the column of JSON
     texts in Parquet inputs (default: typed columns, see
-    :class:`~diplomatic_visits.batch.BatchValidator`). Connect first (:func:`cluster`);
-    ``address`` is that of :func:`cluster`, for callers that pass one set of arguments."""
+    :class:`~diplomatic_visits.batch.BatchValidator`). Connect first (:func:`cluster`)."""
     check_version(version)
     tables = (table,) if parts is not None else ()
     settings = Settings(version, level, sources, max_errors, tables, keep_valid=True)
@@ -520,8 +518,8 @@ def run(
         sink = stack.enter_context(_IssueSink(issues, force))
         with cluster(address, workers) as _:
             for item in iter_results(
-                inputs, version, level, sources, max_errors, workers, address, parts, table,
-                totals, worker, chunk_size, column,
+                inputs, version, level, sources, max_errors, workers, parts, table, totals,
+                worker, chunk_size, column,
             ):  # fmt: skip
                 if not isinstance(item, ValidRecords):
                     sink.add(item)
