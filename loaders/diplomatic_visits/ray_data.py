@@ -393,7 +393,9 @@ def iter_units(
     try:
         for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
             for row in batch.to_pylist():
-                waiting.setdefault(int(row["index"]), row)  # a unit is counted once
+                index = int(row["index"])
+                if index >= upcoming:  # a unit is counted once, however often it ran
+                    waiting.setdefault(index, row)
             while upcoming in waiting:
                 yield units[upcoming], waiting.pop(upcoming)
                 upcoming += 1
