@@ -27,7 +27,7 @@ def _fresh_python(code: str, *args: str) -> str:
     ).stdout
 
 
-HEAVY = "[m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas')]"
+HEAVY = "[m for m in sys.modules if m.split('.')[0] in ('pyarrow', 'datasets', 'pandas', 'ray')]"
 
 
 def test_import_does_not_load_heavy_libraries() -> None:

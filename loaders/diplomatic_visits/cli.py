@@ -11,6 +11,7 @@ schema version ``--schema-version`` and the article texts ``--source``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -131,6 +132,27 @@ def _jobs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this machine's cores (--jobs); ray: a Ray cluster, with Ray Data (pip "
+        "install 'diplomatic-visits[ray]', on every node too), the same results: INPUT files "
+        "must be on storage every node sees, folders are searched for .parquet files too "
+        "(our export's typed columns), and --jobs is the number of Ray workers (default: "
+        "every CPU of the cluster). Default: %(default)s",
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        default=None,
+        help="--engine ray: the cluster to run on (auto: the one this machine belongs to; "
+        "ray://HOST:10001: a remote one; default: $RAY_ADDRESS, else a local Ray started for "
+        "the run)",
+    )
+
+
 def _allow_empty(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-empty",
@@ -241,7 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
         "speed: good records are accepted by a compiled engine where the install built one\n"
         "(diplomatic-visits info says); it interprets the same rules as the Python engine,\n"
         "which reports. DIPLOMATIC_VISITS_PURE_PYTHON=1 turns it off: the same results,\n"
-        "slower. For large inputs, see --jobs.",
+        "slower. For large inputs, see --jobs; past one machine, --engine ray:\n"
+        "  diplomatic-visits validate /shared/outputs/ --engine ray --ray-address auto",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(v, "records to check")
@@ -277,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="text format: print only the summary (json and jsonl always carry every problem)",
     )
     _jobs(v)
+    _engine(v)
     _allow_empty(v)
 
     c = sub.add_parser(
@@ -414,7 +438,12 @@ def build_parser() -> argparse.ArgumentParser:
         "           + croissant.json\n"
         "tables / configs: articles (default), visits, statements, actors, places;\n"
         "  training pairs (need the article texts): messages (system, user = article,\n"
-        "  assistant = the record projected on the llm profile) and prompt_completion",
+        "  assistant = the record projected on the llm profile) and prompt_completion\n\n"
+        "on a Ray cluster (parquet only): --out is a folder, one Parquet file per unit of\n"
+        "work, in input order; with --issues, the valid records are written and every issue\n"
+        "goes to that Parquet file instead of refusing the export:\n"
+        "  diplomatic-visits export parquet /shared/outputs/ --engine ray --ray-address auto \\\n"
+        "      --out /shared/valid --issues /shared/issues.parquet",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     e.add_argument("format", choices=("jsonl", "parquet", "hf"), help="output format")
@@ -454,6 +483,15 @@ def build_parser() -> argparse.ArgumentParser:
         "schema_version are checked against (default: latest)",
     )
     _jobs(e)
+    _engine(e)
+    e.add_argument(
+        "--issues",
+        metavar="FILE",
+        default=None,
+        help="--engine ray: write the valid records to --out and every issue and unreadable "
+        "line to this Parquet file (exit 1 if some record is invalid, 2 if something is "
+        "unreadable), instead of refusing the whole export",
+    )
     _allow_empty(e)
     e.add_argument("--force", action="store_true", help="replace an existing output")
     return p
@@ -610,11 +648,10 @@ def _input_error_dict(err: InputError) -> dict[str, Any]:
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from diplomatic_visits.pipeline import iter_results
-    from diplomatic_visits.report import Report, ValidRecords
+    from diplomatic_visits.report import Report
 
     _require_inputs(args, "records to check")
     report = Report()
-    progress = err.isatty()
     collected: list[dict[str, Any]] = []
     fmt = args.format
     jobs = args.jobs or _auto_jobs(args.inputs)
@@ -626,9 +663,37 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif fmt == "jsonl":
             print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=out)
 
-    results = iter_results(
-        args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
-    )
+    stack = contextlib.ExitStack()
+    if args.engine == "ray":
+        from diplomatic_visits import ray_data
+
+        stack.enter_context(ray_data.cluster(args.ray_address, args.jobs))
+        results = ray_data.iter_results(
+            args.inputs, args.schema_version, args.level, sources, args.max_errors, args.jobs
+        )
+    else:
+        results = iter_results(
+            args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
+        )
+    with stack:
+        _report(results, report, args, fmt, out, err, collected, emit_input_error)
+    _summarise(report, args, fmt, out, collected, emit_input_error)
+    return report.exit_code
+
+
+def _report(
+    results: Any,
+    report: Any,
+    args: argparse.Namespace,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    collected: list[dict[str, Any]],
+    emit_input_error: Any,
+) -> None:
+    from diplomatic_visits.report import ValidRecords
+
+    progress = err.isatty()
     for item in results:
         if isinstance(item, InputError):
             report.add(item)
@@ -652,6 +717,16 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 collected.append(d)
     if progress and report.checked >= PROGRESS_EVERY:
         print(file=err)
+
+
+def _summarise(
+    report: Any,
+    args: argparse.Namespace,
+    fmt: str,
+    out: TextIO,
+    collected: list[dict[str, Any]],
+    emit_input_error: Any,
+) -> None:
     if not report.checked and not report.input_errors and not args.allow_empty:
         empty = no_records(args.inputs)
         report.add(empty)
@@ -678,7 +753,6 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             + (f" (errors by keyword: {kinds})" if kinds else ""),
             file=out,
         )
-    return report.exit_code
 
 
 def _export(args: argparse.Namespace, err: TextIO) -> int:
@@ -693,6 +767,10 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         from diplomatic_visits.hf import require_datasets
 
         require_datasets()  # fail before any work, saying what to install
+    if args.engine == "ray":
+        return _export_ray(args, err)
+    if args.issues is not None:
+        raise UsageError("--issues is for --engine ray")
     if not args.inputs:
         return _export_bundled(args, err)
     from diplomatic_visits.export import export_inputs
@@ -708,6 +786,35 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
     _say_written(args, counts, err)
     return EXIT_OK
+
+
+def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
+    from diplomatic_visits import ray_data
+    from diplomatic_visits.export import RefusedExportError
+    from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
+
+    if args.format != "parquet":
+        raise UsageError("--engine ray exports parquet only (a folder of Parquet files)")
+    _require_inputs(args, "records to export")
+    if args.out == "-":
+        raise UsageError("--engine ray writes a folder: give --out FOLDER")
+    try:
+        totals = ray_data.run(
+            args.inputs, args.out, args.issues, args.table, args.schema_version, args.level,
+            _sources(args), DEFAULT_MAX_ERRORS, args.jobs, args.ray_address, args.force,
+            args.allow_empty, refuse=args.issues is None,
+        )  # fmt: skip
+    except RefusedExportError as exc:
+        _print_refusal(exc, err)
+        return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
+    print(
+        f"{totals.checked} records checked: {totals.valid} valid, {totals.invalid} invalid"
+        + (f", {totals.unreadable} unreadable" if totals.unreadable else "")
+        + f"; wrote {totals.written} rows of table {args.table!r} to {args.out}/"
+        + (f", the issues to {args.issues}" if args.issues else ""),
+        file=err,
+    )
+    return totals.exit_code
 
 
 def _export_bundled(args: argparse.Namespace, err: TextIO) -> int:

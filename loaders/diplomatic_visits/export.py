@@ -273,7 +273,8 @@ class _HFFolder:
 
 class _Builders:
     """What the valid records of a chunk become: a table for each of ``s.tables``, or (no
-    tables) their JSON Lines lines. Nothing once a problem is found: the export is refused."""
+    tables) their JSON Lines lines. Nothing once a problem is found (the export is refused),
+    unless ``s.keep_valid``."""
 
     def __init__(self, s: Settings, problems: list[Problem]) -> None:
         from diplomatic_visits.arrow import TableBuilder
@@ -282,10 +283,12 @@ class _Builders:
         self.problems = problems
         self.tables = [TableBuilder(t, s.version, s.level) for t in s.tables]
         self.lines: list[bytes] = []
+        self.kept = 0  # valid records converted
 
     def add(self, value: Any) -> None:
-        if self.problems:
+        if self.problems and not self.s.keep_valid:
             return
+        self.kept += 1
         if not self.tables:
             self.lines.append(jsonl_line(value))
             return
@@ -293,19 +296,21 @@ class _Builders:
         for b in self.tables:
             b.add(value, found.text if found is not None else None)
 
-    def result(self, n: int) -> tuple[Any, int]:
-        """(the tables by name, or the lines; None if there were problems), ``n`` checked"""
-        if self.problems:
-            return None, n
+    def result(self, n: int) -> tuple[Any, int, int]:
+        """(the tables by name, or the lines; None if there were problems), ``n`` checked,
+        and how many valid records were converted"""
+        if self.problems and not self.s.keep_valid:
+            return None, n, 0
         if not self.tables:
-            return self.lines, n
-        return {b.name: b.finish() for b in self.tables}, n
+            return self.lines, n, self.kept
+        return {b.name: b.finish() for b in self.tables}, n, self.kept
 
 
 def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
     """Worker side of :func:`export_inputs`: parse and check a chunk of lines and, when every
-    record in it is valid, convert them (``payload``: (what :class:`_Builders` made, the number
-    of records checked))."""
+    record in it is valid (or ``s.keep_valid``), convert them (``payload``: (what
+    :class:`_Builders` made, the number of lines checked, the number of valid records
+    converted))."""
     problems: list[Problem] = []
     out = _Builders(s, problems)
     with collector_paused():
@@ -431,7 +436,7 @@ def export_inputs(
                     problems.extend(result.problems)
                     if result.payload is None:  # the input could not be read
                         continue
-                    made, n = result.payload
+                    made, n, _ = result.payload
                     checked += n
                     if made is not None and not problems:
                         sink.add(made)

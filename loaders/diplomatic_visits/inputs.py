@@ -34,21 +34,21 @@ def is_json_file(path: str) -> bool:
     return path != STDIN and path.lower().endswith(JSON_SUFFIXES)
 
 
-def expand_inputs(inputs: Sequence[str]) -> Iterator[str | InputError]:
-    """Turn command-line inputs into file paths: folders are searched for .json/.jsonl/.ndjson."""
+def expand_inputs(
+    inputs: Sequence[str], suffixes: tuple[str, ...] = JSON_SUFFIXES + JSONL_SUFFIXES
+) -> Iterator[str | InputError]:
+    """Turn command-line inputs into file paths: folders are searched for files with one of
+    ``suffixes`` (default: .json/.jsonl/.ndjson)."""
     for item in inputs:
         if item == STDIN:
             yield item
             continue
         p = Path(item)
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in JSON_SUFFIXES + JSONL_SUFFIXES
-            )
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
             if not found:
-                yield InputError(item, "folder holds no .json, .jsonl or .ndjson file")
+                names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+                yield InputError(item, f"folder holds no {names} file")
             yield from (str(f) for f in found)
         elif not p.exists():
             yield InputError(item, "no such file or folder")

@@ -38,6 +38,9 @@ class Settings:
     sources: Sources | None = None
     max_errors: int | None = None
     tables: tuple[str, ...] = ()  # for exports: the tables the workers build
+    # for exports: convert the valid records of a chunk even when others in it are not (a
+    # run that writes the valid records and reports the rest, instead of refusing)
+    keep_valid: bool = False
 
 
 Problem = RecordResult | InputError
