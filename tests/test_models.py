@@ -87,3 +87,76 @@ def test_the_model_serves_as_a_parsed_answer(target: dict[str, Any]) -> None:
         answer.model_dump(mode="json"), text, article_id="000_b730d245b05eac44"
     )
     assert dv.validate_record(record, text=text) == []
+
+
+def _unique_in_the_canonical_schema() -> set[tuple[str, str]]:
+    """(definition, field) wherever the canonical extraction schema says uniqueItems, for the
+    definitions the profile keeps: read from the schema itself, not from the generator."""
+    canonical = dv.load_schema(level="extraction")
+    kept = profile.profile_schema()["$defs"]
+    return {
+        (name, field)
+        for name, node in canonical["$defs"].items()
+        if name in kept
+        for field, sub in node.get("properties", {}).items()
+        if sub.get("uniqueItems") is True
+    }
+
+
+def _model_of(def_name: str) -> type[Any]:
+    return getattr(models, "".join(p.capitalize() for p in def_name.split("_")))
+
+
+def test_the_models_know_every_array_the_schema_keeps_unique() -> None:
+    expected = _unique_in_the_canonical_schema()
+    assert len(expected) == 14  # today's 1.1.0: visitors, hosts, signatories, ...
+    declared = {
+        (name, field)
+        for name in profile.profile_schema()["$defs"]
+        for field in _model_of(name).unique_items
+    }
+    assert declared == expected
+
+
+def _smallest(node: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """The smallest instance of a profile node: null where nullable, no items, the first
+    enum value; a profile-valid instance to put one duplicate into."""
+    if "$ref" in node:
+        return _smallest(defs[node["$ref"].rsplit("/", 1)[1]], defs)
+    if "anyOf" in node:
+        branches = node["anyOf"]
+        if any(b.get("type") == "null" for b in branches):
+            return None
+        return _smallest(branches[0], defs)
+    if "enum" in node:
+        return node["enum"][0]
+    if "const" in node:
+        return node["const"]
+    kind = node["type"]
+    if kind == "object":
+        return {k: _smallest(v, defs) for k, v in node["properties"].items()}
+    return {"array": [], "string": "x", "integer": 0, "number": 0, "boolean": False}[kind]
+
+
+def _items_of(array: dict[str, Any]) -> Any:
+    """The item schema of an array in the profile, nullable (``anyOf: [array, null]``) or not."""
+    if "items" in array:
+        return array["items"]
+    return next(s["items"] for s in array["anyOf"] if s.get("type") == "array")
+
+
+@pytest.mark.parametrize("where", sorted(_unique_in_the_canonical_schema()))
+def test_a_duplicate_is_refused_where_the_schema_refuses_it(where: tuple[str, str]) -> None:
+    def_name, field = where
+    defs = profile.profile_schema()["$defs"]
+    model = _model_of(def_name)
+    item = _smallest(_items_of(defs[def_name]["properties"][field]), defs)
+    once = {**_smallest(defs[def_name], defs), field: [item]}
+    assert model.model_validate(once).model_dump(mode="json") == once  # accepted as it is
+    with pytest.raises(ValidationError, match=f"{field}: item 1 repeats item 0"):
+        model.model_validate({**once, field: [item, item]})
+
+
+def test_the_duplicate_check_leaves_the_engines_schema_alone() -> None:
+    sent = json.dumps(models.Record.model_json_schema())
+    assert "uniqueItems" not in sent and "unique_items" not in sent

@@ -126,6 +126,58 @@ def test_instructor_takes_the_pydantic_model_as_response_model(gold: dict[str, A
     _grounded(got.model_dump(mode="json"), gold)
 
 
+def test_instructor_sends_a_duplicate_back_to_the_model_and_takes_the_retry(
+    gold: dict[str, Any],
+) -> None:
+    # the canonical schema's uniqueItems is not in the profile (no engine takes it), so a model
+    # may repeat a visitor; the pydantic model refuses it and instructor asks again, with why
+    import instructor
+    import openai
+
+    good = profile.project(gold)
+    bad = json.loads(json.dumps(good))
+    bad["visits"][0]["visitors"] *= 2
+    answers = [bad, good]
+    seen: list[dict[str, Any]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        seen.append(body)
+        call = {
+            "id": f"call_{len(seen)}",
+            "type": "function",
+            "function": {
+                "name": body["tools"][0]["function"]["name"],
+                "arguments": json.dumps(answers[len(seen) - 1]),
+            },
+        }
+        message = {"role": "assistant", "content": None, "tool_calls": [call]}
+        return httpx.Response(
+            200,
+            json={
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "stand-in",
+                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+            },
+        )
+
+    client = instructor.from_openai(
+        openai.OpenAI(api_key="x", http_client=httpx.Client(transport=httpx.MockTransport(handle)))
+    )
+    got = client.chat.completions.create(
+        model="stand-in",
+        response_model=models.Record,
+        messages=[{"role": "user", "content": "x"}],
+        max_retries=1,
+    )
+    assert len(seen) == 2
+    retry = json.dumps(seen[1]["messages"])
+    assert "visitors: item 1 repeats item 0" in retry and "uniqueItems" in retry
+    _grounded(got.model_dump(mode="json"), gold)
+
+
 def test_anthropic_tool_use_takes_the_transformed_profile(gold: dict[str, Any]) -> None:
     import anthropic
     import httpx2  # anthropic's own fork of httpx, since 2.x

@@ -8,12 +8,13 @@ Needs datamodel-code-generator (a dev dependency); the generated file needs only
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from diplomatic_visits.profile import profile_schema
+from diplomatic_visits.profile import dropped, profile_schema
 from diplomatic_visits.schema import latest_version
 
 HEADER = (
@@ -39,6 +40,8 @@ OPTIONS = [
     "--use-field-description",
     "--disable-timestamp",
     "--class-name", "Record",
+    # refuses duplicates where the canonical schema does (see unique_items below)
+    "--base-class", "diplomatic_visits._model_base.ProfileModel",
     "--formatters", "builtin",
 ]  # fmt: skip
 
@@ -58,7 +61,40 @@ def generate(version: str | None = None) -> str:
             check=True,
             capture_output=True,
         )  # fmt: skip
-        return out.read_text(encoding="utf-8")
+        return out.read_text(encoding="utf-8") + unique_items(version)
+
+
+UNIQUE_ITEMS_HEADER = """
+
+# The fields whose items the canonical schema requires to be unique (its uniqueItems, which
+# the profile drops because no engine takes it): ProfileModel refuses a duplicate in them.
+"""
+
+
+def _class_name(def_name: str) -> str:
+    """The class datamodel-code-generator makes of a ``$defs`` entry (``SubEvent``)."""
+    return "".join(part[:1].upper() + part[1:] for part in def_name.split("_"))
+
+
+def unique_items(version: str) -> str:
+    """The generated block that sets ``unique_items`` on each model, from :func:`dropped`."""
+    defs = profile_schema(version).get("$defs", {})
+    fields: dict[str, list[str]] = {}
+    for drop in dropped(version):
+        if drop.keyword != "uniqueItems" or drop.value is not True:
+            continue
+        match = re.fullmatch(r"(?:/\$defs/(\w+))?/properties/(\w+)", drop.where)
+        if match is None:
+            raise RuntimeError(f"uniqueItems at {drop.where}: not a model's field")
+        def_name, field = match.groups()
+        if def_name is not None and def_name not in defs:
+            continue  # a definition the profile leaves out (the annotation's sentences)
+        fields.setdefault("Record" if def_name is None else _class_name(def_name), []).append(field)
+    lines = [
+        f"{cls}.unique_items = ({', '.join(json.dumps(f) for f in names)},)"
+        for cls, names in sorted(fields.items())
+    ]
+    return UNIQUE_ITEMS_HEADER + "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

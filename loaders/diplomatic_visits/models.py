@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+from diplomatic_visits._model_base import ProfileModel
+from pydantic import ConfigDict, StrictInt, StrictStr
 
 
-class Actor(BaseModel):
+class Actor(ProfileModel):
     """
     Someone who acts or is acted upon: a person, organisation, state, media outlet or an unnamed group.
     """
@@ -56,7 +57,7 @@ class Actor(BaseModel):
     """
 
 
-class Agreement(BaseModel):
+class Agreement(ProfileModel):
     """
     What the text says of an agreement: its title, type, signatories and sectors.
     """
@@ -89,7 +90,7 @@ class Agreement(BaseModel):
     """
 
 
-class Article(BaseModel):
+class Article(ProfileModel):
     """
     The article the record describes.
     """
@@ -116,7 +117,7 @@ class Article(BaseModel):
     """
 
 
-class Codes(BaseModel):
+class Codes(ProfileModel):
     """
     Crosswalk codes to standard event ontologies. These are normalisations by the annotator, explained in the codebook.
     """
@@ -153,7 +154,7 @@ class Codes(BaseModel):
     """
 
 
-class Country(BaseModel):
+class Country(ProfileModel):
     """
     A country, as an ISO 3166-1 alpha-3 code, with its basis.
     """
@@ -180,7 +181,7 @@ class Country(BaseModel):
     """
 
 
-class Delegation(BaseModel):
+class Delegation(ProfileModel):
     """
     The delegation that travels: who leads it and who is in it, as the text says.
     """
@@ -198,7 +199,7 @@ class Delegation(BaseModel):
     """
 
 
-class DelegationMember(BaseModel):
+class DelegationMember(ProfileModel):
     """
     A member of a delegation and the role the text gives.
     """
@@ -216,7 +217,7 @@ class DelegationMember(BaseModel):
     """
 
 
-class Invitation(BaseModel):
+class Invitation(ProfileModel):
     """
     At whose invitation the visit is made, as the text says.
     """
@@ -230,7 +231,7 @@ class Invitation(BaseModel):
     """
 
 
-class Leg(BaseModel):
+class Leg(ProfileModel):
     """
     One stop of a trip that takes in several countries or cities, in the order travelled.
     """
@@ -256,7 +257,7 @@ class Leg(BaseModel):
     """
 
 
-class Level(BaseModel):
+class Level(ProfileModel):
     """
     How the text classes the visit.
     """
@@ -290,7 +291,7 @@ class Level(BaseModel):
     """
 
 
-class Membership(BaseModel):
+class Membership(ProfileModel):
     """
     Membership of a group actor: who is among whom, with how the text supports it.
     """
@@ -317,7 +318,7 @@ class Membership(BaseModel):
     """
 
 
-class Note(BaseModel):
+class Note(ProfileModel):
     """
     A short piece of text taken from the article about an object (a purpose, a topic, a characterisation), with its evidence.
     """
@@ -331,7 +332,7 @@ class Note(BaseModel):
     """
 
 
-class Outcome(BaseModel):
+class Outcome(ProfileModel):
     """
     A result of the visit: reported as fact, or (certainty) expected, possible, alleged or denied.
     """
@@ -394,7 +395,7 @@ class Outcome(BaseModel):
     """
 
 
-class PartialDate(BaseModel):
+class PartialDate(ProfileModel):
     """
     A date that may be known only to the month or year, or not at all, with where it came from. `value` is ISO 8601 reduced to the precision (EDTF style): `2023-09-17` (day), `2023-09` (month), `2023` (year), or null (unknown). When the text gives the date without its year (`Tuesday (September 12)`), `written` keeps it as given (`--09-12`) beside the resolved `value`; when the text bounds a day more closely than `precision` can say (between 12 and 15 September), `earliest` and `latest` give the bounds.
     """
@@ -459,7 +460,7 @@ class PartialDate(BaseModel):
     """
 
 
-class Place(BaseModel):
+class Place(ProfileModel):
     """
     A location the article names.
     """
@@ -499,7 +500,7 @@ class Place(BaseModel):
     """
 
 
-class PlaceRef(BaseModel):
+class PlaceRef(ProfileModel):
     """
     A reference to a place of this record, with its basis.
     """
@@ -526,7 +527,7 @@ class PlaceRef(BaseModel):
     """
 
 
-class Record(BaseModel):
+class Record(ProfileModel):
     """
     One record per news article: the visits, summits and delegations it reports, their sub-events and outcomes, the statements made about them, the actors and places involved, and the evidence for each value as spans of the article. This is the `extraction` level, for extraction outputs: spans may be quotes without offsets and the annotation block is optional. Gold records meet `record.verified.schema.json`.
     """
@@ -557,7 +558,7 @@ class Record(BaseModel):
     """
 
 
-class Representation(BaseModel):
+class Representation(ProfileModel):
     """
     The state an official acts for, as distinct from their nationality.
     """
@@ -584,7 +585,7 @@ class Representation(BaseModel):
     """
 
 
-class Statement(BaseModel):
+class Statement(ProfileModel):
     """
     Something an actor said, claimed or assessed about a visit or sub-event, as the article reports it.
     """
@@ -669,7 +670,7 @@ class Statement(BaseModel):
     """
 
 
-class Status(BaseModel):
+class Status(ProfileModel):
     """
     The state of a visit as of the article's writing.
     """
@@ -706,7 +707,7 @@ class Status(BaseModel):
     """
 
 
-class StatusEvent(BaseModel):
+class StatusEvent(ProfileModel):
     """
     What someone said the status of a visit was at some time: the steps of an announced, postponed or cancelled visit, each with who said it and as of when.
     """
@@ -775,7 +776,7 @@ class StatusEvent(BaseModel):
     """
 
 
-class SubEvent(BaseModel):
+class SubEvent(ProfileModel):
     """
     Something that happened, or is to happen, inside a visit: an arrival, a meeting, a ceremony, a departure.
     """
@@ -835,7 +836,7 @@ class SubEvent(BaseModel):
     """
 
 
-class Title(BaseModel):
+class Title(ProfileModel):
     """
     A title or role the article gives an actor, as of the article's events.
     """
@@ -849,7 +850,7 @@ class Title(BaseModel):
     """
 
 
-class Transport(BaseModel):
+class Transport(ProfileModel):
     """
     How someone travelled.
     """
@@ -883,7 +884,7 @@ class Transport(BaseModel):
     """
 
 
-class Visit(BaseModel):
+class Visit(ProfileModel):
     """
     A visit, summit or delegation the article mentions, past, present or announced.
     """
@@ -993,3 +994,14 @@ class Visit(BaseModel):
     """
     The statuses the text reports over time, oldest first: announced, postponed, cancelled, each with who said it and as of when. `status` stays the status as of the article.
     """
+
+
+# The fields whose items the canonical schema requires to be unique (its uniqueItems, which
+# the profile drops because no engine takes it): ProfileModel refuses a duplicate in them.
+Agreement.unique_items = ("signatories",)
+Invitation.unique_items = ("by",)
+Outcome.unique_items = ("asserted_by", "parties",)
+Statement.unique_items = ("about", "co_speakers", "relayed_by", "addressees",)
+StatusEvent.unique_items = ("announced_by", "confirmed_by", "decided_by",)
+SubEvent.unique_items = ("participants",)
+Visit.unique_items = ("visitors", "hosts",)
