@@ -121,6 +121,26 @@ def test_source_catches_invented_quotes(capsys: pytest.CaptureFixture[str], tmp_
     )
 
 
+def test_source_takes_a_folder_of_texts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rec = minimal()
+    rec["visits"][0]["evidence"].append({"quote": "Kim toured a cosmodrome"})
+    f = tmp_path / "x.jsonl"
+    f.write_text(line(rec) + "\n", encoding="utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / SOURCE.name).write_bytes(SOURCE.read_bytes())
+    (texts / "other.txt").write_text("A short article of ours about another visit.\n", "utf-8")
+    (texts / "notes.md").write_text("not an article", encoding="utf-8")  # not a .txt: ignored
+    code, out, _ = run(capsys, "validate", str(f), "--source", str(texts))
+    assert code == 1  # the record found its own text among the folder's two
+    assert "the quote 'Kim toured a cosmodrome' does not occur in the source text" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "validate", str(f), "--source", str(empty))
+    assert code == 2
+    assert f"{empty}: no article texts (.txt files) in this folder" in err
+
+
 @pytest.mark.parametrize("sha", [[], {}, 7, None, "0" * 64])
 def test_source_lookup_takes_any_sha256_value(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, sha: Any

@@ -112,7 +112,8 @@ def _source(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="an article text the records' spans index (repeatable): every quote and verbatim "
+        help="an article text the records' spans index, or a folder of them (its .txt files; "
+        "repeatable): every quote and verbatim "
         "field is looked up in it and every offset checked. A record takes the text whose "
         "sha256 its article.text_file names, else the one named after its article.id "
         "(ARTICLE_ID.txt), else the one named as its text_file.path, else the only one; a "

@@ -147,6 +147,19 @@ class Source:
         return Path(self.path).stem
 
 
+def _text_files(paths: Iterable[str]) -> Iterator[str]:
+    """The files ``--source`` names: each file as given, each folder as its ``.txt`` files."""
+    for p in paths:
+        folder = Path(p)
+        if not folder.is_dir():
+            yield p
+            continue
+        texts = sorted(str(q) for q in folder.iterdir() if q.suffix == ".txt" and q.is_file())
+        if not texts:
+            raise InputError(p, "no article texts (.txt files) in this folder")
+        yield from texts
+
+
 @dataclass(frozen=True)
 class Sources:
     """The article texts records are checked against. A record's text is, in this order: the
@@ -159,9 +172,10 @@ class Sources:
 
     @classmethod
     def from_files(cls, paths: Iterable[str]) -> Sources:
-        """Read the texts (an :class:`InputError` for one that cannot be read or is not UTF-8)."""
+        """Read the texts (an :class:`InputError` for one that cannot be read or is not UTF-8).
+        A folder stands for the ``.txt`` files in it, in name order (``dataset/source/``)."""
         found: list[Source] = []
-        for p in paths:
+        for p in _text_files(paths):
             try:
                 data = Path(p).read_bytes()
             except OSError as exc:
