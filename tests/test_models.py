@@ -160,3 +160,20 @@ def test_a_duplicate_is_refused_where_the_schema_refuses_it(where: tuple[str, st
 def test_the_duplicate_check_leaves_the_engines_schema_alone() -> None:
     sent = json.dumps(models.Record.model_json_schema())
     assert "uniqueItems" not in sent and "unique_items" not in sent
+
+
+def test_without_pydantic_the_import_says_which_extra_to_install(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "pydantic.py"  # shadows the real package: as if it were not installed
+    blocker.write_text("raise ImportError('No module named pydantic')\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "import diplomatic_visits.models"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "pip install 'diplomatic-visits[llm]'" in done.stderr

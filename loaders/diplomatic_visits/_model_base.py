@@ -17,8 +17,13 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, model_validator
-from pydantic_core import PydanticCustomError
+try:
+    from pydantic import BaseModel, model_validator
+    from pydantic_core import PydanticCustomError
+except ImportError as exc:  # the models are an extra
+    raise ImportError(
+        "diplomatic_visits.models needs pydantic v2: pip install 'diplomatic-visits[llm]'"
+    ) from exc
 
 
 def _key(item: Any) -> str:
