@@ -252,3 +252,93 @@ def test_without_ray_the_engine_says_which_extra_to_install(
     f.write_text("{}\n", encoding="utf-8")
     assert main(["validate", str(f), "--engine", "ray"]) == 2
     assert "pip install 'diplomatic-visits[ray]'" in capsys.readouterr().err
+
+
+def _report_facts(report: Report, rename: dict[str, str]) -> dict[str, Any]:
+    """What a report says, its inputs' names mapped by ``rename`` (a Parquet file's row is
+    numbered as a JSON Lines file's line: from 1)."""
+    return {
+        "counts": (report.checked, report.valid, report.invalid, report.exit_code),
+        "by_keyword": dict(report.by_keyword),
+        "invalid": [
+            (rename.get(r.path, r.path), r.line, r.record_id, [str(x) for x in r.issues])
+            for r in report.invalid_results
+        ],
+        "unreadable": [(rename.get(e.path, e.path), e.line, e.reason) for e in report.input_errors],
+    }
+
+
+def test_validate_reads_parquet_as_it_reads_the_same_records_as_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq
+
+    from diplomatic_visits.cli import main
+
+    # our export's typed columns, in row groups of 16 rows
+    table = _typed_table(_typed_records(60))
+    typed = tmp_path / "typed.parquet"
+    pq.write_table(table, typed, row_group_size=16)
+    records = list(from_arrow_rows(table.to_pylist(), table.schema))
+    as_lines = tmp_path / "typed.jsonl"
+    as_lines.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    want = dv.validate_files([str(as_lines)], max_errors=20)
+    got = dv.validate_files([str(typed)], max_errors=20)
+    assert want.invalid >= 30
+    assert _report_facts(got, {str(typed): "x"}) == _report_facts(want, {str(as_lines): "x"})
+    # a column of JSON texts, bad lines included: the same as the JSON Lines file of them
+    lines = corpus(120, seed=5)
+    texts = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"json": lines}), texts, row_group_size=50)
+    jsonl = tmp_path / "texts.jsonl"
+    jsonl.write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    want, got = dv.validate_files([str(jsonl)]), dv.validate_files([str(texts)])
+    assert len(want.input_errors) >= len(BAD_LINES)
+    assert _report_facts(got, {str(texts): "x"}) == _report_facts(want, {str(jsonl): "x"})
+    # the command: a folder is searched for Parquet too, and its output names rows as lines
+    assert main(["validate", str(jsonl)]) == 2
+    from_jsonl = capsys.readouterr().out.replace(str(jsonl), "F")
+    assert main(["validate", str(texts)]) == 2
+    assert capsys.readouterr().out.replace(str(texts), "F") == from_jsonl
+    folder = tmp_path / "only-parquet"
+    folder.mkdir()
+    (folder / "typed.parquet").write_bytes(typed.read_bytes())
+    assert main(["validate", str(folder), "-q"]) == 1
+    # an export written to a path without the suffix is known by its magic bytes
+    bare = tmp_path / "export-without-suffix"
+    bare.write_bytes(typed.read_bytes())
+    assert main(["validate", str(bare), "-q"]) == 1
+    capsys.readouterr()
+
+
+def test_a_file_named_parquet_that_is_not_is_unreadable_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from diplomatic_visits.cli import main
+
+    fake = tmp_path / "results.parquet"
+    fake.write_text('{"schema_version": "1.1.0"}\n', encoding="utf-8")
+    assert main(["validate", str(fake)]) == 2
+    out = capsys.readouterr().out
+    assert f"{fake}: cannot read as Parquet:" in out and "1 unreadable input" in out
+
+
+def test_the_commands_that_read_json_only_say_so_for_a_parquet_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq
+
+    from diplomatic_visits.cli import main
+
+    f = tmp_path / "records"  # an export written without the suffix
+    pq.write_table(_typed_table(_typed_records(3)), f)
+    gold = str(REPO / "dataset" / "records")
+    for argv in (
+        ["score", str(f), "--gold", gold],
+        ["export", "jsonl", str(f), "--out", str(tmp_path / "o.jsonl")],
+        ["view", str(f), "--out", str(tmp_path / "o.html")],
+    ):
+        assert main(argv) == 2, argv
+        said = capsys.readouterr()
+        assert f"{f}: a Parquet file, which this command does not read" in said.out + said.err
+    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.html").exists()

@@ -512,6 +512,46 @@ def _renumbered(p: Problem, line: int) -> Problem:
     return replace(p, line=line, lines=())
 
 
+def row_groups(path: str) -> list[tuple[int, int]] | InputError:
+    """The row groups of a Parquet file, each with the number of its first row in the file,
+    from its footer alone; an :class:`InputError` when it is not (readable) Parquet."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:  # pyarrow's errors: not Parquet, truncated, unreadable
+        return InputError(path, f"cannot read as Parquet: {exc}")
+    out, first = [], 0
+    for g in range(meta.num_row_groups):
+        out.append((g, first))
+        first += meta.row_group(g).num_rows
+    return out
+
+
+def check_row_group(
+    validator: BatchValidator,
+    path: str,
+    group: int,
+    first_row: int,
+    tables: Sequence[str] = (),
+) -> tuple[ChunkResult, int]:
+    """One row group of a Parquet file checked (and with ``tables``, its valid records
+    converted): its result, as a chunk's, and the records checked. Problems are numbered by
+    the row in the file, counted from 1. What ``validate`` and the Ray engine both do with a
+    unit of Parquet."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path).read_row_group(group)
+    except Exception as exc:  # pyarrow's errors: a corrupt row group
+        return ChunkResult(0, [InputError(path, f"cannot read row group {group}: {exc}")]), 0
+    validator.name = path
+    problems, made = validator.check(table, tables, first_row)
+    found = [p for p in problems if p is not None]
+    checked = sum(1 for p in problems if not isinstance(p, InputError))
+    return ChunkResult(table.num_rows, found, (made, checked)), checked
+
+
 _VALIDATORS: dict[tuple[Any, ...], BatchValidator] = {}
 
 

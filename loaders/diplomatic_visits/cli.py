@@ -140,8 +140,7 @@ def _engine(p: argparse.ArgumentParser) -> None:
         default="local",
         help="local: this machine's cores (--jobs); ray: a Ray cluster, with Ray Data (pip "
         "install 'diplomatic-visits[ray]', on every node too), the same results: INPUT files "
-        "must be on storage every node sees, folders are searched for .parquet files too "
-        "(our export's typed columns), and --jobs is the number of Ray workers (default: "
+        "must be on storage every node sees, and --jobs is the number of Ray workers (default: "
         "every CPU of the cluster). Default: %(default)s",
     )
     p.add_argument(
@@ -258,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every record in the inputs against its schema version and the\n"
         "semantic rules that schema declares, and report every problem with its file, line\n"
         "and JSON path. A .json file holds one record or an array of them (problems point at\n"
-        "the line of the value); .jsonl/.ndjson files and stdin hold one record per line.",
+        "the line of the value); .jsonl/.ndjson files and stdin hold one record per line.\n"
+        "Parquet files (our export's typed columns, or a column of JSON texts) are read a\n"
+        "row group at a time, each row numbered as a line; folders are searched for them too.",
         epilog="exit codes: 0 all valid, 1 some record invalid, 2 usage error or unreadable\n"
         "input (or no record at all, unless --allow-empty)\n\n"
         "speed: good records are accepted by a compiled engine where the install built one\n"
@@ -268,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  diplomatic-visits validate /shared/outputs/ --engine ray --ray-address auto",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _inputs(v, "records to check")
+    _inputs(v, "records to check (Parquet files too)")
     _schema_version(
         v,
         "version for records that declare none (default: latest); a record's own "

@@ -26,12 +26,27 @@ from diplomatic_visits.parse import Document, decode, detached, line_document, p
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
+PARQUET_SUFFIXES = (".parquet",)  # validate reads them (our typed columns, or JSON texts)
 STDIN = "-"
 
 
 def is_json_file(path: str) -> bool:
     """Whether an input is read as one JSON document (a ``.json`` file) rather than JSON Lines."""
     return path != STDIN and path.lower().endswith(JSON_SUFFIXES)
+
+
+def is_parquet_file(path: str) -> bool:
+    """Whether an input is a Parquet file: named ``.parquet``, or starting with Parquet's
+    magic bytes (an export written to a path without the suffix)."""
+    if path == STDIN:
+        return False
+    if path.lower().endswith(PARQUET_SUFFIXES):
+        return True
+    try:
+        with Path(path).open("rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False
 
 
 def expand_inputs(
@@ -52,6 +67,12 @@ def expand_inputs(
             yield from (str(f) for f in found)
         elif not p.exists():
             yield InputError(item, "no such file or folder")
+        elif not set(suffixes) & set(PARQUET_SUFFIXES) and is_parquet_file(item):
+            yield InputError(
+                item,
+                "a Parquet file, which this command does not read: give JSON or JSON Lines "
+                "(validate, and export --engine ray, read Parquet)",
+            )
         else:
             yield item
 

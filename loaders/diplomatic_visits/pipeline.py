@@ -21,7 +21,17 @@ from typing import IO, Any
 
 from diplomatic_visits.accel import acceptor, chunk_acceptor, exact_scan
 from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
-from diplomatic_visits.inputs import STDIN, Sources, expand_inputs, is_json_file, iter_documents
+from diplomatic_visits.inputs import (
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    STDIN,
+    Sources,
+    expand_inputs,
+    is_json_file,
+    is_parquet_file,
+    iter_documents,
+)
 from diplomatic_visits.jsonl import Chunk, Lines, NotJSONLinesError, chunk_bytes, chunks
 from diplomatic_visits.parse import Document, detached, line_document
 from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
@@ -256,15 +266,20 @@ def iter_results(
     """Check every record of every input, yielding in input order a :class:`RecordResult` for
     each invalid record, :class:`ValidRecords` for valid ones, and the input errors.
 
-    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes.
+    With ``jobs`` > 1, JSON Lines inputs are checked by that many worker processes. Parquet
+    files (our export's typed columns, or a column of JSON texts) are checked here, a row
+    group at a time, as the Ray engine checks them; pyarrow is imported only for them.
     """
     check_version(version)
     settings = Settings(version, level, sources, max_errors)
     pool = start_pool(jobs, settings)
+    held: list[Any] = []  # the Arrow validator, built for the first Parquet input
     try:
-        for path in expand_inputs(inputs):
+        for path in expand_inputs(inputs, JSON_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES):
             if isinstance(path, InputError):
                 yield path
+            elif is_parquet_file(path):
+                yield from _parquet_results(path, settings, held)
             elif not is_json_file(path):
                 for result in map_chunks(path, check_chunk, settings, pool, 2 * jobs, stdin):
                     yield from result.problems
@@ -277,6 +292,27 @@ def iter_results(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _parquet_results(
+    path: str, settings: Settings, held: list[Any]
+) -> Iterator[RecordResult | ValidRecords | InputError]:
+    """A Parquet file's results, a row group at a time (problems numbered by row, from 1)."""
+    from diplomatic_visits.batch import BatchValidator, check_row_group, row_groups
+
+    groups = row_groups(path)
+    if isinstance(groups, InputError):
+        yield groups
+        return
+    if not held:
+        s = settings
+        held.append(BatchValidator(s.version, s.level, s.sources, s.max_errors))
+    for group, first in groups:
+        result, checked = check_row_group(held[0], path, group, first)
+        yield from result.problems
+        valid = checked - sum(1 for p in result.problems if isinstance(p, RecordResult))
+        if valid:
+            yield ValidRecords(valid)
 
 
 def validate_files(

@@ -42,15 +42,23 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from diplomatic_visits import _version
-from diplomatic_visits.batch import BatchValidator, issue_rows, issues_schema
+from diplomatic_visits.batch import (
+    BatchValidator,
+    check_row_group,
+    issue_rows,
+    issues_schema,
+    row_groups,
+)
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import (
     JSON_SUFFIXES,
     JSONL_SUFFIXES,
+    PARQUET_SUFFIXES,
     STDIN,
     Sources,
     expand_inputs,
     is_json_file,
+    is_parquet_file,
 )
 from diplomatic_visits.jsonl import Chunk, NotJSONLinesError, chunks
 from diplomatic_visits.pipeline import (
@@ -64,8 +72,6 @@ from diplomatic_visits.pipeline import (
 from diplomatic_visits.report import RecordResult, ValidRecords, no_records
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
-
-PARQUET_SUFFIXES = (".parquet",)
 
 Validate = BatchValidator
 """The callable class for ``Dataset.map_batches`` (see :class:`BatchValidator`)."""
@@ -130,18 +136,13 @@ def plan(inputs: Sequence[str], chunk_size: int | None = None) -> list[Unit | In
         elif is_json_file(path):
             out.append(Unit(n, "json", path))
             n += 1
-        elif path.lower().endswith(PARQUET_SUFFIXES):
-            try:
-                import pyarrow.parquet as pq
-
-                meta = pq.ParquetFile(path).metadata
-            except Exception as exc:  # pyarrow's errors: not Parquet, truncated, unreadable
-                out.append(InputError(path, f"cannot read as Parquet: {exc}"))
+        elif is_parquet_file(path):
+            groups = row_groups(path)
+            if isinstance(groups, InputError):
+                out.append(groups)
                 continue
-            first = 0
-            for g in range(meta.num_row_groups):
+            for g, first in groups:
                 out.append(Unit(n, "parquet", path, row_group=g, first_row=first))
-                first += meta.row_group(g).num_rows
                 n += 1
         else:
             try:
@@ -231,18 +232,9 @@ class UnitWorker:
         return result, valid + sum(1 for p in result.problems if isinstance(p, RecordResult))
 
     def _row_group(self, unit: Unit) -> tuple[ChunkResult, int]:
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.ParquetFile(unit.path).read_row_group(unit.row_group)
-        except Exception as exc:  # pyarrow's errors: a corrupt row group
-            err = InputError(unit.path, f"cannot read row group {unit.row_group}: {exc}")
-            return ChunkResult(0, [err]), 0
-        self.batch.name = unit.path
-        problems, made = self.batch.check(table, self.settings.tables, unit.first_row)
-        found = [p for p in problems if p is not None]
-        checked = sum(1 for p in problems if not isinstance(p, InputError))
-        return ChunkResult(table.num_rows, found, (made, checked)), checked
+        return check_row_group(
+            self.batch, unit.path, unit.row_group, unit.first_row, self.settings.tables
+        )
 
     def write(self, unit: Unit, result: ChunkResult) -> int:
         """Write the unit's valid records as its own Parquet file (atomically: a retried unit
@@ -562,6 +554,7 @@ class _IssueSink:
         self._stack = contextlib.ExitStack()
         self.writer: Any = None
         self.rows: list[dict[str, Any]] = []
+        self.parquet: dict[str, bool] = {}  # per input: its problems are numbered by row
 
     def __enter__(self) -> _IssueSink:
         if self.path is not None:
@@ -577,7 +570,9 @@ class _IssueSink:
         if self.writer is None:
             return
         line = problem.line
-        parquet = problem.path.lower().endswith(PARQUET_SUFFIXES)
+        parquet = self.parquet.get(problem.path)
+        if parquet is None:
+            parquet = self.parquet[problem.path] = is_parquet_file(problem.path)
         self.rows.extend(issue_rows(problem, line - 1 if parquet and line is not None else None))
         if len(self.rows) >= 10_000:
             self._flush()
