@@ -77,15 +77,19 @@ def _on_ray(inputs: list[str], **kw: Any) -> Report:
 
 
 def test_validate_on_ray_gives_what_validate_gives(inputs: list[str]) -> None:
-    expected = dv.validate_files(inputs, max_errors=20)
     import ray
 
-    before = ray.data.DataContext.get_current().op_resource_reservation_enabled
-    got = _on_ray(inputs, workers=2)
+    expected = dv.validate_files(inputs, max_errors=20)
+    caller = ray.data.DataContext.get_current()
+    before, caller.op_resource_reservation_enabled = caller.op_resource_reservation_enabled, True
+    try:
+        got = _on_ray(inputs, workers=2)
+        # the run turns Ray Data's reservation off on its own dataset, not in the caller's
+        assert ray.data.DataContext.get_current().op_resource_reservation_enabled is True
+    finally:
+        caller.op_resource_reservation_enabled = before
     assert expected.invalid > 30 and len(expected.input_errors) > 10  # a real mix
     assert _facts(got) == _facts(expected)  # in the same order, lines numbered the same
-    # the run turns Ray Data's reservation off on its own dataset, not in the caller's context
-    assert ray.data.DataContext.get_current().op_resource_reservation_enabled == before
 
 
 def _lines(paths: list[Path]) -> int:
