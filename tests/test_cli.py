@@ -253,7 +253,7 @@ def test_long_line_is_skipped_and_reported(
     code, out, _ = run(capsys, "validate", str(f))
     assert code == 2
     assert f"{f}:1: line longer than {limit} bytes" in out
-    assert "1 records checked: 1 valid" in out  # the next line is still checked
+    assert "1 record checked: 1 valid" in out  # the next line is still checked
 
 
 def test_missing_file_folder_and_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -393,7 +393,7 @@ def test_quiet_json_keeps_every_problem(capsys: pytest.CaptureFixture[str], tmp_
         _, out, _ = run(capsys, "validate", str(f), "-q", "--format", fmt)
         assert "$.visits[0].status.value" in out, fmt
     _, out, _ = run(capsys, "validate", str(f), "-q")
-    assert out.startswith("1 records checked")  # text: the summary only
+    assert out.startswith("1 record checked")  # text: the summary only
 
 
 def test_unknown_level_and_version_name_what_exists() -> None:

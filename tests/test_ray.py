@@ -20,6 +20,7 @@ ray = pytest.importorskip("ray")
 import diplomatic_visits as dv  # noqa: E402
 from diplomatic_visits import ray_data  # noqa: E402
 from diplomatic_visits.cli import main  # noqa: E402
+from diplomatic_visits.output import MARKER  # noqa: E402
 from diplomatic_visits.report import Report  # noqa: E402
 from test_batch import _pretty, _typed_records, _typed_table, corpus  # noqa: E402
 
@@ -118,7 +119,7 @@ def test_export_on_ray_loses_nothing_and_writes_the_single_machine_rows(
     parts = sorted(out.glob("part-*.parquet"))
     written = pa.concat_tables([pq.read_table(p) for p in parts])
     assert written.num_rows == totals.valid == totals.written
-    assert not list(out.glob(".*"))  # no temporary file left
+    assert [p.name for p in out.glob(".*")] == [MARKER]  # no temporary file left
     # the single-machine export of the valid records, in input order: the same rows
     valid_lines = []
     for f in jsonl:
@@ -186,7 +187,8 @@ def test_a_worker_that_dies_mid_unit_is_replaced_and_the_totals_stay_exact(
     assert dict(totals.by_keyword) == dict(expected.by_keyword)
     rows = sum(pq.read_metadata(p).num_rows for p in out.glob("part-*.parquet"))
     assert rows == totals.written == expected.valid
-    assert (out / "part-00000003.parquet").exists() and not list(out.glob(".*"))
+    assert (out / "part-00000003.parquet").exists()
+    assert [p.name for p in out.glob(".*")] == [MARKER]  # what the worker left is gone
 
 
 def test_the_command_on_ray_prints_what_the_local_one_prints(

@@ -23,6 +23,7 @@ from diplomatic_visits.report import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, no_
 from diplomatic_visits.schema import LEVELS, Issue
 
 EXIT_USAGE = EXIT_UNREADABLE
+EXIT_INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)
 AUTO_JOBS_BYTES = 32 * 2**20
 PROGRESS_EVERY = 10_000
 REMOVED_IN = "0.3.0"  # the release that drops the deprecated spellings
@@ -537,6 +538,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `| head`: not an error of ours
         return EXIT_OK
+    except KeyboardInterrupt:  # workers are stopped by the pool on the way out
+        print("diplomatic-visits: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _require_inputs(args: argparse.Namespace, what: str) -> None:
@@ -653,18 +657,9 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from diplomatic_visits.report import Report
 
     _require_inputs(args, "records to check")
-    report = Report()
-    collected: list[dict[str, Any]] = []
-    fmt = args.format
+    report = Report(keep=0)  # every result is written as it comes: memory stays flat
     jobs = args.jobs or _auto_jobs(args.inputs)
     sources = _sources(args)
-
-    def emit_input_error(item: InputError) -> None:
-        if fmt == "text":
-            print(str(item), file=out)
-        elif fmt == "jsonl":
-            print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=out)
-
     stack = contextlib.ExitStack()
     if args.engine == "ray":
         from diplomatic_visits import ray_data
@@ -677,29 +672,111 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results = iter_results(
             args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
         )
-    with stack:
-        _report(results, report, args, fmt, out, err, collected, emit_input_error)
-    _summarise(report, args, fmt, out, collected, emit_input_error)
+    with stack, _Stream(args.format, out, args.quiet) as stream:
+        _report(results, report, stream, err)
+        if not report.checked and not report.unreadable and not args.allow_empty:
+            empty = no_records(args.inputs)
+            report.add(empty)
+            stream.input_error(empty)
+        stream.summary(report)
     return report.exit_code
 
 
-def _report(
-    results: Any,
-    report: Any,
-    args: argparse.Namespace,
-    fmt: str,
-    out: TextIO,
-    err: TextIO,
-    collected: list[dict[str, Any]],
-    emit_input_error: Any,
-) -> None:
+class _Stream:
+    """Writes a validation run's output as its results come, in one of the formats; the JSON
+    document too (the input errors, listed after the errors, wait in a spooled file), so that
+    nothing grows with the number of invalid records."""
+
+    def __init__(self, fmt: str, out: TextIO, quiet: bool) -> None:
+        self.fmt, self.out, self.quiet = fmt, out, quiet
+        self.errors = 0
+        self.spool: Any = None
+
+    def __enter__(self) -> _Stream:
+        if self.fmt == "json":
+            import tempfile
+
+            self.spool = tempfile.SpooledTemporaryFile(1 << 20, mode="w+", encoding="utf-8")
+            print('{\n  "errors": [', end="", file=self.out)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+    def input_error(self, item: InputError) -> None:
+        if self.fmt == "text":
+            print(str(item), file=self.out)
+        elif self.fmt == "jsonl":
+            print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=self.out)
+        else:
+            comma = "," if self.spool.tell() else ""
+            self.spool.write(comma + "\n" + _indented(_input_error_dict(item)))
+
+    def issue(self, item: Any, i: int, issue: Any) -> None:
+        if self.fmt == "text":
+            if not self.quiet:
+                print(f"{item.where(i)}: {issue}", file=self.out)
+            return
+        d = _issue_dict(item, i, issue)
+        if self.fmt == "jsonl":
+            print(json.dumps({"type": "error", **d}, ensure_ascii=False), file=self.out)
+        else:
+            print(("," if self.errors else "") + "\n" + _indented(d), end="", file=self.out)
+            self.errors += 1
+
+    def summary(self, report: Any) -> None:
+        summary: dict[str, Any] = {
+            "status": report.status,
+            "checked": report.checked,
+            "valid": report.valid,
+            "invalid": report.invalid,
+            "unreadable": report.unreadable,
+            "errors_by_keyword": dict(report.by_keyword.most_common()),
+        }
+        if self.fmt == "json":
+            close = "\n  ]," if self.errors else "],"
+            print(close + '\n  "input_errors": [', end="", file=self.out)
+            self.spool.seek(0)
+            import shutil
+
+            shutil.copyfileobj(self.spool, self.out)
+            print(("\n  " if self.spool.tell() else "") + "],", file=self.out)
+            rest = json.dumps(summary, indent=2, ensure_ascii=False)
+            print(rest[2:], file=self.out)  # the object's members, after the two lists
+        elif self.fmt == "jsonl":
+            print(json.dumps({"type": "summary", **summary}, ensure_ascii=False), file=self.out)
+        else:
+            kinds = ", ".join(f"{k} {n}" for k, n in report.by_keyword.most_common())
+            unreadable = report.unreadable
+            print(
+                f"{_plural(report.checked, 'record')} checked: {report.valid} valid, "
+                f"{report.invalid} invalid"
+                + (f", {_plural(unreadable, 'unreadable input')}" if unreadable else "")
+                + (f" (errors by keyword: {kinds})" if kinds else ""),
+                file=self.out,
+            )
+
+
+def _indented(d: dict[str, Any]) -> str:
+    """``d`` as an item of a list that is a member of the top object (indent 2)."""
+    text = json.dumps(d, indent=2, ensure_ascii=False)
+    return "\n".join("    " + line for line in text.split("\n"))
+
+
+def _plural(n: int, noun: str) -> str:
+    """``1 record``, ``2 records``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _report(results: Any, report: Any, stream: _Stream, err: TextIO) -> None:
     from diplomatic_visits.report import ValidRecords
 
     progress = err.isatty()
     for item in results:
         if isinstance(item, InputError):
             report.add(item)
-            emit_input_error(item)
+            stream.input_error(item)
             continue
         before = report.checked
         report.add(item)
@@ -708,53 +785,9 @@ def _report(
         if isinstance(item, ValidRecords) or item.valid:
             continue
         for i, issue in enumerate(item.issues):
-            if fmt == "text":
-                if not args.quiet:
-                    print(f"{item.where(i)}: {issue}", file=out)
-                continue
-            d = _issue_dict(item, i, issue)
-            if fmt == "jsonl":
-                print(json.dumps({"type": "error", **d}, ensure_ascii=False), file=out)
-            else:
-                collected.append(d)
+            stream.issue(item, i, issue)
     if progress and report.checked >= PROGRESS_EVERY:
         print(file=err)
-
-
-def _summarise(
-    report: Any,
-    args: argparse.Namespace,
-    fmt: str,
-    out: TextIO,
-    collected: list[dict[str, Any]],
-    emit_input_error: Any,
-) -> None:
-    if not report.checked and not report.input_errors and not args.allow_empty:
-        empty = no_records(args.inputs)
-        report.add(empty)
-        emit_input_error(empty)
-    summary: dict[str, Any] = {
-        "status": report.status,
-        "checked": report.checked,
-        "valid": report.valid,
-        "invalid": report.invalid,
-        "unreadable": len(report.input_errors),
-        "errors_by_keyword": dict(report.by_keyword.most_common()),
-    }
-    if fmt == "json":
-        summary["errors"] = collected
-        summary["input_errors"] = [_input_error_dict(e) for e in report.input_errors]
-        print(json.dumps(summary, indent=2, ensure_ascii=False), file=out)
-    elif fmt == "jsonl":
-        print(json.dumps({"type": "summary", **summary}, ensure_ascii=False), file=out)
-    else:
-        kinds = ", ".join(f"{k} {n}" for k, n in report.by_keyword.most_common())
-        print(
-            f"{report.checked} records checked: {report.valid} valid, {report.invalid} invalid"
-            + (f", {len(report.input_errors)} unreadable inputs" if report.input_errors else "")
-            + (f" (errors by keyword: {kinds})" if kinds else ""),
-            file=out,
-        )
 
 
 def _export(args: argparse.Namespace, err: TextIO) -> int:
@@ -785,7 +818,7 @@ def _export(args: argparse.Namespace, err: TextIO) -> int:
         )  # fmt: skip
     except RefusedExportError as exc:
         _print_refusal(exc, err)
-        return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
+        return EXIT_USAGE if exc.unreadable else EXIT_INVALID
     _say_written(args, counts, err)
     return EXIT_OK
 
@@ -808,7 +841,7 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
         )  # fmt: skip
     except RefusedExportError as exc:
         _print_refusal(exc, err)
-        return EXIT_USAGE if any(isinstance(p, InputError) for p in exc.problems) else EXIT_INVALID
+        return EXIT_USAGE if exc.unreadable else EXIT_INVALID
     print(
         f"{totals.checked} records checked: {totals.valid} valid, {totals.invalid} invalid"
         + (f", {totals.unreadable} unreadable" if totals.unreadable else "")
@@ -858,6 +891,9 @@ def _print_refusal(exc: Any, err: TextIO) -> None:
         else:
             for i, issue in enumerate(p.issues):
                 print(f"{p.where(i)}: {issue}", file=err)
+    shown = len(exc.problems)
+    if shown < exc.invalid + exc.unreadable:
+        print(f"(the first {shown} problems are shown)", file=err)
     print(str(exc), file=err)
 
 
@@ -981,7 +1017,7 @@ def _view(args: argparse.Namespace, err: TextIO) -> int:
     )
     if shot is not None:
         from diplomatic_visits import _browser
-        from diplomatic_visits.export import atomic_file
+        from diplomatic_visits.output import atomic_file
 
         png = _browser.screenshot(out)
         with atomic_file(shot, args.force) as f:

@@ -1,7 +1,6 @@
-"""Writers for the exports. Every write is atomic: a temporary file or folder beside the target,
-renamed into place only once complete, so a failure part-way never leaves a half-written
-export. Files get the permissions any new file of the user gets (the umask), not the private
-mode of a temporary file.
+"""Writers for the exports. Every write is atomic and replaces nothing we did not write
+(:mod:`diplomatic_visits.output`): a temporary file or folder beside the target, renamed into
+place only once complete, so a failure part-way never leaves a half-written export.
 
 Your own records (``--input``) are read and checked by the same pipeline as ``validate``
 (:mod:`diplomatic_visits.pipeline`), with the same ``--source`` texts: any invalid or
@@ -13,10 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +21,8 @@ from diplomatic_visits.accel import exact_scan
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file, iter_documents
 from diplomatic_visits.jsonl import Chunk, Lines
+from diplomatic_visits.output import OutputExistsError as OutputExistsError
+from diplomatic_visits.output import atomic_dir, atomic_file
 from diplomatic_visits.parse import detached, line_document
 from diplomatic_visits.pipeline import (
     ChunkResult,
@@ -36,7 +34,7 @@ from diplomatic_visits.pipeline import (
     collector_paused,
     fast_acceptor,
     map_chunks,
-    start_pool,
+    worker_pool,
 )
 from diplomatic_visits.report import RecordResult, no_records
 from diplomatic_visits.schema import Level
@@ -45,77 +43,35 @@ from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 FORMATS = ("jsonl", "parquet", "hf")
 
 
-class OutputExistsError(DiplomaticVisitsError, FileExistsError):
-    """The export target exists and ``force`` was not given."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(f"{path} exists; pass --force (force=True) to replace it")
+#: At most this many problems are held for a refusal's message (the counts stay exact).
+KEPT_PROBLEMS = 1000
 
 
 class RefusedExportError(DiplomaticVisitsError):
-    """Some input record is invalid or unreadable (or there is none): nothing was exported."""
+    """Some input record is invalid or unreadable (or there is none): nothing was exported.
 
-    def __init__(self, problems: Sequence[Problem], checked: int) -> None:
+    ``problems`` holds the first :data:`KEPT_PROBLEMS`; ``invalid`` and ``unreadable`` count
+    them all."""
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        checked: int,
+        invalid: int | None = None,
+        unreadable: int | None = None,
+    ) -> None:
         self.problems = list(problems)
         self.checked = checked
-        invalid = sum(1 for p in self.problems if not isinstance(p, InputError))
-        unreadable = len(self.problems) - invalid
+        if invalid is None:
+            invalid = sum(1 for p in self.problems if not isinstance(p, InputError))
+        if unreadable is None:
+            unreadable = len(self.problems) - invalid
+        self.invalid, self.unreadable = invalid, unreadable
         super().__init__(
             f"refusing to export: {invalid} of {checked} records are invalid"
             + (f" and {unreadable} inputs unreadable" if unreadable else "")
             + "; nothing was written"
         )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path``; on success rename it to ``path``, else delete it."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes 0600: give what open() would
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(tmp).unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
-    """Build a folder beside ``path`` and move it into place only when complete."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        yield tmp
-        tmp.chmod(0o777 & ~_umask())
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            path.replace(old / "x")
-            tmp.replace(path)
-            shutil.rmtree(old)
-        else:
-            tmp.replace(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def jsonl_line(record: Mapping[str, Any]) -> bytes:
@@ -418,36 +374,42 @@ def export_inputs(
     )
     tables = {"jsonl": (), "parquet": (table,), "hf": hf_tables}[fmt]
     settings = Settings(version, level, sources, DEFAULT_MAX_ERRORS, tables)
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # the first KEPT_PROBLEMS: memory stays flat
+    counts = {"invalid": 0, "unreadable": 0}
+
+    def found(problem: Problem) -> None:
+        counts["unreadable" if isinstance(problem, InputError) else "invalid"] += 1
+        if len(problems) < KEPT_PROBLEMS:
+            problems.append(problem)
+
     checked = 0
-    pool = start_pool(jobs, settings)
-    try:
-        with _sink(fmt, Path(out), tables, version, level, split, force) as sink:
-            for path in expand_inputs(inputs):
-                if isinstance(path, InputError):
-                    problems.append(path)
+    with (
+        worker_pool(jobs, settings) as pool,
+        _sink(fmt, Path(out), tables, version, level, split, force) as sink,
+    ):
+        for path in expand_inputs(inputs):
+            if isinstance(path, InputError):
+                found(path)
+                continue
+            results = (
+                _json_file(path, settings)
+                if is_json_file(path)
+                else map_chunks(path, convert_chunk, settings, pool, 2 * jobs)
+            )
+            for result in results:
+                for problem in result.problems:
+                    found(problem)
+                if result.payload is None:  # the input could not be read
                     continue
-                results = (
-                    _json_file(path, settings)
-                    if is_json_file(path)
-                    else map_chunks(path, convert_chunk, settings, pool, 2 * jobs)
-                )
-                for result in results:
-                    problems.extend(result.problems)
-                    if result.payload is None:  # the input could not be read
-                        continue
-                    made, n, _ = result.payload
-                    checked += n
-                    if made is not None and not problems:
-                        sink.add(made)
-            if not checked and not problems and not allow_empty:
-                problems.append(no_records(inputs))
-            if problems:
-                raise RefusedExportError(problems, checked)
-            return sink.finish()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+                made, n, _ = result.payload
+                checked += n
+                if made is not None and not problems:
+                    sink.add(made)
+        if not checked and not problems and not allow_empty:
+            found(no_records(inputs))
+        if problems:
+            raise RefusedExportError(problems, checked, counts["invalid"], counts["unreadable"])
+        return sink.finish()
 
 
 class _Sink:

@@ -179,20 +179,84 @@ def start_pool(jobs: int, settings: Settings) -> Any:
 
     Workers are forked where that is safe (Linux, and no other thread in this process): they
     start at once with everything this process has built. Elsewhere they are spawned and
-    build their validators once, at start.
+    build their validators once, at start. Workers die with this process, however it ends,
+    and leave Ctrl-C to it: end a pool with :func:`stop_pool`, or use :func:`worker_pool`.
     """
     if jobs <= 1:
         return None
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
     ctx = multiprocessing.get_context(method)
-    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+    return ProcessPoolExecutor(
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings, os.getpid())
+    )
 
 
-def _init_worker(settings: Settings) -> None:
+def stop_pool(pool: Any, now: bool = False) -> None:
+    """End a pool of :func:`start_pool`: when its work is done, or ``now`` (the run was
+    interrupted or failed), killing its workers instead of waiting for them."""
+    if pool is None:
+        return
+    if now:
+        # ProcessPoolExecutor has no public way to stop busy workers before Python 3.14
+        # (terminate_workers); its shutdown would wait for every running chunk
+        terminate = getattr(pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        pool.shutdown(cancel_futures=True)
+
+
+@contextlib.contextmanager
+def worker_pool(jobs: int, settings: Settings) -> Iterator[Any]:
+    """:func:`start_pool` for a block: its workers are stopped at once if the block fails or
+    is interrupted (Ctrl-C), else when their work is done."""
+    pool = start_pool(jobs, settings)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool, now=True)
+        raise
+    stop_pool(pool)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, even by SIGKILL: Linux
+    delivers a signal (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent."""
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    else:
+
+        def watch() -> None:
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _init_worker(settings: Settings, parent: int) -> None:
     global _WORKER_SETTINGS
+    _die_with_parent(parent)
     _WORKER_SETTINGS = settings
     rs_validator(settings.version, settings.level)
     fast_acceptor(settings)
@@ -272,9 +336,8 @@ def iter_results(
     """
     check_version(version)
     settings = Settings(version, level, sources, max_errors)
-    pool = start_pool(jobs, settings)
     held: list[Any] = []  # the Arrow validator, built for the first Parquet input
-    try:
+    with worker_pool(jobs, settings) as pool:
         for path in expand_inputs(inputs, JSON_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES):
             if isinstance(path, InputError):
                 yield path
@@ -289,9 +352,6 @@ def iter_results(
                 for doc in iter_documents(path, stdin):
                     item = doc if isinstance(doc, InputError) else check(doc, settings)
                     yield ValidRecords(1) if isinstance(item, RecordResult) and item.valid else item
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
 
 
 def _parquet_results(

@@ -239,7 +239,8 @@ class UnitWorker:
     def write(self, unit: Unit, result: ChunkResult) -> int:
         """Write the unit's valid records as its own Parquet file (atomically: a retried unit
         replaces it whole); the rows written."""
-        from diplomatic_visits.export import atomic_file, with_metadata, write_parquet_table
+        from diplomatic_visits.export import with_metadata, write_parquet_table
+        from diplomatic_visits.output import atomic_file
 
         made = result.payload[0] if result.payload else None
         if not made or not made[self.table].num_rows:
@@ -504,7 +505,8 @@ def run(
     Both outputs are written atomically (a folder or file beside the target, renamed into
     place at the end). Returns the :class:`Totals`; ``exit_code`` is that of ``validate``.
     """
-    from diplomatic_visits.export import OutputExistsError, RefusedExportError, atomic_dir
+    from diplomatic_visits.export import KEPT_PROBLEMS, RefusedExportError
+    from diplomatic_visits.output import OutputExistsError, atomic_dir
 
     for target in (out, issues):
         if target is not None and Path(target).exists() and not force:
@@ -523,7 +525,7 @@ def run(
             ):  # fmt: skip
                 if not isinstance(item, ValidRecords):
                     sink.add(item)
-                    if refuse:
+                    if refuse and len(refused) < KEPT_PROBLEMS:  # memory stays flat
                         refused.append(item)
         if not totals.checked and not totals.unreadable and not allow_empty:
             empty = no_records(inputs)
@@ -531,7 +533,9 @@ def run(
             refused.append(empty)
             totals.unreadable += 1
         if refuse and refused:
-            raise RefusedExportError(refused, totals.checked)  # the folder is removed
+            raise RefusedExportError(  # the folder is removed
+                refused, totals.checked, totals.invalid, totals.unreadable
+            )
         if parts is not None:
             _finish_parts(Path(parts), table, version, level)
     return totals
@@ -541,7 +545,8 @@ def _finish_parts(folder: Path, table: str, version: str | None, level: Level) -
     """Remove what a worker that died while writing left, and give a folder with no valid
     record one empty file, so that it still says its schema."""
     from diplomatic_visits.arrow import table_schema
-    from diplomatic_visits.export import atomic_file, with_metadata, write_parquet_table
+    from diplomatic_visits.export import with_metadata, write_parquet_table
+    from diplomatic_visits.output import atomic_file
 
     for leftover in folder.glob(".*.tmp"):
         leftover.unlink()
@@ -566,7 +571,8 @@ class _IssueSink:
         if self.path is not None:
             import pyarrow.parquet as pq
 
-            from diplomatic_visits.export import PARQUET_OPTIONS, atomic_file
+            from diplomatic_visits.export import PARQUET_OPTIONS
+            from diplomatic_visits.output import atomic_file
 
             f = self._stack.enter_context(atomic_file(Path(self.path), self.force))
             self.writer = pq.ParquetWriter(f, issues_schema(), **PARQUET_OPTIONS)

@@ -57,13 +57,20 @@ def no_records(inputs: Sequence[str]) -> InputError:
 
 @dataclass
 class Report:
-    """What a validation run found: counts, the invalid records and the unreadable inputs."""
+    """What a validation run found: counts, the invalid records and the unreadable inputs.
+
+    ``keep`` bounds how many invalid results and input errors are held (None: all of them);
+    the counts are exact whatever it is. A run that streams its output keeps none, so its
+    memory stays flat however many records are invalid.
+    """
 
     checked: int = 0
     valid: int = 0
     invalid_results: list[RecordResult] = field(default_factory=list)
     input_errors: list[InputError] = field(default_factory=list)
     by_keyword: Counter[str] = field(default_factory=Counter)
+    unreadable: int = 0
+    keep: int | None = None
 
     @property
     def invalid(self) -> int:
@@ -73,7 +80,7 @@ class Report:
     def exit_code(self) -> int:
         """0 all valid, 1 some record invalid, 2 some input unreadable (or no record at all,
         unless the run allowed that)."""
-        if self.input_errors:
+        if self.unreadable:
             return EXIT_UNREADABLE
         return EXIT_INVALID if self.invalid else EXIT_OK
 
@@ -83,7 +90,9 @@ class Report:
 
     def add(self, result: RecordResult | ValidRecords | InputError) -> None:
         if isinstance(result, InputError):
-            self.input_errors.append(result)
+            self.unreadable += 1
+            if self.keep is None or len(self.input_errors) < self.keep:
+                self.input_errors.append(result)
             return
         if isinstance(result, ValidRecords):
             self.checked += result.count
@@ -93,5 +102,6 @@ class Report:
         if result.valid:
             self.valid += 1
         else:
-            self.invalid_results.append(result)
+            if self.keep is None or len(self.invalid_results) < self.keep:
+                self.invalid_results.append(result)
             self.by_keyword.update(i.keyword for i in result.issues)

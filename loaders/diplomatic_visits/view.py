@@ -821,7 +821,7 @@ def _asset(name: str) -> str:
 
 def write_page(page: str, out: str | Path, force: bool = False) -> None:
     """Write the page atomically (``force``: replace an existing file)."""
-    from diplomatic_visits.export import atomic_file
+    from diplomatic_visits.output import atomic_file
 
     with atomic_file(Path(out), force) as f:
         f.write(page.encode("utf-8"))
