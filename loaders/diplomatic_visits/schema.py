@@ -218,7 +218,8 @@ def bundle_schema(
     validator (``diplomatic-visits validate``).
     """
     if portable:
-        return strip_annotations(bundle_schema(version, level, profile))
+        portable_doc: dict[str, Any] = strip_annotations(bundle_schema(version, level, profile))
+        return portable_doc
     version = _check_version(version, level)
     if profile is not None:
         from diplomatic_visits.profile import PROFILES, profile_schema
