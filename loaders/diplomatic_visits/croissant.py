@@ -52,7 +52,17 @@ CONTEXT: dict[str, Any] = {
 }
 
 
-def _field(table: str, fid: str, name: str, t: Any, column: str, path: str) -> dict[str, Any]:
+def _field(
+    table: str, fid: str, name: str, t: Any, column: str, path: str, top: bool = True
+) -> dict[str, Any] | None:
+    """The Croissant field of a column (``top``) or of a part of one at the JSON path ``path``.
+
+    mlcroissant (1.1.1) reads a column's parts with a JSON path applied to each value, and a
+    path cannot go through a list inside the value (``jsonpath_rw`` indexes the array by name
+    and fails): a list of objects nested inside a column (an evidence list inside a date, say)
+    has no field here, and its parent's description names it. Lists of values and objects at
+    any depth are described; the Parquet file keeps everything.
+    """
     import pyarrow as pa
 
     scalar = {
@@ -66,22 +76,38 @@ def _field(table: str, fid: str, name: str, t: Any, column: str, path: str) -> d
     if path:
         source["transform"] = {"jsonPath": path}
     if pa.types.is_list(t):
+        if not top and pa.types.is_struct(t.value_type):
+            return None
         out["isArray"] = True
         out["arrayShape"] = "-1"
         t = t.value_type
     if pa.types.is_struct(t):
         out["dataType"] = "cr:RecordSet"
-        out["subField"] = [
-            _field(
-                table,
-                f"{fid}/{c.name}",
+        # inside a list column, paths start again at each item
+        base = "" if out.get("isArray") else path
+        subs = [
+            (
                 c.name,
-                c.type,
-                column,
-                f"{path}.{c.name}" if path else c.name,
+                _field(
+                    table,
+                    f"{fid}/{c.name}",
+                    c.name,
+                    c.type,
+                    column,
+                    f"{base}.{c.name}" if base else c.name,
+                    top=False,
+                ),
             )
             for c in t
         ]
+        out["subField"] = [f for _, f in subs if f is not None]
+        left = [n for n, f in subs if f is None]
+        if left:
+            out["description"] = (
+                f"Not described here: {', '.join(left)} (a list of objects nested in the "
+                "column, which mlcroissant cannot read by a JSON path); the Parquet column "
+                "holds it."
+            )
     else:
         out["dataType"] = scalar[t]
     out["source"] = source
