@@ -53,15 +53,22 @@ CONTEXT: dict[str, Any] = {
 
 
 def _field(
-    table: str, fid: str, name: str, t: Any, column: str, path: str, top: bool = True
+    table: str,
+    fid: str,
+    name: str,
+    t: Any,
+    column: str,
+    path: tuple[str, ...] = (),
+    crossed: bool = False,
 ) -> dict[str, Any] | None:
-    """The Croissant field of a column (``top``) or of a part of one at the JSON path ``path``.
+    """The Croissant field of a column, or of the part of one that ``path`` names.
 
-    mlcroissant (1.1.1) reads a column's parts with a JSON path applied to each value, and a
-    path cannot go through a list inside the value (``jsonpath_rw`` indexes the array by name
-    and fails): a list of objects nested inside a column (an evidence list inside a date, say)
-    has no field here, and its parent's description names it. Lists of values and objects at
-    any depth are described; the Parquet file keeps everything.
+    mlcroissant (1.1.1) reads a part of a column with a chain of JSON paths, one property each:
+    a step applied to a list applies to each item, so a chain crosses one list (the column's
+    own, or one inside it), and a JSON path cannot go through a second (``jsonpath_rw`` indexes
+    the array by name and fails). A list of objects beyond that one (the evidence of a
+    sub-event, in a list of sub-events) has no field here, and the field above names it; the
+    Parquet file keeps everything. ``crossed``: a list was crossed on the way to ``path``.
     """
     import pyarrow as pa
 
@@ -73,30 +80,24 @@ def _field(
     }
     out: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": name}
     source: dict[str, Any] = {"fileObject": {"@id": f"{table}-file"}, "extract": {"column": column}}
-    if path:
-        source["transform"] = {"jsonPath": path}
+    if len(path) == 1:
+        source["transform"] = {"jsonPath": path[0]}
+    elif path:
+        source["transform"] = [{"jsonPath": step} for step in path]
     if pa.types.is_list(t):
-        if not top and pa.types.is_struct(t.value_type):
-            return None
+        if pa.types.is_struct(t.value_type):
+            if crossed:
+                return None
+            crossed = True
         out["isArray"] = True
         out["arrayShape"] = "-1"
         t = t.value_type
     if pa.types.is_struct(t):
         out["dataType"] = "cr:RecordSet"
-        # inside a list column, paths start again at each item
-        base = "" if out.get("isArray") else path
         subs = [
             (
                 c.name,
-                _field(
-                    table,
-                    f"{fid}/{c.name}",
-                    c.name,
-                    c.type,
-                    column,
-                    f"{base}.{c.name}" if base else c.name,
-                    top=False,
-                ),
+                _field(table, f"{fid}/{c.name}", c.name, c.type, column, (*path, c.name), crossed),
             )
             for c in t
         ]
@@ -104,9 +105,8 @@ def _field(
         left = [n for n, f in subs if f is None]
         if left:
             out["description"] = (
-                f"Not described here: {', '.join(left)} (a list of objects nested in the "
-                "column, which mlcroissant cannot read by a JSON path); the Parquet column "
-                "holds it."
+                f"Not described here: {', '.join(left)} (a list of objects inside a list, "
+                "which mlcroissant cannot read); the Parquet column holds it."
             )
     else:
         out["dataType"] = scalar[t]
@@ -152,8 +152,7 @@ def croissant(
                 "name": name,
                 "description": descriptions[name],
                 "field": [
-                    _field(name, f"{name}/{c.name}", c.name, c.type, c.name, "")
-                    for c in schemas[name]
+                    _field(name, f"{name}/{c.name}", c.name, c.type, c.name) for c in schemas[name]
                 ],
             }
             for name in files
