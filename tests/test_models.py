@@ -5,7 +5,9 @@ SDK helpers that take pydantic models."""
 from __future__ import annotations
 
 import copy
+import importlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,62 @@ def target() -> dict[str, Any]:
     return profile.project(dv.load_records()[0])
 
 
-def test_models_are_what_the_generator_makes_of_the_profile_today() -> None:
-    committed = Path(models.__file__).read_text(encoding="utf-8")
-    assert _codegen.generate() == committed, "regenerate: python -m diplomatic_visits._codegen"
+def _models_of(version: str) -> Any:
+    return importlib.import_module(f"diplomatic_visits.{_codegen.module_name(version)}")
+
+
+@pytest.mark.parametrize("version", dv.available_versions())
+def test_models_are_what_the_generator_makes_of_the_profile_today(version: str) -> None:
+    committed = Path(_models_of(version).__file__).read_text(encoding="utf-8")
+    assert _codegen.generate(version) == committed, (
+        "regenerate: python -m diplomatic_visits._codegen"
+    )
+
+
+def test_every_shipped_version_has_its_models_and_no_other() -> None:
+    folder = Path(models.__file__).parent
+    assert {p.stem for p in folder.glob("models*.py")} == {
+        _codegen.module_name(v) for v in dv.available_versions()
+    }
+    assert _codegen.module_name(dv.latest_version()) == "models"
+
+
+def _descriptions(node: Any) -> Counter[str]:
+    found: Counter[str] = Counter()
+    if isinstance(node, dict):
+        if isinstance(node.get("description"), str):
+            found[node["description"]] += 1
+        for key, value in node.items():
+            if key not in ("enum", "const"):
+                found += _descriptions(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _descriptions(value)
+    return found
+
+
+@pytest.mark.parametrize("version", dv.available_versions())
+def test_model_json_schema_carries_every_description_of_the_profile(version: str) -> None:
+    # what OpenAI's and instructor's helpers send: the per-field guidance must be in it (it
+    # kept 25 of the 183 descriptions of 1.1.0's profile)
+    want = _descriptions(profile.profile_schema(version))
+    got = _descriptions(_models_of(version).Record.model_json_schema())
+    assert sum(want.values()) > 100
+    assert got == want
+
+
+def test_the_models_of_an_older_version_take_its_projected_gold() -> None:
+    from conftest import EXAMPLES, load_json
+
+    old = _models_of("1.0.0")
+    record = load_json(EXAMPLES / "valid" / "verified-gold-record.json")
+    assert record["schema_version"] == "1.0.0"
+    answer = profile.project(record)
+    assert old.Record.model_validate(answer).model_dump(mode="json") == answer
+    with pytest.raises(ValidationError):  # the 1.0.0 models are not the 1.1.0 ones
+        old.Record.model_validate({**answer, "schema_version": "1.1.0"})
+    with pytest.raises(ValidationError):
+        models.Record.model_validate(answer)
 
 
 def test_the_projected_gold_round_trips_through_the_models(target: dict[str, Any]) -> None:

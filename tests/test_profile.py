@@ -101,6 +101,17 @@ def test_profile_keeps_only_portable_keywords(version: str) -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_every_literal_of_the_profile_says_its_type(version: str) -> None:
+    # google-genai's response_schema refuses a const or enum without "type" beside it
+    # ("Literal values must be strings"): tests/test_sdks.py sends the profile through it
+    literals = [(w, n) for w, n in nodes(P.profile_schema(version)) if "const" in n or "enum" in n]
+    assert literals
+    for where, node in literals:
+        values = [node["const"]] if "const" in node else node["enum"]
+        assert node.get("type") == "string" and all(isinstance(v, str) for v in values), where
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_profile_is_a_valid_draft_2020_12_schema(version: str) -> None:
     jsonschema.Draft202012Validator.check_schema(P.profile_schema(version))
 

@@ -216,3 +216,53 @@ def test_anthropic_tool_use_takes_the_transformed_profile(gold: dict[str, Any]) 
     block = reply.content[0]
     assert block.type == "tool_use"
     _grounded(block.input, gold)
+
+
+@pytest.mark.parametrize("version", dv.available_versions())
+def test_google_genai_response_schema_takes_the_profile(gold: dict[str, Any], version: str) -> None:
+    # google-genai converts response_schema to its OpenAPI subset on the client: a const
+    # without "type": "string" beside it raised "Literal values must be strings"
+    from google import genai
+    from google.genai import types
+
+    seen: list[dict[str, Any]] = []
+    target = profile.project(gold)
+    target["schema_version"] = version
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        part = {"text": json.dumps(target, ensure_ascii=False)}
+        return httpx.Response(
+            200,
+            json={
+                "candidates": [
+                    {"content": {"role": "model", "parts": [part]}, "finishReason": "STOP"}
+                ]
+            },
+        )
+
+    client = genai.Client(
+        api_key="x",
+        http_options=types.HttpOptions(
+            httpx_client=httpx.Client(transport=httpx.MockTransport(handle))
+        ),
+    )
+    reply = client.models.generate_content(
+        model="stand-in",
+        contents="x",
+        config=types.GenerateContentConfig(
+            response_mime_type="application/json",
+            response_schema=dv.bundle_schema(version, profile="llm"),
+        ),
+    )
+    sent = seen[0]["generationConfig"]["responseSchema"]
+    assert sent["properties"]["schema_version"] == {
+        "type": "STRING",
+        "enum": [version],
+        "description": profile.profile_schema(version)["properties"]["schema_version"][
+            "description"
+        ],
+    }
+    assert set(sent["properties"]) == set(profile.profile_schema(version)["properties"])
+    if version == dv.latest_version():
+        _grounded(reply.text, gold)

@@ -18,8 +18,9 @@ import json
 from typing import Any, ClassVar
 
 try:
-    from pydantic import BaseModel, model_validator
-    from pydantic_core import PydanticCustomError
+    from pydantic import BaseModel, GetJsonSchemaHandler, model_validator
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema, PydanticCustomError
 except ImportError as exc:  # the models are an extra
     raise ImportError(
         "diplomatic_visits.models needs pydantic v2: pip install 'diplomatic-visits[llm]'"
@@ -39,6 +40,24 @@ class ProfileModel(BaseModel):
 
     unique_items: ClassVar[tuple[str, ...]] = ()
     """The fields of this model whose items the canonical schema requires to be unique."""
+
+    item_descriptions: ClassVar[dict[str, str]] = {}
+    """The description of the items of an array field, by field (generated from the profile)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The model's JSON Schema, with the profile's descriptions of array items (a field's
+        type, ``list[StrictStr]``, has no place for them)."""
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name, description in cls.item_descriptions.items():
+            node = target.get("properties", {}).get(name, {})
+            for array in [node, *node.get("anyOf", ())]:
+                if array.get("type") == "array" and isinstance(array.get("items"), dict):
+                    array["items"]["description"] = description
+        return schema
 
     @model_validator(mode="after")
     def _refuse_duplicates(self) -> ProfileModel:

@@ -261,6 +261,111 @@ class TableBuilder:
         return _checked(table.replace_schema_metadata(self.schema.metadata), self.schema)
 
 
+def _nullable(t: pa.DataType) -> pa.DataType:
+    """``t`` with every field nullable: what pyarrow's JSON reader can be given (it refuses a
+    null struct whose children are required: "a required field was null")."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _nullable(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(pa.field(t.value_field.name, _nullable(t.value_type)))
+    return t
+
+
+class _Unlike(Exception):
+    """The JSON reader's table holds a null where the derived schema forbids one."""
+
+
+def _retyped(
+    array: pa.Array, t: pa.DataType, nullable: bool, hidden: pa.Array | None = None
+) -> pa.Array:
+    """``array`` (read with :func:`_nullable` of ``t``) as type ``t``, buffers shared where
+    they can be. The reader leaves nulls inside a null parent (a null ``text_file``'s
+    ``path``) where ``t`` says not null, and Parquet refuses a non-nullable column holding a
+    null even there: such slots (``hidden``: under a null parent) get the placeholder the other
+    builder gives them (``""``, 0, false, an empty list), which no reader sees. A null anywhere
+    else raises :class:`_Unlike`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    nulls = array.is_null() if array.null_count else None
+    if nulls is not None and not nullable:
+        exposed = nulls if hidden is None else pc.and_(nulls, pc.invert(hidden))
+        if pc.any(exposed).as_py():
+            raise _Unlike
+    mask = nulls if nullable else None
+    if pa.types.is_struct(t):
+        below = hidden if nulls is None else nulls if hidden is None else pc.or_(hidden, nulls)
+        children = [_retyped(array.field(i), f.type, f.nullable, below) for i, f in enumerate(t)]
+        return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
+    if pa.types.is_list(t):
+        offsets = array.offsets
+        if nulls is not None:  # a null list must hold no items, to become an empty one
+            lengths = pc.subtract(offsets[1:], offsets[:-1])
+            if pc.any(pc.and_(nulls, pc.not_equal(lengths, 0))).as_py():
+                raise _Unlike
+        values = _retyped(array.values, t.value_type, t.value_field.nullable)
+        return pa.ListArray.from_arrays(offsets, values, type=t, mask=mask)
+    if nulls is not None and not nullable:
+        return pc.fill_null(array, pa.scalar(_PLACEHOLDER[str(t)], t))
+    return array
+
+
+_PLACEHOLDER: dict[str, Any] = {"string": "", "int64": 0, "double": 0.0, "bool": False}
+
+
+@cache
+def _articles_read_schema(version: str | None, level: Level) -> pa.Schema:
+    import pyarrow as pa
+
+    fields = [f for f in articles_schema(version, level) if f.name != TEXT_COLUMN]
+    return pa.schema([pa.field(f.name, _nullable(f.type)) for f in fields])
+
+
+def articles_from_json_lines(
+    lines: bytes, rows: int, version: str | None = None, level: Level = "extraction"
+) -> pa.Table | None:
+    """The ``articles`` table (text column null) of ``lines``: JSON Lines of schema-valid
+    records, read by pyarrow's JSON reader with the derived schema instead of being built from
+    Python objects. The same table :class:`TableBuilder` makes of the parsed records (tests
+    hold the two, and the Parquet files written of them, equal).
+
+    None, to build it the other way, where the reader could read a value differently from
+    Python's JSON: an escaped surrogate, a number it would not take for the column's type (an
+    integer written ``1.0``, one beyond 64 bits), a null where the schema forbids one, or a
+    row count that is not ``rows``.
+    """
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    if b"\\ud" in lines or b"\\uD" in lines:
+        return None
+    schema = articles_schema(version, level)
+    read = _articles_read_schema(version, level)
+    try:
+        table = pj.read_json(
+            pa.BufferReader(lines),
+            read_options=pj.ReadOptions(use_threads=False, block_size=max(len(lines), 1 << 20)),
+            parse_options=pj.ParseOptions(explicit_schema=read, unexpected_field_behavior="ignore"),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != rows:
+        return None
+    struct = table.to_struct_array().combine_chunks() if table.num_rows else None
+    if struct is None:
+        return None
+    fields = [f for f in schema if f.name != TEXT_COLUMN]
+    try:
+        out = pa.Table.from_struct_array(_retyped(struct, pa.struct(fields), False))
+    except _Unlike:
+        return None
+    text = schema.field(TEXT_COLUMN)
+    out = out.append_column(text, pa.nulls(out.num_rows, text.type))
+    return _checked(out.replace_schema_metadata(schema.metadata), schema)
+
+
 def build_table(
     name: str,
     records: Sequence[Mapping[str, Any]],

@@ -214,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="one self-contained schema (references inlined, the verified profile merged), with "
         "the version's x-dv rule annotations, for tools that need a single document",
     )
+    s.add_argument(
+        "--portable",
+        action="store_true",
+        help="--bundled without the x-dv rule annotations, for validators that refuse a keyword "
+        "they do not know (Ajv's default: 'unknown keyword: \"x-dv\"'); such a validator then "
+        "checks the structure only: the semantic rules run in `diplomatic-visits validate`",
+    )
 
     s.add_argument(
         "--profile",
@@ -603,7 +610,10 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if args.explain:
         raise UsageError("--explain needs --profile")
-    doc = (bundle_schema if args.bundled else load_schema)(args.schema_version, args.level)
+    if args.portable:
+        doc = bundle_schema(args.schema_version, args.level, portable=True)
+    else:
+        doc = (bundle_schema if args.bundled else load_schema)(args.schema_version, args.level)
     print(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
 

@@ -52,7 +52,24 @@ CONTEXT: dict[str, Any] = {
 }
 
 
-def _field(table: str, fid: str, name: str, t: Any, column: str, path: str) -> dict[str, Any]:
+def _field(
+    table: str,
+    fid: str,
+    name: str,
+    t: Any,
+    column: str,
+    path: tuple[str, ...] = (),
+    crossed: bool = False,
+) -> dict[str, Any] | None:
+    """The Croissant field of a column, or of the part of one that ``path`` names.
+
+    mlcroissant (1.1.1) reads a part of a column with a chain of JSON paths, one property each:
+    a step applied to a list applies to each item, so a chain crosses one list (the column's
+    own, or one inside it), and a JSON path cannot go through a second (``jsonpath_rw`` indexes
+    the array by name and fails). A list of objects beyond that one (the evidence of a
+    sub-event, in a list of sub-events) has no field here, and the field above names it; the
+    Parquet file keeps everything. ``crossed``: a list was crossed on the way to ``path``.
+    """
     import pyarrow as pa
 
     scalar = {
@@ -63,25 +80,34 @@ def _field(table: str, fid: str, name: str, t: Any, column: str, path: str) -> d
     }
     out: dict[str, Any] = {"@type": "cr:Field", "@id": fid, "name": name}
     source: dict[str, Any] = {"fileObject": {"@id": f"{table}-file"}, "extract": {"column": column}}
-    if path:
-        source["transform"] = {"jsonPath": path}
+    if len(path) == 1:
+        source["transform"] = {"jsonPath": path[0]}
+    elif path:
+        source["transform"] = [{"jsonPath": step} for step in path]
     if pa.types.is_list(t):
+        if pa.types.is_struct(t.value_type):
+            if crossed:
+                return None
+            crossed = True
         out["isArray"] = True
         out["arrayShape"] = "-1"
         t = t.value_type
     if pa.types.is_struct(t):
         out["dataType"] = "cr:RecordSet"
-        out["subField"] = [
-            _field(
-                table,
-                f"{fid}/{c.name}",
+        subs = [
+            (
                 c.name,
-                c.type,
-                column,
-                f"{path}.{c.name}" if path else c.name,
+                _field(table, f"{fid}/{c.name}", c.name, c.type, column, (*path, c.name), crossed),
             )
             for c in t
         ]
+        out["subField"] = [f for _, f in subs if f is not None]
+        left = [n for n, f in subs if f is None]
+        if left:
+            out["description"] = (
+                f"Not described here: {', '.join(left)} (a list of objects inside a list, "
+                "which mlcroissant cannot read); the Parquet column holds it."
+            )
     else:
         out["dataType"] = scalar[t]
     out["source"] = source
@@ -126,8 +152,7 @@ def croissant(
                 "name": name,
                 "description": descriptions[name],
                 "field": [
-                    _field(name, f"{name}/{c.name}", c.name, c.type, c.name, "")
-                    for c in schemas[name]
+                    _field(name, f"{name}/{c.name}", c.name, c.type, c.name) for c in schemas[name]
                 ],
             }
             for name in files

@@ -20,7 +20,7 @@ from typing import IO, Any
 from diplomatic_visits.accel import exact_scan
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file, iter_documents
-from diplomatic_visits.jsonl import Chunk, Lines
+from diplomatic_visits.jsonl import Chunk, Lines, chunk_bytes
 from diplomatic_visits.output import OutputExistsError as OutputExistsError
 from diplomatic_visits.output import atomic_dir, atomic_file
 from diplomatic_visits.parse import detached, line_document
@@ -267,6 +267,9 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
     record in it is valid (or ``s.keep_valid``), convert them (``payload``: (what
     :class:`_Builders` made, the number of lines checked, the number of valid records
     converted))."""
+    lines_read = _articles_from_lines(chunk, s)
+    if lines_read is not None:
+        return lines_read
     problems: list[Problem] = []
     out = _Builders(s, problems)
     with collector_paused():
@@ -304,6 +307,29 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
                 continue
             _keep(doc, s, problems, out)
         return ChunkResult(lines.count, problems, out.result(n))
+
+
+def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
+    """:func:`convert_chunk` for the ``articles`` table without article texts, when the
+    compiled engine accepts every line of the chunk: the lines go to pyarrow's JSON reader with
+    the derived schema (:func:`~diplomatic_visits.arrow.articles_from_json_lines`) instead of
+    becoming Python objects first. None for any other chunk (a line the engine does not take,
+    a value the reader could read differently): the general path then does it all again."""
+    from diplomatic_visits.arrow import articles_from_json_lines
+
+    if s.tables != ("articles",) or s.sources is not None:
+        return None
+    batch = accepted_lines(chunk, s, keep=False)
+    if batch is None:
+        return None
+    count, accepted, rejected, _ = batch
+    if rejected or not accepted:
+        return None
+    blob = chunk_bytes(chunk)
+    table = None if blob is None else articles_from_json_lines(blob, accepted, s.version, s.level)
+    if table is None:
+        return None
+    return ChunkResult(count, [], ({"articles": table}, accepted, accepted))
 
 
 def _reference(

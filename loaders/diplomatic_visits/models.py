@@ -16,6 +16,7 @@ class Actor(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -64,6 +65,7 @@ class Agreement(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     title: StrictStr | None
     """
@@ -97,6 +99,7 @@ class Article(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     title: StrictStr
     """
@@ -124,6 +127,7 @@ class Codes(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     plover_event: Literal["CONSULT", "AGREE", "SUPPORT", "COOPERATE", "REQUEST", "REJECT", "ACCUSE"] | None
     """
@@ -161,6 +165,7 @@ class Country(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     code: StrictStr
     """
@@ -188,6 +193,7 @@ class Delegation(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     head: StrictStr | None
     """
@@ -206,6 +212,7 @@ class DelegationMember(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     actor: StrictStr
     """
@@ -224,6 +231,7 @@ class Invitation(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     by: list[StrictStr]
     """
@@ -238,6 +246,7 @@ class Leg(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     place: PlaceRef
     """
@@ -264,6 +273,7 @@ class Level(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     value: Literal["state", "official", "working", "private", "transit", "summit"]
     """
@@ -298,6 +308,7 @@ class Membership(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     group: StrictStr
     """
@@ -325,6 +336,7 @@ class Note(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     text: StrictStr
     """
@@ -339,6 +351,7 @@ class Outcome(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -402,6 +415,7 @@ class PartialDate(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     value: StrictStr | None
     """
@@ -467,6 +481,7 @@ class Place(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -507,6 +522,7 @@ class PlaceRef(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     place: StrictStr
     """
@@ -534,6 +550,7 @@ class Record(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     schema_version: Literal["1.1.0"]
     """
@@ -565,6 +582,7 @@ class Representation(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     state: StrictStr
     """
@@ -592,6 +610,7 @@ class Statement(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -677,6 +696,7 @@ class Status(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "completed", "cancelled", "postponed", "unknown"]
     """
@@ -714,6 +734,7 @@ class StatusEvent(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "completed", "cancelled", "postponed", "unknown"]
     """
@@ -783,6 +804,7 @@ class SubEvent(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -843,6 +865,7 @@ class Title(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     text: StrictStr
     """
@@ -857,6 +880,7 @@ class Transport(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     mode: Literal["train", "air", "road", "sea", "other", "unknown"]
     """
@@ -891,6 +915,7 @@ class Visit(ProfileModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        use_attribute_docstrings=True,
     )
     id: StrictStr
     """
@@ -1005,3 +1030,16 @@ Statement.unique_items = ("about", "co_speakers", "relayed_by", "addressees",)
 StatusEvent.unique_items = ("announced_by", "confirmed_by", "decided_by",)
 SubEvent.unique_items = ("participants",)
 Visit.unique_items = ("visitors", "hosts",)
+
+
+# The descriptions of array items (a quote, an id), which the generated fields have no place
+# for: ProfileModel writes them into model_json_schema()'s items.
+Actor.item_descriptions = {"mentions": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}
+Agreement.item_descriptions = {"signatories": "The `id` of an actor defined in this record."}
+Invitation.item_descriptions = {"by": "The `id` of an actor defined in this record."}
+Outcome.item_descriptions = {"asserted_by": "The `id` of a statement defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article.", "parties": "The `id` of an actor defined in this record."}
+Place.item_descriptions = {"mentions": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}
+Statement.item_descriptions = {"about": "The `id` of a visit, sub-event, outcome or actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article.", "co_speakers": "The `id` of an actor defined in this record.", "relayed_by": "The `id` of an actor defined in this record.", "addressees": "The `id` of an actor defined in this record."}
+StatusEvent.item_descriptions = {"announced_by": "The `id` of an actor defined in this record.", "confirmed_by": "The `id` of an actor defined in this record.", "decided_by": "The `id` of an actor defined in this record."}
+SubEvent.item_descriptions = {"participants": "The `id` of an actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}
+Visit.item_descriptions = {"visitors": "The `id` of an actor defined in this record.", "hosts": "The `id` of an actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}

@@ -100,7 +100,9 @@ STEPS: tuple[tuple[str, str], ...] = (
         "keep only type, properties, required, additionalProperties, items, enum, const, anyOf, "
         "$ref, $defs and description: lengths, item counts, uniqueness, patterns, formats, "
         "bounds, examples and rule annotations go (every engine above refuses or mishandles "
-        "one of them); the validator re-checks them all",
+        "one of them); the validator re-checks them all. A `const` or `enum` without a `type` "
+        "gets its values' JSON type beside it (google-genai's response_schema refuses an "
+        "untyped literal: 'Literal values must be strings')",
     ),
 )
 """The transformations, in the order they apply: (name, what it does and drops)."""
@@ -207,6 +209,10 @@ def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
                 out[key] = value
             else:
                 drops.append(Dropped("portable_keywords", where, key, value))
+        if "type" not in out and ("const" in out or "enum" in out):
+            literal_type = _literal_type([out["const"]] if "const" in out else out["enum"])
+            if literal_type is not None:
+                out["type"] = literal_type
         return out
 
     def nullable(node: dict[str, Any]) -> dict[str, Any]:
@@ -309,6 +315,24 @@ def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
     }
     # engines may keep the dict; callers get copies of this frozen text
     return json.dumps(out, ensure_ascii=False), drops
+
+
+def _literal_type(values: list[Any]) -> str | list[str] | None:
+    """The JSON type of a ``const``'s or an ``enum``'s values (a type list when they mix with
+    null), or None when they mix other types."""
+    names = {
+        "null" if v is None else "boolean" if isinstance(v, bool) else
+        "integer" if isinstance(v, int) else "number" if isinstance(v, float) else
+        "string" if isinstance(v, str) else "array" if isinstance(v, list) else "object"
+        for v in values
+    }  # fmt: skip
+    if "integer" in names and "number" in names:
+        names.discard("integer")
+    if len(names) == 1:
+        return names.pop()
+    if len(names) == 2 and "null" in names:
+        return [next(n for n in names if n != "null"), "null"]
+    return None
 
 
 def _quote_doc(node: Mapping[str, Any], canon: _Schema) -> str:

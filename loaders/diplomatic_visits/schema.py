@@ -196,7 +196,11 @@ def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
 
 
 def bundle_schema(
-    version: str | None = None, level: Level = "extraction", profile: str | None = None
+    version: str | None = None,
+    level: Level = "extraction",
+    profile: str | None = None,
+    *,
+    portable: bool = False,
 ) -> dict[str, Any]:
     """A self-contained copy of the schema: references to other shipped files are inlined.
 
@@ -207,7 +211,15 @@ def bundle_schema(
     structured-output APIs). A profile's ``allOf`` is merged away too. The result validates exactly
     the same documents (tests hold it to that). It carries the version's ``x-dv`` rule
     annotations, also where the released file predates them (:data:`RULES_KEYWORD`).
+
+    With ``portable=True`` every ``x-`` annotation is left out, for validators that refuse a
+    keyword they do not know: Ajv's default (strict) mode throws ``unknown keyword: "x-dv"``.
+    The structural checks are the same; the semantic rules then run only in this package's
+    validator (``diplomatic-visits validate``).
     """
+    if portable:
+        portable_doc: dict[str, Any] = strip_annotations(bundle_schema(version, level, profile))
+        return portable_doc
     version = _check_version(version, level)
     if profile is not None:
         from diplomatic_visits.profile import PROFILES, profile_schema
@@ -218,6 +230,34 @@ def bundle_schema(
             raise UnknownLevelError(f"{level} (a profile derives from level extraction)", LEVELS)
         return profile_schema(version, profile)
     return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMAS = (
+    "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "additionalItems",
+)  # fmt: skip
+
+
+def strip_annotations(schema: Any) -> Any:
+    """``schema`` without its ``x-`` keywords, wherever a subschema may hold one (a property
+    *named* ``x-…`` is kept: only keywords go)."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key.startswith("x-"):
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: strip_annotations(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            out[key] = [strip_annotations(sub) for sub in value]
+        elif key in _SCHEMAS:
+            out[key] = strip_annotations(value)
+        else:
+            out[key] = value
+    return out
 
 
 def bundle_with(docs: Mapping[str, Mapping[str, Any]], level: Level) -> dict[str, Any]:
