@@ -200,9 +200,12 @@ class ScorePlan:
     """The schema pointers left out of the score, with the reason."""
     groups: Mapping[str, frozenset[tuple[str, str]]]
     """Each construct group's (kind, field path)s."""
+    pair_by: tuple[str, ...] = ()
+    """The keys of the id records are paired by (the article's)."""
 
     def entity_paths(self) -> list[tuple[str, ...]]:
-        """The key paths of the lists of aligned objects: ``("visits", "sub_events")``."""
+        """The key paths of the lists of aligned objects (a nested kind: its parent's key and
+        its own)."""
         out: list[tuple[str, ...]] = []
 
         def walk(shape: Shape, at: tuple[str, ...]) -> None:
@@ -408,6 +411,7 @@ def compile_plan(
         shapes,
         dict(sorted(unscored.items())),
         {g: frozenset(m) for g, m in groups.items()},
+        tuple(spec.get("pair_by", ())),
     )
 
 
@@ -706,6 +710,7 @@ class _Found:
     iou: list[tuple[str, float]] = field(default_factory=list)
     quotes: float = 0.0  # evidence quotes shared (token F1 >= 0.5): identity
     spans: bool = False  # evidence on either side
+    evidence: Counts = field(default_factory=Counts)  # evidence quotes of matched values
 
     def add(self, path: str, c: Counts | None) -> None:
         if c is not None:
@@ -817,10 +822,19 @@ def _evidence(s: Slot, pv: Any, gv: Any, both: bool, path: str, out: _Found) -> 
     ps, gs = _spans_of(pv), _spans_of(gv)
     if ps or gs:
         out.spans = True
-    if not both or not ps or not gs:
+    if not both:
         return
-    if any(token_f1(_str(a.get(quote)), _str(b.get(quote))) >= 0.5 for a in ps for b in gs):
+    used: set[int] = set()
+    for b in gs:  # one to one, in order: a gold span is found by a predicted one of its words
+        for i, a in enumerate(ps):
+            if i not in used and token_f1(_str(a.get(quote)), _str(b.get(quote))) >= 0.5:
+                used.add(i)
+                break
+    out.evidence.add(Counts(len(used), len(ps) - len(used), len(gs) - len(used)))
+    if used:
         out.quotes += 1.0
+    if not ps or not gs:
+        return
 
     def chars(spans: list[Mapping[str, Any]]) -> set[int] | None:
         got: set[int] = set()
@@ -850,7 +864,7 @@ class Pair:
     matched (``gold`` None: invented). ``pred``/``gold`` hold the object's values by field
     path, its label (``_label``), its position in its list (``_index``) and the object itself
     (``_object``); ``counts`` what the pair adds to each field path; the paths say where the
-    objects are in their records (``("visits", 0, "sub_events", 1)``)."""
+    objects are in their records (keys and positions, from the record down)."""
 
     kind: str
     pred: dict[str, Any] | None
@@ -859,6 +873,8 @@ class Pair:
     gold_path: tuple[str | int, ...] | None
     counts: dict[str, Counts] = field(default_factory=dict)
     iou: tuple[tuple[str, float], ...] = ()
+    evidence: Counts = field(default_factory=Counts)
+    """The evidence quotes of its matched values found on the other side (grounding)."""
 
     @property
     def status(self) -> str:
@@ -988,6 +1004,7 @@ class _Aligner:
                 None if g is None else g.path,
                 f.counts,
                 tuple(f.iou),
+                f.evidence,
             )
 
 
@@ -1014,8 +1031,17 @@ def _label(shape: Shape, o: Obj) -> str:
 
 
 def _version_of(record: Any) -> str | None:
-    v = _get(record, "schema_version")
-    return v if isinstance(v, str) else None
+    from diplomatic_visits.schema import declared_version
+
+    return declared_version(record)
+
+
+def article_id(record: Any) -> str | None:
+    """The id records are paired by (the scoring file's ``pair_by`` path), None if absent."""
+    node = record
+    for key in plan_of(record).pair_by:
+        node = _get(node, key)
+    return node if isinstance(node, str) else None
 
 
 def plan_of(*records: Any) -> ScorePlan:
@@ -1088,6 +1114,7 @@ class ArticleScore:
     missed: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
     iou: list[tuple[str, str, float]] = field(default_factory=list)  # (kind, path, IoU)
+    evidence: Counts = field(default_factory=Counts)  # evidence quotes of matched values
     quotes: dict[str, int] | None = None  # by quote_status; None: no text
 
     def micro(self) -> Counts:
@@ -1174,8 +1201,12 @@ class Score:
             q["hallucination_rate"] = round(q["not_found"] / total, 6) if total else None
             q["articles_with_text"] = len(quotes)
         mean = _mean(ious)
+        evidence = Counts()
+        for a in arts:
+            evidence.add(a.evidence)
         return {
             "evidence_iou": {"mean": None if mean is None else round(mean, 6), "values": len(ious)},
+            "evidence_quotes": evidence.as_dict(),
             "quotes": q,
         }
 
@@ -1270,7 +1301,7 @@ class Score:
             a = self.articles[aid]
             articles.append(
                 {
-                    "article": aid,
+                    "id": aid,
                     "micro": a.micro().as_dict(),
                     "macro_f1": macro(_f1s(a.fields)),
                     "objects": {k: c.as_dict() for k, c in a.objects.items()},
@@ -1318,10 +1349,10 @@ def score_records(
     article text) lets the grounding check the prediction's quotes. ``plan``: score by this
     plan (:func:`compile_plan`) instead of the shipped version's the records declare."""
     result = Score(predictions=len(preds), stated_only=stated_only)
-    by_article = {g["article"]["id"]: g for g in golds}
+    by_article = {str(article_id(g)): g for g in golds}
     pred_by_article: dict[str, Obj] = {}
     for i, p in enumerate(preds):
-        aid = p["article"]["id"]
+        aid = str(article_id(p))
         if aid in pred_by_article:
             where = labels[i] if labels is not None else f"prediction {i + 1}"
             result.duplicates.append(f"{where}: a second prediction for article {aid!r}")
@@ -1355,6 +1386,7 @@ def _score_pair(
         for path, c in pair.counts.items():
             a.fields[kind].setdefault(path, Counts()).add(c)
         a.iou.extend((kind, path, x) for path, x in pair.iou)
+        a.evidence.add(pair.evidence)
         if pair.status == "missed" and pair.gold is not None:
             a.missed.append(f"{kind}: {pair.gold['_label']}")
         elif pair.status == "invented" and pair.pred is not None:
@@ -1461,7 +1493,7 @@ def render_text(score: Score) -> str:
             f"found (hallucination rate {_num(q['hallucination_rate']).strip()})"
         )
     if len(score.articles) > 1:
-        lines.append(f"{'article':<40} {head}   macro F1")
+        lines.append(f"{'per article':<40} {head}   macro F1")
         for aid in sorted(score.articles):
             a = score.articles[aid]
             lines.append(_row(f"  {aid}", a.micro()) + f"   {_num(_mean(_f1s(a.fields)))}")
@@ -1558,8 +1590,7 @@ def score_ready(record: Obj) -> bool:
     in lists of objects."""
     if not isinstance(record, Mapping):
         return False
-    article = record.get("article")
-    if not isinstance(article, Mapping) or not isinstance(article.get("id"), str):
+    if article_id(record) is None:
         return False
     try:
         plan = plan_of(record)
@@ -1612,7 +1643,7 @@ def _read_predictions(
             notes["partial"].append(first)
         else:
             notes["invalid"].append(first + " (`validate` lists them all)" if n > 1 else first)
-            aid = _get(_get(doc.value, "article"), "id")
+            aid = article_id(doc.value)
             if isinstance(aid, str):
                 dropped.add(aid)
     return out, labels, dropped
@@ -1641,17 +1672,17 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
 
     out: dict[str, str] = {}
     for r in [*golds, *preds]:
-        aid = _get(_get(r, "article"), "id")
+        aid = article_id(r)
         if not isinstance(aid, str) or aid in out:
             continue
         if sources is not None:
             found = sources.find(r)
             if found is not None:
                 out[aid] = found.text
-    bundled = {r["article"]["id"]: r for r in load_records()}
+    bundled = {article_id(r): r for r in load_records()}
     for r in golds:
-        aid = r["article"]["id"]
-        if aid not in out and aid in bundled:
+        aid = article_id(r)
+        if aid is not None and aid not in out and aid in bundled:
             out[aid] = load_source_text(bundled[aid])
     return out
 
@@ -1673,10 +1704,10 @@ def score_files(
     notes: dict[str, list[str]] = {"invalid": [], "partial": []}
     preds, labels, dropped = _read_predictions(pred, sources, partial, notes)
     golds = _read_gold(gold)
-    scored = {_get(_get(p, "article"), "id") for p in preds}
+    scored = {article_id(p) for p in preds}
     left_out = sorted(a for a in dropped if a not in scored)
-    kept = [g for g in golds if g["article"]["id"] not in left_out]
+    kept = [g for g in golds if article_id(g) not in left_out]
     result = score_records(preds, kept, stated_only, labels, _texts(kept, preds, sources))
     result.invalid, result.partial = notes["invalid"], notes["partial"]
-    result.left_out = [a for a in left_out if any(g["article"]["id"] == a for g in golds)]
+    result.left_out = [a for a in left_out if any(article_id(g) == a for g in golds)]
     return result
