@@ -1450,8 +1450,8 @@ def render_text(score: Score) -> str:
             f"{len(score.duplicates)} second predictions for an article); the scores below "
             "count the others only"
             + (
-                f" (the gold records of {len(score.left_out)} articles whose prediction is not "
-                "scored are left out too)"
+                f" (the gold records of the {len(score.left_out)} article(s) whose prediction "
+                "is not scored are left out too)"
                 if score.left_out
                 else ""
             )
@@ -1480,6 +1480,12 @@ def render_text(score: Score) -> str:
     lines.append(
         f"grounding: evidence overlap (IoU) {_num(iou['mean']).strip()} over {iou['values']} "
         "matched values with offsets on both sides"
+    )
+    ev = grounding["evidence_quotes"]
+    lines.append(
+        f"grounding: evidence quotes of matched values: P {_num(ev['precision']).strip()} "
+        f"R {_num(ev['recall']).strip()} F1 {_num(ev['f1']).strip()} ({ev['tp']:g} found on "
+        f"both sides, {ev['fp']:g} predicted only, {ev['fn']:g} gold only)"
     )
     q = grounding["quotes"]
     if q is None:
