@@ -66,7 +66,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 Obj = Mapping[str, Any]
@@ -85,8 +85,11 @@ BOOTSTRAP_LEVEL = 0.95
 
 def normalise(text: str | None) -> str | None:
     """Fold case, accents, punctuation and spacing: ``Kim Jong-un`` -> ``kim jong un``."""
-    if text is None:
-        return None
+    return None if text is None else _normalise(text)
+
+
+@lru_cache(maxsize=1 << 16)  # the alignment compares the same quotes many times
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
@@ -103,7 +106,7 @@ def normalise_name(name: str | None) -> str | None:
 
 
 def _tokens(text: str | None) -> list[str]:
-    return (normalise(text) or "").split()
+    return (_normalise(text) if text is not None else "").split()
 
 
 def token_f1(pred: str | None, gold: str | None) -> float:
@@ -607,6 +610,15 @@ class _Ctx:
         self.aligned: set[str] = set()  # the kinds aligned so far
         self.pkind: dict[str, str] = {}  # id -> kind, in the prediction
         self.gkind: dict[str, str] = {}  # id -> kind, in the gold record
+        self._canon: dict[int, tuple[Any, str]] = {}
+
+    def canon(self, o: Any) -> str:
+        """:func:`_canon` of an object of the records, once per object (kept with it, so
+        that its id is not reused while the cache lives)."""
+        got = self._canon.get(id(o))
+        if got is None:
+            got = self._canon[id(o)] = (o, _canon(o))
+        return got[1]
 
 
 def _ids(shape: Shape, record: Any, out: dict[str, str]) -> None:
@@ -624,7 +636,7 @@ def _ids(shape: Shape, record: Any, out: dict[str, str]) -> None:
 
 
 def _get(o: Any, key: str) -> Any:
-    return o.get(key) if isinstance(o, Mapping) else None
+    return o.get(key) if isinstance(o, dict) else None  # records are parsed JSON: dicts
 
 
 def _leaf(s: Slot, pv: Any, gv: Any, ctx: _Ctx) -> Counts | None:
@@ -735,8 +747,8 @@ def _compare(shape: Shape, p: Any, g: Any, ctx: _Ctx, prefix: str, out: _Found) 
     """Add the counts of two objects of one shape (either may be None) to ``out``."""
     if _masked(shape, g, ctx):
         return
-    p = p if isinstance(p, Mapping) else None
-    g = g if isinstance(g, Mapping) else None
+    p = p if isinstance(p, dict) else None
+    g = g if isinstance(g, dict) else None
     for s in shape.slots:
         if s.how == "entities":
             continue
@@ -765,8 +777,8 @@ def _compare_list(s: Slot, pv: Any, gv: Any, ctx: _Ctx, prefix: str, out: _Found
     ps = [x for x in pv if isinstance(x, Mapping)] if isinstance(pv, list) else []
     gs = [x for x in gv if isinstance(x, Mapping)] if isinstance(gv, list) else []
     if not s.ordered:
-        ps = sorted(ps, key=_canon)
-        gs = sorted(gs, key=_canon)
+        ps = sorted(ps, key=ctx.canon)
+        gs = sorted(gs, key=ctx.canon)
     gs_kept = [i for i, g in enumerate(gs) if not _masked(s.obj, g, ctx)]
     w: list[list[float]] = []
     counting, ctx.counting = ctx.counting, False
@@ -891,13 +903,13 @@ class _Item:
     path: tuple[str | int, ...]
 
 
-def _items(objs: Any, at: tuple[str | int, ...], key: str) -> list[_Item]:
+def _items(objs: Any, at: tuple[str | int, ...], key: str, ctx: _Ctx) -> list[_Item]:
     out = [
         _Item(o, i, (*at, key, i))
         for i, o in enumerate(objs if isinstance(objs, list) else [])
-        if isinstance(o, Mapping)
+        if isinstance(o, dict)
     ]
-    return sorted(out, key=lambda it: _canon(it.obj))  # a canonical order (see _canon)
+    return sorted(out, key=lambda it: ctx.canon(it.obj))  # a canonical order (see _canon)
 
 
 class _Aligner:
@@ -910,6 +922,7 @@ class _Aligner:
         _ids(plan.root, pred, self.ctx.pkind)
         _ids(plan.root, gold, self.ctx.gkind)
         self.matched: list[tuple[str, Shape, _Item | None, _Item | None]] = []
+        self._memo: dict[tuple[int, int, int, int], float] = {}
         if RECORD in plan.shapes:
             self.matched.append(
                 (RECORD, plan.shapes[RECORD], _Item(pred, 0, ()), _Item(gold, 0, ()))
@@ -919,7 +932,9 @@ class _Aligner:
             s = slots[key]
             assert s.obj is not None
             pairs = self._align(
-                s.obj, _items(_get(pred, key), (), key), _items(_get(gold, key), (), key)
+                s.obj,
+                _items(_get(pred, key), (), key, self.ctx),
+                _items(_get(gold, key), (), key, self.ctx),
             )
             self._record(key, s.obj, pairs)
 
@@ -940,8 +955,8 @@ class _Aligner:
                 continue
             found: list[tuple[_Item | None, _Item | None]] = []
             for p, g in pairs:
-                ps = _items(_get(p.obj, child.key), p.path, child.key) if p else []
-                gs = _items(_get(g.obj, child.key), g.path, child.key) if g else []
+                ps = _items(_get(p.obj, child.key), p.path, child.key, self.ctx) if p else []
+                gs = _items(_get(g.obj, child.key), g.path, child.key, self.ctx) if g else []
                 found.extend(
                     self._align(child.obj, ps, gs)
                     if p and g
@@ -969,20 +984,27 @@ class _Aligner:
         total = f.tp
         for child in shape.slots:
             if child.how == "entities" and child.obj is not None:
-                ps = _items(_get(p, child.key), (), child.key)
-                gs = _items(_get(g, child.key), (), child.key)
+                ps = _items(_get(p, child.key), (), child.key, self.ctx)
+                gs = _items(_get(g, child.key), (), child.key, self.ctx)
                 w = [[self._weight(child.obj, a.obj, b.obj) for b in gs] for a in ps]
                 total += sum(w[a][b] - 1.0 for a, b in _assign(w))
         return total, f
 
     def _weight(self, shape: Shape, p: Obj, g: Obj) -> float:
         """1 + the credit of an eligible pair (see the module docstring), else 0."""
-        value, f = self._value(shape, p, g)
-        if shape.names:
+        # the kinds aligned only grow: their number says which references count
+        key = (id(shape), id(p), id(g), len(self.ctx.aligned))
+        if key not in self._memo:
+            self._memo[key] = self._weigh(shape, p, g)
+        return self._memo[key]
+
+    def _weigh(self, shape: Shape, p: Obj, g: Obj) -> float:
+        if shape.names:  # first: most pairs of named objects end here, cheaply
             named = [(_str(p.get(k)), _str(g.get(k))) for k in shape.names]
             if any(a or b for a, b in named) and not any(token_f1(a, b) >= 0.5 for a, b in named):
                 return 0.0
-        else:
+        value, f = self._value(shape, p, g)
+        if not shape.names:
             ident = self.plan.identity.get(_kind_key(self.plan, shape), frozenset())
             counted = [c for path, c in f.counts.items() if path in ident]
             credit = sum(c.tp for c in counted) + f.quotes
