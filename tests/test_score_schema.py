@@ -240,6 +240,42 @@ def test_a_new_optional_field_is_scored_with_no_code_change() -> None:
     assert (c.tp, c.fp, c.fn) == (1, 1, 1)
 
 
+def test_a_new_version_declares_its_scoring_in_the_schema() -> None:
+    from diplomatic_visits.compat import compare_schemas
+    from diplomatic_visits.rules import compile_rules
+
+    doc = _fixture_version()
+    visit = doc["$defs"]["visit"]["properties"]
+    visit["motto"] = {
+        "type": "string",
+        "x-dv": {"score": {"text": "exact", "groups": ["arrangements"]}},
+    }
+    visit["scratch"] = {"type": "string", "x-dv": {"score": {"skip": "the extractor's notes"}}}
+    compile_rules(doc, "1.2.0")  # the rules read past it
+    plan = compile_plan(doc, "1.2.0")
+    assert ("visits", "motto") in plan.groups["arrangements"]
+    assert plan.unscored["/$defs/visit/properties/scratch"] == "the extractor's notes"
+    assert "scratch" not in plan.leaves["visits"]
+    gold = copy.deepcopy(dict(RECORDS[0][1]))
+    gold["visits"][0].update(motto="Friends Across the Sea", scratch="x")
+    pred = copy.deepcopy(gold)
+    pred["visits"][0].update(motto="friends across the sea!", scratch="y")
+    result = score_records([pred], [gold], plan=plan)
+    assert result.fields["visits"]["motto"].tp == 1 and result.micro.f1 == 1.0
+    pred["visits"][0]["motto"] = "friends across the ocean"
+    assert score_records([pred], [gold], plan=plan).fields["visits"]["motto"].tp == 0
+    # a scoring declaration never changes which records are valid: a patch for the gate
+    before = _fixture_version()
+    before["$defs"]["visit"]["properties"]["motto"] = {"type": "string"}
+    after = copy.deepcopy(before)
+    after["$defs"]["visit"]["properties"]["motto"]["x-dv"] = {"score": {"text": "exact"}}
+    assert [c.bump for c in compare_schemas(before, after)] == ["patch"]
+    with pytest.raises(ValueError, match="unknown scoring declaration"):
+        bad = copy.deepcopy(after)
+        bad["$defs"]["visit"]["properties"]["motto"]["x-dv"] = {"score": {"text": "fuzzy"}}
+        compile_plan(bad, "1.2.0")
+
+
 def test_the_scoring_files_name_what_their_schema_has() -> None:
     for path in sorted((REPO / "schema" / "scoring").glob("*.json")):
         spec = json.loads(path.read_text(encoding="utf-8"))

@@ -3,9 +3,11 @@ object type and per construct group, micro and macro, with the grounding of the 
 
 What is compared comes from the schema, as the rules do (:mod:`diplomatic_visits.rules`): this
 module names no field. :func:`compile_plan` walks a version's schema and its ``x-dv``
-declarations into a :class:`ScorePlan`; what the declarations cannot say is declared beside the
-schema as data, in ``schema/scoring/<version>.json`` (a version without one uses that of the
-nearest older version). So a new optional field in a new version is scored with no change here.
+declarations into a :class:`ScorePlan`; what the rules cannot say is declared as data: in the
+schema, with ``x-dv`` ``score`` (a free-text policy, an ordered list, construct groups, a value
+left out with its reason), or, for the versions released before that, beside it in
+``schema/scoring/<version>.json`` (a version without one uses that of the nearest older
+version). So a new optional field in a new version is scored with no change here.
 
 Objects. The objects aligned are those the schema declares with an id (``x-dv`` ``id``): each
 list of them is a *kind* (``actors``, ``visits``, ``sub_events``...). A kind nested in another
@@ -273,7 +275,7 @@ def compile_plan(
 ) -> ScorePlan:
     """Compile a bundled (self-contained) schema document, with its ``x-dv`` declarations and
     the scoring file (``overlay``, default :func:`load_overlay` of ``version``), into a plan."""
-    from diplomatic_visits.rules import _decl
+    from diplomatic_visits.rules import SCORE, _decl
 
     spec = load_overlay(version) if overlay is None else overlay
     policies: Mapping[str, Any] = spec.get("fields", {})
@@ -281,14 +283,10 @@ def compile_plan(
     for pointer, pol in policies.items():
         if not _pointer_exists(doc, pointer):
             raise ScoringDeclarationError(f"{pointer}: not in schema {version}")
-        if not isinstance(pol, Mapping) or not (
-            "skip" in pol
-            or pol.get("text") in ("name", "exact", "tokens")
-            or pol.get("list") == "ordered"
-        ):
-            raise ScoringDeclarationError(f"{pointer}: unknown policy {pol!r}")
+        _check_policy(pointer, pol)
     defs: Mapping[str, Any] = doc.get("$defs", {})
     unscored: dict[str, str] = {}
+    declared_groups: dict[str, set[str]] = {g: set(ps) for g, ps in spec.get("groups", {}).items()}
 
     def deref(node: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, Any], str | None]:
         """The node a value is (refs and null unions opened), its x-dv, and its definition."""
@@ -321,7 +319,11 @@ def compile_plan(
         for name, sub in schema.get("properties", {}).items():
             ptr = f"{pointer}/properties/{name}"
             node, own, defname = deref(sub)
-            pol = policies.get(ptr, {})
+            inline = own.get(SCORE, {})  # the schema's own declaration wins
+            _check_policy(ptr, inline)
+            pol = {**policies.get(ptr, {}), **inline}
+            for group in inline.get("groups", ()):
+                declared_groups.setdefault(group, set()).add(ptr)
             pointers = (ptr, *([f"/$defs/{defname}"] if defname else []))
             if "skip" in pol:
                 unscored[ptr] = str(pol["skip"])
@@ -397,8 +399,7 @@ def compile_plan(
         if s.how == "entities" and s.obj is not None:
             collect(s.obj, s.key)
     groups: dict[str, set[tuple[str, str]]] = {}
-    for group, pointers in spec.get("groups", {}).items():
-        wanted = set(pointers)
+    for group, wanted in declared_groups.items():
         groups[group] = {
             (kind, path)
             for kind, paths in leaves.items()
@@ -416,6 +417,21 @@ def compile_plan(
         {g: frozenset(m) for g, m in groups.items()},
         tuple(spec.get("pair_by", ())),
     )
+
+
+def _check_policy(where: str, pol: Any) -> None:
+    """A scoring declaration (in a scoring file, or ``x-dv`` ``score`` in the schema): ``skip``
+    with a reason, ``text`` (``name``, ``exact``, ``tokens``), ``list: ordered``, ``groups``."""
+    known = {"skip", "text", "list", "groups"}
+    if not isinstance(pol, Mapping) or not pol.keys() <= known:
+        raise ScoringDeclarationError(f"{where}: unknown scoring declaration {pol!r}")
+    if (
+        ("skip" in pol and not isinstance(pol["skip"], str))
+        or pol.get("text", "tokens") not in ("name", "exact", "tokens")
+        or pol.get("list", "ordered") != "ordered"
+        or not isinstance(pol.get("groups", []), list)
+    ):
+        raise ScoringDeclarationError(f"{where}: unknown scoring declaration {pol!r}")
 
 
 def _is_free_text(schema: Mapping[str, Any]) -> bool:
