@@ -1502,10 +1502,19 @@ def render_text(score: Score) -> str:
         )
     head = f"{'P':>6} {'R':>6} {'F1':>6}   {'TP':>7} {'FP':>7} {'FN':>7}"
     lines.append(f"{'object / field':<40} {head}")
+    empty = 0
     for kind, fs in score.fields.items():
         lines.append(_row(f"{kind} (aligned)", score.objects.get(kind, Counts())))
-        lines.extend(_row(f"  {kind}.{name}", c) for name, c in fs.items())
+        for name, c in fs.items():
+            if c.tp or c.fp or c.fn:
+                lines.append(_row(f"  {kind}.{name}", c))
+            else:
+                empty += 1
         lines.append(_row(f"  {kind} (all fields)", score.type_counts(kind)))
+    if empty:
+        lines.append(
+            f"({empty} fields held by neither side are not shown; --format json lists all)"
+        )
     if score.groups:
         lines.append(f"{'construct group':<40} {head}   macro F1")
         for g in sorted(score.groups):
