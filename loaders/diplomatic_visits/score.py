@@ -71,6 +71,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from diplomatic_visits.errors import DiplomaticVisitsError
+
 Obj = Mapping[str, Any]
 
 REPORT_VERSION = 1
@@ -227,8 +229,9 @@ RECORD = "record"
 """The kind name of a record's own values, when a version scores any (none shipped does)."""
 
 
-class ScoringDeclarationError(ValueError):
-    """A scoring file that names what its schema does not have, or a policy it does not know."""
+class ScoringDeclarationError(DiplomaticVisitsError, ValueError):
+    """A scoring declaration that names what its schema does not have, or a policy it does not
+    know."""
 
 
 def _pointer_exists(doc: Mapping[str, Any], pointer: str) -> bool:
