@@ -1251,6 +1251,16 @@ class Score:
             "quotes": q,
         }
 
+    def _iou_by_field(self) -> dict[str, dict[str, Any]]:
+        """The evidence overlap per evidence list (``type.path``), in path order."""
+        by: dict[str, list[float]] = {}
+        for a in self.articles.values():
+            for kind, path, x in a.iou:
+                by.setdefault(f"{kind}.{path}", []).append(x)
+        return {
+            k: {"mean": round(sum(v) / len(v), 6), "values": len(v)} for k, v in sorted(by.items())
+        }
+
     def intervals(
         self,
         samples: int = BOOTSTRAP_SAMPLES,
@@ -1361,7 +1371,7 @@ class Score:
             "types": types,
             "groups": groups,
             "fields": {k: {f: c.as_dict() for f, c in fs.items()} for k, fs in self.fields.items()},
-            "grounding": self.grounding(),
+            "grounding": {**self.grounding(), "evidence_iou_by_field": self._iou_by_field()},
             "articles": articles,
             "intervals": self.intervals(),
             "unscored": self.unscored,
