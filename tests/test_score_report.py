@@ -152,3 +152,18 @@ def _explains(shape: Any) -> set[str]:
         if s.obj is not None and s.how != "entities":
             out |= _explains(s.obj)
     return out
+
+
+def test_the_report_shape_is_documented() -> None:
+    import re
+
+    doc = (REPO / "docs" / "score-report.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", doc, re.M))
+    gold = _load("1.1.0-dates.json")
+    report = score_records([gold], [gold], texts={gold["article"]["id"]: _text(gold)}).as_dict()
+    keys = set(report) - {"grounding"} | {f"grounding.{k}" for k in report["grounding"]}
+    assert keys == documented
+    assert (
+        f"`report_version` {REPORT_VERSION}" in doc
+        or f"`report_version` | `{REPORT_VERSION}`" in doc
+    )
