@@ -314,3 +314,23 @@ def test_a_report_is_deterministic(tmp_path: Path) -> None:
     a = score_records([pred], [gold]).as_dict()
     b = score_records([copy.deepcopy(pred)], [gold]).as_dict()
     assert a == b
+
+
+def test_a_prediction_is_scored_under_its_gold_records_version() -> None:
+    old = copy.deepcopy(_load_example("verified-gold-record.json"))
+    assert old["schema_version"] == "1.0.0"
+    new = copy.deepcopy(old)
+    new["schema_version"] = "1.1.0"
+    new["visits"][0]["level"] = {"value": "official", "basis": "stated", "inferred_from": None,
+                                 "evidence": []}  # fmt: skip
+    # the 1.0.0 gold cannot say a level: a 1.1.0 prediction's is not counted against it
+    result = score_records([new], [old])
+    assert result.micro.f1 == 1.0 and "level.value" not in result.fields["visits"]
+    # a 1.1.0 gold can: a 1.0.0 prediction misses it
+    result = score_records([old], [new])
+    assert result.fields["visits"]["level.value"].fn == 1 and result.micro.f1 < 1.0
+
+
+def _load_example(name: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((EXAMPLES / "valid" / name).read_text(encoding="utf-8"))
+    return doc

@@ -1099,12 +1099,25 @@ def plan_of(*records: Any) -> ScorePlan:
     return plan_for(max(found, key=key) if found else None)
 
 
+def plan_for_pair(pred: Any, gold: Any) -> ScorePlan:
+    """The plan a prediction is scored against its gold record by: that of the gold record's
+    version (what the gold can hold is what can be measured: a prediction's field its gold's
+    version lacks is not counted, and one the gold's version adds is missed when left out),
+    else the prediction's."""
+    from diplomatic_visits.schema import available_versions
+
+    for r in (gold, pred):
+        if _version_of(r) in available_versions():
+            return plan_of(r)
+    return plan_for()
+
+
 def iter_pairs(
     pred: Obj, gold: Obj, stated_only: bool = False, plan: ScorePlan | None = None
 ) -> Iterator[Pair]:
     """The alignment of one predicted record with its gold record, as the score counts it:
     kind by kind (in the order they are aligned), the pairs of each."""
-    plan = plan or plan_of(pred, gold)
+    plan = plan or plan_for_pair(pred, gold)
     yield from _Aligner(plan, pred, gold, stated_only).pairs()
 
 
@@ -1413,7 +1426,7 @@ def score_records(
     plans: dict[str, ScorePlan] = {}
     for article in sorted(by_article.keys() | pred_by_article.keys()):
         pred, gold = pred_by_article.get(article, empty), by_article.get(article, empty)
-        use = plan or plan_of(pred, gold)
+        use = plan or plan_for_pair(pred, gold)
         plans[use.version] = use
         text = texts.get(article) if texts is not None else None
         result.articles[article] = _score_pair(use, pred, gold, stated_only, text)

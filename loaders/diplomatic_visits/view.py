@@ -452,13 +452,13 @@ def compare_page(
     shown unaligned, with its issues."""
     from diplomatic_visits.score import (
         iter_pairs,
-        plan_of,
+        plan_for_pair,
         score_ready,
         score_records,
         valid_parts,
     )
 
-    plan = plan_of(pred, gold)
+    plan = plan_for_pair(pred, gold)
     top = {p[0] for p in plan.entity_paths()}
 
     scored: Any = pred
