@@ -334,3 +334,24 @@ def test_a_prediction_is_scored_under_its_gold_records_version() -> None:
 def _load_example(name: str) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads((EXAMPLES / "valid" / name).read_text(encoding="utf-8"))
     return doc
+
+
+def _renamed(record: Any, ids: set[str]) -> Any:
+    """The record with every id, and every reference to one, renamed."""
+    if isinstance(record, dict):
+        return {k: _renamed(v, ids) for k, v in record.items()}
+    if isinstance(record, list):
+        return [_renamed(v, ids) for v in record]
+    return f"z{record}" if isinstance(record, str) and record in ids else record
+
+
+@pytest.mark.parametrize(("name", "record"), RECORDS, ids=[n for n, _ in RECORDS])
+def test_ids_are_each_sides_own(name: str, record: dict[str, Any]) -> None:
+    from diplomatic_visits.score import _ids
+
+    found: dict[str, str] = {}
+    _ids(plan_for(record["schema_version"]).root, record, found)
+    assert found, name
+    pred = _renamed(record, set(found))
+    pred["article"] = record["article"]
+    assert score_records([pred], [record]).micro.f1 == 1.0, name
