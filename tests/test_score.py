@@ -136,6 +136,10 @@ def _invented(record: dict[str, Any], n: int) -> None:
             "titles": [],
         }
     )
+    # nothing of a gold statement: a statement with its evidence, date or subject would share
+    # its identity, and be aligned to it (for the credit it earns) when that one is missing
+    unknown = {"value": None, "precision": "unknown", "basis": "unknown", "inferred_from": None,
+               "text": None, "weekday": None, "evidence": []}  # fmt: skip
     record["statements"].append(
         {
             **copy.deepcopy(GOLD[0]["statements"][0]),
@@ -143,6 +147,9 @@ def _invented(record: dict[str, Any], n: int) -> None:
             "speaker": f"a_invented_{n}",
             "quote": None,
             "paraphrase": "qwerty uiop",
+            "date": unknown,
+            "about": [],
+            "evidence": [],
         }
     )
 
