@@ -91,6 +91,9 @@ def test_many_articles_have_a_breakdown_and_seeded_intervals(
     assert ci["samples"] == 1000 and ci["seed"] == 0
     low, high = ci["micro_f1"]
     assert low <= report["micro"]["f1"] <= high < 1.0
+    low, high = ci["types_micro_f1"]["visits"]
+    assert low <= report["types"]["visits"]["f1"] <= high < 1.0
+    assert set(ci["groups_micro_f1"]) == set(report["groups"])
     assert report["grounding"]["quotes"]["articles_with_text"] == 3
     assert {"dates", "itinerary", "status over time", "reporting chain"} <= set(report["groups"])
     assert main(["score", *preds, "--gold", str(gold_dir), "--source", str(TEXTS)]) == 0

@@ -1298,6 +1298,13 @@ class Score:
         rng = random.Random(seed)
         stats: dict[str, list[float]] = {"micro_f1": [], "macro_f1": [], "evidence_iou": [],
                                          "hallucination_rate": []}  # fmt: skip
+        parts = {
+            **{f"group {g}": [j for j, kp in enumerate(keys) if kp in m]
+               for g, m in sorted(self.groups.items())},
+            **{f"type {t}": [j for j, (k, _) in enumerate(keys) if k == t]
+               for t in sorted({k for k, _ in keys})},
+        }  # fmt: skip
+        part_stats: dict[str, list[float]] = {name: [] for name in parts}
         for _ in range(samples):
             pick = [rng.randrange(len(arts)) for _ in arts]
             sums = [[0.0, 0.0, 0.0] for _ in keys]
@@ -1316,6 +1323,12 @@ class Score:
             macro = _mean([f for c in cs if (f := c.f1) is not None])
             if macro is not None:
                 stats["macro_f1"].append(macro)
+            for name, idx in parts.items():
+                part = Counts()
+                for j in idx:
+                    part.add(cs[j])
+                if part.f1 is not None:
+                    part_stats[name].append(part.f1)
             g = self.grounding([arts[i] for i in pick])
             if g["evidence_iou"]["mean"] is not None:
                 stats["evidence_iou"].append(g["evidence_iou"]["mean"])
@@ -1336,6 +1349,12 @@ class Score:
             "seed": seed,
             "level": level,
             **{k: interval(v) for k, v in stats.items()},
+            "groups_micro_f1": {
+                n.split(" ", 1)[1]: interval(v) for n, v in part_stats.items() if n[0] == "g"
+            },
+            "types_micro_f1": {
+                n.split(" ", 1)[1]: interval(v) for n, v in part_stats.items() if n[0] == "t"
+            },
         }
 
     def as_dict(self) -> dict[str, Any]:
