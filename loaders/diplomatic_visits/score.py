@@ -7,7 +7,9 @@ declarations into a :class:`ScorePlan`; what the rules cannot say is declared as
 schema, with ``x-dv`` ``score`` (a free-text policy, an ordered list, construct groups, a value
 left out with its reason), or, for the versions released before that, beside it in
 ``schema/scoring/<version>.json`` (a version without one uses that of the nearest older
-version). So a new optional field in a new version is scored with no change here.
+version). So a new optional field in a new version is scored with no change here. A
+prediction is scored under its gold record's version (what the gold can hold is what can be
+measured).
 
 Objects. The objects aligned are those the schema declares with an id (``x-dv`` ``id``): each
 list of them is a *kind* (``actors``, ``visits``, ``sub_events``...). A kind nested in another
@@ -16,7 +18,8 @@ aligned in the order of their references (a visit refers to actors: actors first
 reference is compared through the alignment: a predicted ``visitors`` entry is right when the
 actor it names is matched to the gold actor the gold entry names (ids are each side's own).
 
-Alignment (CEAF style). Within a pair of records (paired by ``article.id``), the objects of one
+Alignment (CEAF style). Within a pair of records (paired by the scoring file's ``pair_by``: the
+article's id), the objects of one
 kind are matched one to one so that the total credit of the matched pairs is as large as it can
 be (the Hungarian algorithm), ties broken the same way whatever the input order. A pair may
 match only if the two share their identity: for a kind with a name (a ``text: name`` policy),
@@ -51,10 +54,13 @@ up every value's counts; macro scores average the F1 of the fields that have any
 with nothing predicted, recall with nothing to find, and F1 with neither, are ``None`` (shown
 as ``n/a``); F1 with one of them undefined is 0.
 
-Grounding (beside F1, in every report): for the evidence spans of matched values with offsets
-on both sides, the character overlap (intersection over union) of the two sides' spans; and,
-with the article text, the share of the prediction's verbatim strings and quotes found in it
-(exactly, or after normalisation), whose complement is the hallucination rate.
+Grounding (beside F1, in every report; evidence spans, ``x-dv`` ``span``, are counted here and
+not in F1): for the evidence of matched values with offsets on both sides, the character
+overlap (intersection over union) of the two sides' spans; the evidence quotes of matched
+values found on the other side (a quote of at least half the words); and, with the article
+text, the share of the prediction's verbatim strings and quotes found in it (exactly, or after
+normalisation), whose complement is the hallucination rate. Over two or more articles, the
+report adds percentile bootstrap intervals over articles (seeded: the same every run).
 
 ``stated_only`` leaves out every gold object whose basis declaration (``x-dv`` ``basis``) says
 it is not stated (one of the values its rule wants a reason for), on both sides.
