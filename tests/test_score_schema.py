@@ -216,6 +216,7 @@ def _fixture_version() -> dict[str, Any]:
         "items": {"type": "string", "x-dv": {"ref": ["actor"]}},
         "uniqueItems": True,
     }
+    doc["properties"]["occasion"] = {"type": "string", "enum": ["summit", "anniversary"]}
     return doc
 
 
@@ -227,13 +228,16 @@ def test_a_new_optional_field_is_scored_with_no_code_change() -> None:
     gold["schema_version"] = "1.2.0"
     gold["visits"][0]["weather"] = "rainy"
     gold["visits"][0]["observers"] = [a["id"] for a in gold["actors"][:2]]
+    gold["occasion"] = "anniversary"  # a value of the record itself, beside its objects
     jsonschema.Draft202012Validator(doc).validate(gold)
     assert score_records([gold], [gold], plan=plan).micro.f1 == 1.0
     pred = copy.deepcopy(gold)
     del pred["visits"][0]["weather"], pred["visits"][0]["observers"]
+    pred["occasion"] = "summit"
     result = score_records([pred], [gold], plan=plan)
     assert result.fields["visits"]["weather"].fn == 1
     assert result.fields["visits"]["observers"].fn == 2
+    assert result.fields["record"]["occasion"].fn == 1 and result.objects["record"].tp == 1
     pred["visits"][0]["observers"] = [gold["actors"][0]["id"], gold["actors"][3]["id"]]
     result = score_records([pred], [gold], plan=plan)
     c = result.fields["visits"]["observers"]
@@ -355,3 +359,22 @@ def test_ids_are_each_sides_own(name: str, record: dict[str, Any]) -> None:
     pred = _renamed(record, set(found))
     pred["article"] = record["article"]
     assert score_records([pred], [record]).micro.f1 == 1.0, name
+
+
+def test_what_cannot_be_aligned_is_refused_not_left_out() -> None:
+    from diplomatic_visits.score import ScoringDeclarationError
+
+    nested = _fixture_version()
+    nested["$defs"]["invitation"]["properties"]["meetings"] = {
+        "type": "array",
+        "items": {"$ref": "#/$defs/sub_event"},
+    }
+    with pytest.raises(ScoringDeclarationError, match="inside an object without one"):
+        compile_plan(nested, "1.2.0")
+    twice = _fixture_version()
+    twice["$defs"]["statement"]["properties"]["sub_events"] = {
+        "type": "array",
+        "items": {"$ref": "#/$defs/sub_event"},
+    }
+    with pytest.raises(ScoringDeclarationError, match="named 'sub_events'"):
+        compile_plan(twice, "1.2.0")

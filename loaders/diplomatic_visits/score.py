@@ -390,6 +390,11 @@ def compile_plan(
     identity: dict[str, frozenset[str]] = {}
 
     def collect(shape: Shape, key: str) -> None:
+        if key in shapes:
+            raise ScoringDeclarationError(
+                f"{shape.pointer}: two lists of objects with an id are named {key!r}"
+            )
+        _no_nested_kinds(shape)
         shapes[key] = shape
         found: dict[str, frozenset[str]] = {}
         ident: set[str] = set()
@@ -426,6 +431,21 @@ def compile_plan(
         {g: frozenset(m) for g, m in groups.items()},
         tuple(spec.get("pair_by", ())),
     )
+
+
+def _no_nested_kinds(shape: Shape) -> None:
+    """Objects with an id are aligned as lists of the record or of another such object: one
+    inside an object without an id would not be, so it is refused rather than left out."""
+    for s in shape.slots:
+        if s.obj is None or s.how == "entities":
+            continue
+        for inner in s.obj.slots:
+            if inner.how == "entities":
+                raise ScoringDeclarationError(
+                    f"{s.obj.pointer}/properties/{inner.key}: objects with an id inside an "
+                    "object without one cannot be aligned"
+                )
+        _no_nested_kinds(s.obj)
 
 
 def _check_policy(where: str, pol: Any) -> None:
