@@ -337,33 +337,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser(
         "score",
-        help="score extraction outputs against the gold records (P/R/F1 per field)",
-        description="Align predicted actors, places, visits, sub-events, outcomes and statements "
-        "to the gold ones (optimal one-to-one matching; sub-events and outcomes within their "
-        "matched visits) and report precision, recall and F1 per field and per object type, "
-        "micro and macro, and per record what was missed and invented. Predictions are "
-        "validated first (level extraction, with --source texts when given). The matching and "
-        "partial-credit rules: python -c 'import diplomatic_visits.score as s; help(s)'.",
-        epilog="exit codes: 0 scored, 1 some prediction invalid or a second prediction for an "
+        help="score extraction outputs against the gold records (P/R/F1 per field, grounding)",
+        description="Align the predicted objects the schema declares with an id (actors, places,\n"
+        "visits, sub-events, outcomes, statements...) to the gold ones (optimal one-to-one\n"
+        "matching; nested ones within their matched parents) and report precision, recall\n"
+        "and F1 per field path, per object type and per construct group, micro and macro;\n"
+        "the grounding (overlap of the evidence offsets, evidence quotes found on both\n"
+        "sides, the prediction's quotes found in the article text); per article, with\n"
+        "bootstrap intervals over articles when there are two or more; and what was missed\n"
+        "and invented. What is compared comes from the schema of the records' version and\n"
+        "schema/scoring/<version>.json. Predictions are validated first (level extraction,\n"
+        "with --source texts when given). The rules:\n"
+        "  python -c 'import diplomatic_visits.score as s; help(s)'\n"
+        "the JSON report's shape (report_version 1): docs/score-report.md",
+        epilog="examples:\n"
+        "  diplomatic-visits score outputs.jsonl        # against the bundled gold\n"
+        "  diplomatic-visits score run1/ --gold gold/ --source texts/ --format json\n"
+        "exit codes: 0 scored, 1 some prediction invalid or a second prediction for an\n"
         "article, 2 usage error or unreadable input",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(sc, "predicted records", old="--pred")
     sc.add_argument(
-        "--gold", nargs="+", metavar="FILE", help="gold records (default: the bundled ones)"
+        "--gold",
+        nargs="+",
+        metavar="PATH",
+        help="gold records: files, or folders of them (default: the bundled ones)",
     )
     _source(sc)
     sc.add_argument("--format", choices=("text", "json"), default="text")
     sc.add_argument(
         "--stated-only",
         action="store_true",
-        help="score only what the text states: gold values inferred or taken from world knowledge "
-        "(an inferred year, a country of a city) are left out on both sides",
+        help="score only what the text states: gold values whose basis says they were inferred "
+        "or taken from world knowledge (an inferred year, a country of a city) are left out on "
+        "both sides",
     )
     sc.add_argument(
         "--partial",
         action="store_true",
         help="score invalid predictions too, as far as they are well formed (objects with "
-        "problems are left out of them); by default an invalid prediction is not scored",
+        "problems are left out of them); by default an invalid prediction is not scored, and "
+        "neither is the gold record of its article",
     )
 
     m = sub.add_parser(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.rules import SCORE
 from diplomatic_visits.schema import RULES_KEYWORD, declared_version
 
 Bump = Literal["none", "patch", "minor", "major"]
@@ -176,7 +177,9 @@ def _compare_rules(
         x, y = a.get(rule), b.get(rule)
         if x == y:
             continue
-        if y is None:
+        if rule == SCORE:  # how a value is scored: no record becomes valid or invalid
+            out.append(Change("patch", path, "scoring declaration changed"))
+        elif y is None:
             out.append(Change("minor", path, f"rule {rule!r} removed"))
         elif x is None:
             out.append(Change("major", path, f"rule {rule!r} added: it may reject old records"))

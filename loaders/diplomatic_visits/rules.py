@@ -169,6 +169,9 @@ class Rules(NamedTuple):
 
 _OBJECT_RULES = frozenset({"span", "date", "basis", "order", "duration", "when", "text-file"})
 _VALUE_RULES = frozenset({"id", "ref", "scope", "verbatim", "sequence"})
+SCORE = "score"
+"""Not a rule: how :mod:`diplomatic_visits.score` compares a value, where the other
+declarations do not say (a free-text policy, an ordered list, construct groups)."""
 
 
 @cache
@@ -265,7 +268,7 @@ def _decl(around: Mapping[str, Any], schema: Mapping[str, Any], where: str) -> d
             continue
         if not isinstance(part, dict):
             raise RuleDeclarationError(where, f"{KEYWORD} must be an object")
-        unknown = part.keys() - _OBJECT_RULES - _VALUE_RULES
+        unknown = part.keys() - _OBJECT_RULES - _VALUE_RULES - {SCORE}
         if unknown:
             raise RuleDeclarationError(where, f"unknown {KEYWORD} rule(s) {sorted(unknown)}")
         out.update(part)

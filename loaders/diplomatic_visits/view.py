@@ -451,13 +451,15 @@ def compare_page(
     its objects with problems, as ``score --partial`` does; one too broken for either is
     shown unaligned, with its issues."""
     from diplomatic_visits.score import (
-        FIELDS,
-        TOP,
         iter_pairs,
+        plan_for_pair,
         score_ready,
         score_records,
         valid_parts,
     )
+
+    plan = plan_for_pair(pred, gold)
+    top = {p[0] for p in plan.entity_paths()}
 
     scored: Any = pred
     note = None
@@ -466,14 +468,14 @@ def compare_page(
         # invented); else without its objects with problems, as score --partial does
         note = "the prediction is invalid (score would not count it without --partial)"
         if not score_ready(pred):
-            inside = [i for i in pred_issues if i.path[:1] and i.path[0] in TOP]
+            inside = [i for i in pred_issues if i.path[:1] and i.path[0] in top]
             scored = valid_parts(pred, inside)
             if scored is None or not score_ready(scored):
                 scored = None
                 note = "the prediction is too broken to align: its issues are listed above"
             else:
                 note += "; its objects with problems are left out"
-    pairs = list(iter_pairs(scored, gold, stated_only)) if scored is not None else []
+    pairs = list(iter_pairs(scored, gold, stated_only, plan)) if scored is not None else []
     pred_status: dict[JsonPath, str] = {}
     gold_status: dict[JsonPath, str] = {}
     for pair in pairs:
@@ -499,7 +501,7 @@ def compare_page(
                 }
             )
     groups = []
-    for kind in FIELDS:
+    for kind in plan.leaves:
         items = []
         for pair in pairs:
             if pair.kind != kind:
@@ -509,10 +511,13 @@ def compare_page(
                 b.by_entity.get(("prediction", ppath), []) if ppath is not None else []
             ) + sorted(b.by_entity.get(("gold", pair.gold_path), []) if pair.gold_path else [])
             rows = []
-            for f in FIELDS[kind]:
-                pv = pair.pred[f.name] if pair.pred is not None else None
-                gv = pair.gold[f.name] if pair.gold is not None else None
-                rows.append([f.name, _shown(gv), _shown(pv), _credit(f.kind, pv, gv, pair.status)])
+            for name in plan.leaves[kind]:
+                pv = pair.pred.get(name) if pair.pred is not None else None
+                gv = pair.gold.get(name) if pair.gold is not None else None
+                c = pair.counts.get(name)
+                if pv is None and gv is None and c is None:
+                    continue
+                rows.append([name, _shown(gv), _shown(pv), _credit(c, pair.status)])
             label = (pair.gold or pair.pred or {}).get("_label", "")
             items.append(
                 {
@@ -534,7 +539,7 @@ def compare_page(
         groups.append({"key": kind, "title": kind.replace("_", "-"), "items": items})
     scores = None
     if scored is not None:
-        result = score_records([scored], [gold], stated_only)
+        result = score_records([scored], [gold], stated_only, plan=plan)
         scores = [
             [kind, name, c.precision, c.recall, c.f1, c.tp, c.fp, c.fn]
             for kind, fs in result.fields.items()
@@ -565,23 +570,21 @@ def compare_page(
 
 def _mark_differences(b: _Builder, pairs: Sequence[Any], pred: Any, scored: Any) -> None:
     """In matched pairs, the spans of a field the prediction got (partly) wrong, on both sides:
-    the spans under the field's key, which names the record's property the scorer reads."""
-    from diplomatic_visits.score import FIELDS, field_counts
-
+    the spans under the record property the field path starts with."""
     for pair in pairs:
         if pair.status != "matched":
             continue
-        for f in FIELDS[pair.kind]:
-            c = field_counts(f.kind, pair.pred[f.name], pair.gold[f.name])
+        for name, c in pair.counts.items():
             if not (c.fp or c.fn):
                 continue
+            key = name.split(".", 1)[0].split("[", 1)[0].split(" ", 1)[0]
             ppath = _orig_path(pair.pred_path, pred, scored)
             for side, base in (("prediction", ppath), ("gold", pair.gold_path)):
-                at = (*base, f.name)
+                at = (*base, key)
                 for (sd, path), i in b.span_paths.items():
                     if sd == side and path[: len(at)] == at:
                         b.spans[i]["cls"] = "differs"
-                        b.spans[i]["status"] = f"matched; {f.name} differs (credit {c.tp:g})"
+                        b.spans[i]["status"] = f"matched; {name} differs (credit {c.tp:g})"
 
 
 def _orig_path(path: JsonPath, pred: Any, scored: Any) -> JsonPath:
@@ -613,28 +616,23 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _shown(value: Any) -> str | None:
-    from diplomatic_visits.score import MASKED
-
+    """A field's values as the page shows them (a list: one value per item or element)."""
     if value is None:
         return None
-    if value is MASKED:
-        return "(not stated: not scored)"
-    if isinstance(value, frozenset):
-        return ", ".join(sorted(str(v) for v in value)) or None
+    if isinstance(value, list):
+        parts = [_shown(v) for v in value]
+        return ", ".join(p for p in parts if p) or None
     if isinstance(value, Mapping):
         return str(value.get("value"))
-    return _short(value)
+    return _short(str(value))
 
 
-def _credit(kind: str, pred: Any, gold: Any, status: str) -> str:
-    from diplomatic_visits.score import field_counts
-
+def _credit(c: Any, status: str) -> str:
     if status != "matched":
-        return status if (pred if status == "invented" else gold) not in (None, frozenset()) else ""
-    c = field_counts(kind, pred, gold)
-    if not (c.tp or c.fp or c.fn):
+        return status if c is not None and (c.fp if status == "invented" else c.fn) else ""
+    if c is None or not (c.tp or c.fp or c.fn):
         return ""
-    if kind == "set":
+    if c.tp + c.fp > 1 or c.tp + c.fn > 1:
         return f"{c.tp:g} right, {c.fp:g} invented, {c.fn:g} missed"
     return f"{c.tp:.2f}".rstrip("0").rstrip(".") if c.tp not in (0.0, 1.0) else f"{c.tp:g}"
 
