@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,7 @@ from typing import Any, Literal, NamedTuple
 
 from diplomatic_visits.checks import locate_quote, near_match
 from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.parse import STRICT_DECODER, has_lone_surrogate
 from diplomatic_visits.schema import (
     RULES_KEYWORD,
     VERSION_KEY,
@@ -481,7 +483,8 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
             0,
         )
     try:
-        value, end = json.JSONDecoder().raw_decode(body)
+        # the strict decoder of validate: duplicate keys, NaN and Infinity refused
+        value, end = STRICT_DECODER.raw_decode(body)
     except json.JSONDecodeError as err:
         if err.pos >= len(body) - 1 or err.msg.startswith("Unterminated string"):
             raise AnswerError(
@@ -490,6 +493,10 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
                 err.pos,
             ) from None
         raise AnswerError(f"not valid JSON: {err.msg}", err.pos) from None
+    except RecursionError:
+        raise AnswerError(f"the JSON is nested too deeply (over {MAX_DEPTH} levels)") from None
+    except ValueError as err:  # a duplicate key, NaN, a number out of range, 5,000 digits
+        raise AnswerError(f"not valid JSON: {err}") from None
     if body[end:].strip():
         raise AnswerError(
             f"text after the JSON object: {body[end:].strip()[:60]!r}. Send the JSON alone",
@@ -497,7 +504,35 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
         )
     if not isinstance(value, dict):
         raise AnswerError(f"the JSON is a {type(value).__name__}, not an object")
+    check_answer_value(value)
     return value, issues
+
+
+MAX_DEPTH = 64
+"""The deepest nesting an answer may have: a record of the profile is about ten levels deep;
+deeper answers are refused before anything walks them recursively."""
+
+
+def check_answer_value(value: Any) -> None:
+    """Raise :class:`AnswerError` for an answer value :func:`lift` must not take: nested more
+    than :data:`MAX_DEPTH` levels, a non-finite number, or a string with a lone surrogate (the
+    same things ``validate`` refuses in a file). Iterative: a hostile depth costs no stack."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise AnswerError(f"the JSON is nested too deeply (over {MAX_DEPTH} levels)")
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    stack.append((k, depth))
+                    stack.append((v, depth + 1))
+            else:
+                stack.extend((v, depth + 1) for v in node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise AnswerError(f"a number is {node}: not valid JSON")
+        elif isinstance(node, str) and has_lone_surrogate(node):
+            raise AnswerError("a string holds a lone surrogate (\\ud800-\\udfff): not Unicode")
 
 
 def lift(
@@ -530,6 +565,7 @@ def lift(
         instance, issues = parse_answer(instance)
     if not isinstance(instance, Mapping):
         raise AnswerError(f"the answer is a {type(instance).__name__}, not a JSON object")
+    check_answer_value(instance)
     version = instance.get(VERSION_KEY)
     if not isinstance(version, str) or version not in _known_versions():
         version = latest_version()
@@ -554,7 +590,7 @@ def lift(
     def span(quote: Any, path: str) -> Any:
         if not isinstance(quote, str) or not quote:
             return {"quote": quote}  # the validator says what is wrong with it
-        where = locate_quote(text, quote)
+        where = locate_quote(text, quote, limit=2)  # once or more: no list of them all
         if len(where) == 1:
             return {"start": where[0][0], "end": where[0][1], "quote": quote}
         if where:
@@ -562,8 +598,8 @@ def lift(
                 LiftIssue(
                     path,
                     "ambiguous_quote",
-                    f"{_short(quote)!r} occurs {len(where)} times in the text (at "
-                    f"{', '.join(str(s) for s, _ in where[:5])}); kept without offsets",
+                    f"{_short(quote)!r} occurs more than once in the text (at "
+                    f"{', '.join(str(s) for s, _ in where)}, ...); kept without offsets",
                 )
             )
         else:
@@ -619,7 +655,7 @@ def lift(
     article = record.get("article")
     if isinstance(article, dict) and "title_span" in article:
         title = article.get("title")
-        where = locate_quote(text, title) if isinstance(title, str) and title else []
+        where = locate_quote(text, title, limit=2) if isinstance(title, str) and title else []
         article["title_span"] = (
             {"start": where[0][0], "end": where[0][1], "quote": title} if len(where) == 1 else None
         )
