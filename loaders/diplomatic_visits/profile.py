@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
-from diplomatic_visits.checks import locate_quote, near_match
+from diplomatic_visits.checks import locate_quote
 from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.grounding import MAX_CANDIDATES, Placement, ground
 from diplomatic_visits.parse import STRICT_DECODER, has_lone_surrogate
 from diplomatic_visits.schema import (
     RULES_KEYWORD,
@@ -428,11 +429,14 @@ def project(record: Mapping[str, Any], profile: Profile = "llm") -> dict[str, An
 
 @dataclass(frozen=True)
 class LiftIssue:
-    """Something :func:`lift` could not settle on its own: the caller decides."""
+    """Something :func:`lift` could not settle on its own (the caller decides), or settled in a
+    way the caller should know of (``quote_placed``: a quote placed by typography, context or
+    order; ``placement`` says how)."""
 
     json_path: str
-    kind: Literal["ambiguous_quote", "quote_not_found", "answer", "shape"]
+    kind: Literal["ambiguous_quote", "quote_not_found", "quote_placed", "answer", "shape"]
     message: str
+    placement: Placement | None = None
 
     def __str__(self) -> str:
         return f"{self.json_path}: {self.message}"
@@ -548,9 +552,12 @@ def lift(
     extraction-level record of the canonical schema, grounded in ``text``.
 
     - nulls the canonical schema does not allow (a property it lets be absent) are removed;
-    - each quote is located in ``text``: where it occurs once it gets its offsets; where it
-      occurs more than once, or not at all, it stays a quote without offsets and an issue says
-      so (never a guess; the validator reports a quote not in the text too);
+    - each quote is placed in ``text`` by :func:`diplomatic_visits.grounding.ground`: where it
+      occurs once (as it is, or with other typography), or where the other spans of its object
+      or the order of the answer leave one occurrence, it gets its offsets, and an issue says
+      how unless it was found as it is; where nothing decides, or it is not in the text, it
+      stays a quote without offsets and an issue says so (never a guess; the validator reports
+      a quote not in the text too);
     - what the profile leaves out is filled: ``schema_version``, ``record_id`` (default:
       ``article_id``), the article's id, its text file (``text_path``, default
       ``<article_id>.txt``, with the text's sha256 and length), the title's span, and the
@@ -588,30 +595,7 @@ def lift(
     }
 
     def span(quote: Any, path: str) -> Any:
-        if not isinstance(quote, str) or not quote:
-            return {"quote": quote}  # the validator says what is wrong with it
-        where = locate_quote(text, quote, limit=2)  # once or more: no list of them all
-        if len(where) == 1:
-            return {"start": where[0][0], "end": where[0][1], "quote": quote}
-        if where:
-            issues.append(
-                LiftIssue(
-                    path,
-                    "ambiguous_quote",
-                    f"{_short(quote)!r} occurs more than once in the text (at "
-                    f"{', '.join(str(s) for s, _ in where)}, ...); kept without offsets",
-                )
-            )
-        else:
-            hint = near_match(text, quote)
-            issues.append(
-                LiftIssue(
-                    path,
-                    "quote_not_found",
-                    f"{_short(quote)!r} is not in the text" + (f"; {hint}" if hint else ""),
-                )
-            )
-        return {"quote": quote}
+        return {"quote": quote}  # placed by ground() once the whole record is known
 
     def obj(value: Mapping[str, Any], node: Mapping[str, Any], owner: str, path: str) -> Any:
         out: dict[str, Any] = {}
@@ -652,6 +636,7 @@ def lift(
         return copy.deepcopy(value)
 
     record = obj(instance, canon.doc, ROOT, "$")
+    issues.extend(_placement_issue(p, text) for p in ground(record, text) if p.status != "exact")
     article = record.get("article")
     if isinstance(article, dict) and "title_span" in article:
         title = article.get("title")
@@ -660,6 +645,32 @@ def lift(
             {"start": where[0][0], "end": where[0][1], "quote": title} if len(where) == 1 else None
         )
     return record, issues
+
+
+_HOW = {
+    "context": "by the other spans of its object",
+    "order": "by its order in the answer",
+}
+
+
+def _placement_issue(p: Placement, text: str) -> LiftIssue:
+    q = _short(p.quote)
+    if p.status == "typography":
+        assert p.start is not None and p.end is not None
+        msg = (
+            f"{q!r} is in the text with other typography (quotes, apostrophes, dashes or "
+            f"spaces) at [{p.start}, {p.end}): {_short(text[p.start : p.end])!r}; the span "
+            "holds the text's words"
+        )
+        return LiftIssue(p.json_path, "quote_placed", msg, p)
+    if p.status in _HOW:
+        msg = f"{q!r} occurs more than once; placed at [{p.start}, {p.end}) {_HOW[p.status]}"
+        return LiftIssue(p.json_path, "quote_placed", msg, p)
+    if p.status == "ambiguous":
+        many = "more than once" if p.occurrences <= MAX_CANDIDATES else "very often"
+        msg = f"{q!r} occurs {many} in the text; nothing tells which: kept without offsets"
+        return LiftIssue(p.json_path, "ambiguous_quote", msg, p)
+    return LiftIssue(p.json_path, "quote_not_found", f"{q!r} is not in the text", p)
 
 
 def _known_versions() -> tuple[str, ...]:
