@@ -1211,7 +1211,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     counts = ", ".join(f"{n} {s}" for s, n in m["counts"].items() if n)
     print(
         f"wrote {args.out}: {len(run.records)} records of {m['articles']} articles ({counts}); "
-        f"{m['calls']['made']} calls, {m['calls']['from_cache']} from the cache; issues in "
+        f"{m['calls']['answered']} answers, {m['calls']['from_cache']} from the cache; issues in "
         f"{m['outputs']['issues']}, manifest in {m['outputs']['manifest']}",
         file=err,
     )

@@ -495,9 +495,9 @@ def split_text(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
         if end >= len(text):
             return out
         nxt = max(end - overlap, start + 1)
-        for sep in ("\n", " "):
-            cut = text.rfind(sep, nxt, end)
-            if cut >= 0 and cut + 1 < end:
+        for sep in ("\n", " "):  # the first line (else word) that starts in the overlap
+            cut = text.find(sep, nxt - 1, end - 1)
+            if cut >= 0:
                 nxt = cut + 1
                 break
         start = max(nxt, start + 1)
@@ -716,7 +716,7 @@ class Runner:
                 if reply.finish == "length":
                     problems[0] += " (the server says the answer hit the output token limit)"
             else:
-                problems = [str(i) for i in iter_record_issues(record, text=text)]
+                problems = [f"{i} ({i.keyword})" for i in iter_record_issues(record, text=text)]
                 if not problems:
                     result.notes.extend(f"{label}{n}" for n in notes)
                     for p in (n.placement for n in notes if n.placement is not None):
@@ -756,7 +756,7 @@ class Runner:
         from diplomatic_visits.validate import iter_record_issues
 
         _fill_text_file(record, article)
-        issues = [str(i) for i in iter_record_issues(record, text=article.text)]
+        issues = [f"{i} ({i.keyword})" for i in iter_record_issues(record, text=article.text)]
         result.record = record
         if issues:  # only a merge of chunks can get here with issues
             result.status, result.issues = "invalid", issues
@@ -833,6 +833,10 @@ def _fill_text_file(record: dict[str, Any], article: Article) -> None:
 # --- merging the records of chunks -----------------------------------------------------------
 
 
+def _is_span(v: Any) -> bool:
+    return isinstance(v, dict) and "quote" in v and set(v) <= {"start", "end", "quote"}
+
+
 def _span_key(v: Any) -> Any:
     return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
@@ -844,7 +848,10 @@ def _merge_values(a: Any, b: Any) -> Any:
         return b
     if isinstance(a, list) and isinstance(b, list):
         seen = {_span_key(x) for x in a}
-        return a + [x for x in b if _span_key(x) not in seen]
+        out = a + [x for x in b if _span_key(x) not in seen]
+        # a quote left without offsets in one chunk and placed in another: the placed one
+        placed = {x["quote"] for x in out if _is_span(x) and x.get("start") is not None}
+        return [x for x in out if not (_is_span(x) and "start" not in x and x["quote"] in placed)]
     if isinstance(a, dict) and isinstance(b, dict):
         keys = [*a, *(k for k in b if k not in a)]
         return {
@@ -853,65 +860,98 @@ def _merge_values(a: Any, b: Any) -> Any:
     return a
 
 
-def _rename(value: Any, names: Mapping[str, str]) -> Any:
-    """``value`` with every id of ``names`` replaced by its new name (references included)."""
-    if isinstance(value, str):
-        return names.get(value, value)
-    if isinstance(value, list):
-        return [_rename(v, names) for v in value]
+def _rename(value: Any, names: Mapping[str, str]) -> None:
+    """Replace, in place, every id of ``names`` in ``value`` by its new name (references
+    included; the words of a span are never an id)."""
+    items: Any
     if isinstance(value, dict):
-        if "quote" in value and set(value) <= {"start", "end", "quote"}:
-            return value  # a span: words of the text, never an id
-        return {k: _rename(v, names) for k, v in value.items()}
-    return value
+        if _is_span(value):
+            return
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for k, v in list(items):
+        if isinstance(v, str):
+            if v in names:
+                value[k] = names[v]
+        else:
+            _rename(v, names)
+
+
+def _pairs(kind: str, theirs: list[dict[str, Any]], mine: list[dict[str, Any]]) -> dict[int, int]:
+    """The scorer's one-to-one pairing of two lists of objects, by their own indexes."""
+    from diplomatic_visits.score import align
+
+    return {theirs[p]["_index"]: mine[m]["_index"] for p, m in align(kind, theirs, mine)}
 
 
 def merge_records(parts: Sequence[dict[str, Any]], text: str) -> dict[str, Any]:
     """One record from the valid records of an article's chunks. Objects are paired as the
     scorer pairs a prediction with the gold (:func:`diplomatic_visits.score.align`: the same
-    actor by its name, a visit by its visitors, hosts or destination, ...): a pair is one
-    object, its evidence and empty fields completed from the later chunk, and the later
-    chunk's references renamed to it; an object with no pair is added (renamed if its id is
-    taken). So a visit told across two chunks is one visit."""
+    actor by its name, a visit by its visitors, hosts or destination, then the sub-events and
+    outcomes of two paired visits): a pair is one object, its evidence and empty fields
+    completed from the later chunk, and the later chunk's references renamed to it; an object
+    with no pair is added (renamed if its id is taken). So a visit told across two chunks is
+    one visit."""
     import copy
 
-    from diplomatic_visits.score import TOP, align, objects
+    from diplomatic_visits.score import CHILDREN, TOP, objects
 
     merged = copy.deepcopy(parts[0])
     for part in parts[1:]:
         part = copy.deepcopy(part)
-        names: dict[str, str] = {}
-        pairs: dict[str, list[tuple[int, int]]] = {}
         mine, _ = objects(merged)
         theirs, _ = objects(part)
+        # (their list, my list, their index -> my index), children of paired visits first
+        plan: list[tuple[list[Any], list[Any], dict[int, int]]] = []
         for kind in TOP:
-            got = align(kind, theirs[kind], mine[kind])
-            pairs[kind] = [(theirs[kind][p]["_index"], mine[kind][m]["_index"]) for p, m in got]
-            for pi, mi in pairs[kind]:
-                old, new = part[kind][pi].get("id"), merged[kind][mi].get("id")
-                if isinstance(old, str) and isinstance(new, str):
-                    names[old] = new
-        taken = {o.get("id") for kind in TOP for o in merged.get(kind, [])}
-        for kind in TOP:
-            paired = {pi for pi, _ in pairs[kind]}
-            for i, o in enumerate(part.get(kind, [])):
+            mine_list, theirs_list = merged.setdefault(kind, []), part.get(kind, [])
+            got = _pairs(kind, theirs[kind], mine[kind])
+            if kind == "visits":
+                read_of = {v["_index"]: v for v in theirs[kind]}
+                my_read_of = {v["_index"]: v for v in mine[kind]}
+                for ti, mi in got.items():
+                    for child in CHILDREN:
+                        plan.append(
+                            (
+                                theirs_list[ti].get(child, []),
+                                mine_list[mi].setdefault(child, []),
+                                _pairs(
+                                    child, read_of[ti][f"_{child}"], my_read_of[mi][f"_{child}"]
+                                ),
+                            )
+                        )
+            plan.append((theirs_list, mine_list, got))
+        taken = {o.get("id") for _, my_list, _ in plan for o in my_list}
+        names: dict[str, str] = {}
+        for their_list, my_list, got in plan:
+            for i, o in enumerate(their_list):
                 oid = o.get("id")
-                if i in paired or not isinstance(oid, str) or oid in names:
+                if not isinstance(oid, str):
+                    continue
+                if i in got:
+                    names[oid] = my_list[got[i]]["id"]
                     continue
                 new, n = oid, 2
                 while new in taken:
                     new, n = f"{oid}_{n}", n + 1
                 names[oid] = new
                 taken.add(new)
-        part = _rename(part, names)
-        for kind in TOP:
-            paired_to = dict(pairs[kind])
-            for i, o in enumerate(part.get(kind, [])):
-                if i in paired_to:
-                    j = paired_to[i]
-                    merged[kind][j] = _merge_values(merged[kind][j], o)
-                else:
-                    merged.setdefault(kind, []).append(o)
+        _rename(part, names)
+        for their_list, my_list, got in plan:
+            for i, o in enumerate(their_list):
+                if i not in got:
+                    my_list.append(o)
+                    continue
+                j = got[i]
+                own = {
+                    k: v
+                    for k, v in o.items()
+                    if not (k in CHILDREN and my_list is merged.get("visits"))
+                }
+                my_list[j] = _merge_values(my_list[j], own)
     return merged
 
 
@@ -1088,7 +1128,7 @@ def _manifest(
         "articles": len(results),
         "counts": counts,
         "calls": {
-            "made": c.calls,
+            "answered": c.calls,
             "from_cache": c.cached,
             "retries": c.retries,
             "repairs": c.repairs,
