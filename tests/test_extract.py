@@ -560,3 +560,33 @@ def test_importing_the_package_imports_no_sdk() -> None:
         check=True,
     )
     assert got.stdout.strip() == "[]"
+
+
+def test_the_readme_api_example_runs(
+    tmp_path: Path, serve: Callable[..., StandIn], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    import openai
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Extract with any model")[1]
+    (code,) = [
+        c
+        for c in re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.S)
+        if "extract(" in c
+    ]
+    texts = make_articles(tmp_path / "articles", ["r1", "r2"])
+    server = serve({}, texts)
+    real = X.make_backend
+    monkeypatch.setattr(  # the README's default server is OpenAI's: here, the stand-in
+        X,
+        "make_backend",
+        lambda opts, client=None: real(opts, openai.OpenAI(base_url=server.url, api_key="x")),
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    shown: list[Any] = []
+    scope: dict[str, Any] = {"print": lambda *a: shown.append(a)}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert shown[0][0]["valid"] == 2 and len(read_jsonl(tmp_path / "records.jsonl")) == 2
+    assert sorted(a for a, _ in server.requests) == ["r1", "r2"]  # one call each
