@@ -91,6 +91,7 @@ class StandIn:
             "429": (429, {"Retry-After": "0.05"}),
             "500": (500, {"Retry-After": "0.05"}),
             "500-bare": (500, {}),
+            "401": (401, {}),
         }.get(what)
         if failure is not None:
             self.error(h, *failure)
@@ -375,6 +376,27 @@ def test_no_key_and_no_server_is_a_usage_error_not_a_call(
     assert not (tmp_path / "o").exists()
 
 
+def test_a_key_the_server_refuses_stops_the_run_with_exit_2(
+    tmp_path: Path,
+    serve: Callable[..., StandIn],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    texts = make_articles(tmp_path / "articles", ["a", "b", "c"])
+    server = serve({n: ["401"] for n in texts}, texts)
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    out = tmp_path / "records.jsonl"
+    argv = [
+        "extract", str(tmp_path / "articles"), "--model", "m", "--base-url", server.url,
+        "--out", str(out), "--cache", str(tmp_path / "cache"), "-j", "1", "-q",
+    ]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "refused the run" in err and "HTTP 401" in err and KEY not in err
+    assert len(server.requests) == 1  # not once per article
+    assert not out.exists()
+
+
 # --- a killed run resumes --------------------------------------------------------------------
 
 
@@ -590,3 +612,21 @@ def test_the_readme_api_example_runs(
     exec(compile(code, "README.md", "exec"), scope)
     assert shown[0][0]["valid"] == 2 and len(read_jsonl(tmp_path / "records.jsonl")) == 2
     assert sorted(a for a, _ in server.requests) == ["r1", "r2"]  # one call each
+
+
+def test_the_cache_removes_the_debris_of_a_killed_write_and_keeps_a_live_one(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ab").mkdir(parents=True)
+    old, young = tmp_path / "ab" / ".abc.1.tmp", tmp_path / "ab" / ".abc.2.tmp"
+    old.write_text("{")
+    young.write_text("{")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    cache = X.Cache(tmp_path)
+    assert not old.exists() and young.exists()  # another run may be writing that one
+    key = X.Cache.key({"a": 1})
+    assert cache.get(key) is None
+    cache.put(key, {"answer": "x"})
+    assert cache.get(key) == {"answer": "x"}
+    cache._path(key).write_text("not json", encoding="utf-8")  # a damaged entry: asked again
+    assert cache.get(key) is None

@@ -597,6 +597,8 @@ class Runner:
             json.dumps(self.schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()
         self.counts = _Counts()
+        self.stopped = threading.Event()
+        self.refusal: ExtractError | None = None
         self.done = 0
         self.total = 0
         self.statuses: dict[str, int] = {}
@@ -653,11 +655,15 @@ class Runner:
     def _call(self, messages: list[dict[str, str]], result: ArticleResult) -> Reply:
         attempt = 0
         while True:
+            if self.stopped.is_set():  # another worker's call was refused for the whole run
+                raise ExtractError("the run was stopped")
             try:
                 return self.backend.call(messages, self.schema)
             except CallFailed as exc:
                 if exc.fatal:
-                    raise ExtractError(f"the server refused the run: {exc}") from None
+                    self.refusal = ExtractError(f"the server refused the run: {exc}")
+                    self.stopped.set()
+                    raise self.refusal from None
                 if not exc.retryable or attempt >= self.opts.retries:
                     raise
                 wait = exc.retry_after
@@ -778,9 +784,12 @@ class Runner:
                     self.done += 1
                     self.statuses[r.status] = self.statuses.get(r.status, 0) + 1
                     self._show()
-            except BaseException:
+            except BaseException as exc:
+                self.stopped.set()
                 for f in futures:
                     f.cancel()
+                if isinstance(exc, ExtractError) and self.refusal is not None:
+                    raise self.refusal from None  # the cause, not a worker that saw it
                 raise
         if self.progress is not None and self._tty:
             self.progress.write("\n")
@@ -1010,8 +1019,8 @@ def extract(
     ``OUT.issues.jsonl``): one line per article that is not in ``out`` (why, the validator's
     issues, the invalid record) or that has notes (quotes placed by context, or left without
     offsets); ``manifest_out`` (default ``OUT.manifest.json``): model, parameters, schema and
-    prompt versions, counts, timings, tokens, cost. ``cache_dir`` (default:
-    :func:`default_cache_dir`; ``None`` with ``out=None`` keeps nothing). ``gold``: gold
+    prompt versions, counts, timings, tokens, cost; with ``out=None`` nothing is written but the
+    cache. ``cache_dir`` (default: :func:`default_cache_dir`). ``gold``: gold
     record files, to score the valid records against those of the same articles;
     ``view_dir``: a page per article (against its gold where there is one). Nothing is
     overwritten without ``force``; every file is written atomically. ``client``: a ready SDK
