@@ -17,8 +17,9 @@ a killed run resumes without repeating a call; progress on stderr; and a run man
 the output. Every article ends as a record in the output or as an entry of the issues file
 saying why: nothing is dropped. API keys are read from the environment and never written.
 
->>> from diplomatic_visits.extract import extract, read_articles   # doctest: +SKIP
->>> run = extract(read_articles(["articles/"]), "gpt-5-mini", out="records.jsonl")
+>>> from diplomatic_visits.extract import Options, extract, read_articles
+>>> articles = read_articles(["articles/"])  # doctest: +SKIP
+>>> run = extract(articles, Options("gpt-5-mini"), "records.jsonl")  # doctest: +SKIP
 """
 
 from __future__ import annotations
