@@ -83,3 +83,11 @@ def test_spans_with_offsets_are_left_to_the_validator() -> None:
     record["visits"][0]["evidence"] = [{"start": 3, "end": 5, "quote": "zz"}]
     assert ground(record, "Ana") == []
     assert record["visits"][0]["evidence"][0] == {"start": 3, "end": 5, "quote": "zz"}
+
+
+def test_a_quote_that_occurs_thousands_of_times_is_placed_in_its_object_s_line() -> None:
+    text = "".join(f"Line {i}: Ana Vell met Ben Oru.\n" for i in range(3000))
+    record = visits(["Line 1234:", "Ana Vell met Ben Oru."])
+    got = placed(record, text)
+    line = text.index("Line 1234:")
+    assert got[1] == ("$.visits[0].evidence[1]", "context", line + len("Line 1234: "))

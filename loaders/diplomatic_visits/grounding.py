@@ -18,7 +18,9 @@ and the record, and says for each how (:class:`Placement`):
   reported (the validator says ``span-text`` too).
 
 Nothing is placed by a guess: a rule places a quote only when it leaves exactly one candidate.
-Quotes that occur more than :data:`MAX_CANDIDATES` times are never placed by context.
+The first two rules search only the lines or the stretch of text they name, so a quote that
+occurs thousands of times is placed as cheaply; the last needs the count of occurrences, and
+is not tried for a quote that occurs more than :data:`MAX_CANDIDATES` times.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from diplomatic_visits.schema import json_path
 Status = Literal["exact", "typography", "context", "order", "ambiguous", "not_found"]
 PLACED: frozenset[str] = frozenset({"exact", "typography", "context", "order"})
 MAX_CANDIDATES = 200
-"""Occurrences listed for a quote that occurs more than once (its candidates); beyond this many
-it stays ambiguous: a quote that short tells nothing by its place."""
+"""Occurrences listed for a quote that occurs more than once (its candidates, for the count the
+order rule needs)."""
 
 JsonPath = tuple[str | int, ...]
 
@@ -146,14 +148,18 @@ def ground(record: Any, text: str) -> list[Placement]:
 
 def _by_context(pending: Sequence[_Pending], text: str) -> None:
     """Settle ambiguous quotes with the rules of the module's docstring, until none applies."""
+    by_owner: dict[JsonPath, list[_Pending]] = {}
+    for p in pending:
+        by_owner.setdefault(_owner(p.path), []).append(p)
     changed = True
     while changed:
         changed = False
         for p in _ambiguous(pending):
-            choice = _in_context(p, pending, text)
+            mine = by_owner[_owner(p.path)]
+            choice = _in_context(p, mine, text)
             status: Status = "context"
             if choice is None:
-                choice, status = _between(p, pending), "order"
+                choice, status = _between(p, mine, text), "order"
             if choice is not None:
                 p.placed, p.status, changed = choice, status, True
         if not changed:
@@ -162,29 +168,41 @@ def _by_context(pending: Sequence[_Pending], text: str) -> None:
 
 def _ambiguous(pending: Sequence[_Pending]) -> Iterator[_Pending]:
     for p in pending:
-        if p.status == "ambiguous" and 1 < len(p.candidates) <= MAX_CANDIDATES:
+        if p.status == "ambiguous" and p.placed is None:
             yield p
 
 
-def _in_context(p: _Pending, pending: Sequence[_Pending], text: str) -> tuple[int, int] | None:
-    owner = _owner(p.path)
-    anchors = [q.placed for q in pending if q.placed and _owner(q.path) == owner]
+def _inside(p: _Pending, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The first two occurrences of ``p``'s quote that lie wholly in ``text[lo:hi]`` (searched
+    there, so a quote that occurs thousands of times costs no list of them all)."""
+    if p.folded:
+        return [(lo + a, lo + b) for a, b in locate_folded(text[lo:hi], p.quote, limit=2)]
+    out: list[tuple[int, int]] = []
+    i = text.find(p.quote, lo, hi)
+    while i >= 0 and len(out) < 2:
+        out.append((i, i + len(p.quote)))
+        i = text.find(p.quote, i + 1, hi)
+    return out
+
+
+def _in_context(p: _Pending, mine: Sequence[_Pending], text: str) -> tuple[int, int] | None:
+    """The one candidate in the lines of the placed spans of ``p``'s object (``mine``)."""
+    anchors = [q.placed for q in mine if q.placed]
     if not anchors:
         return None
     lo, hi = _line_region(text, min(a[0] for a in anchors), max(a[1] for a in anchors))
-    inside = [c for c in p.candidates if lo <= c[0] and c[1] <= hi]
+    inside = _inside(p, text, lo, hi)
     return inside[0] if len(inside) == 1 else None
 
 
-def _between(p: _Pending, pending: Sequence[_Pending]) -> tuple[int, int] | None:
-    owner = _owner(p.path)
-    mine = [q for q in pending if _owner(q.path) == owner]
+def _between(p: _Pending, mine: Sequence[_Pending], text: str) -> tuple[int, int] | None:
+    """The one candidate between the placed spans of ``p``'s object before and after it."""
     before = [q.placed for q in mine if q.order < p.order and q.placed]
     after = [q.placed for q in mine if q.order > p.order and q.placed]
     if not before or not after:
         return None  # one side open: the order bounds nothing there
     lo, hi = before[-1][1], after[0][0]
-    inside = [c for c in p.candidates if lo <= c[0] and c[1] <= hi]
+    inside = _inside(p, text, lo, hi) if lo <= hi else []
     return inside[0] if len(inside) == 1 else None
 
 
@@ -193,7 +211,7 @@ def _same_words_in_order(pending: Sequence[_Pending]) -> bool:
     the n-th use takes the n-th occurrence."""
     groups: dict[str, list[_Pending]] = {}
     for p in pending:
-        if len(p.candidates) > 1:
+        if 1 < len(p.candidates) <= MAX_CANDIDATES:  # beyond it, the count is unknown
             groups.setdefault(p.quote, []).append(p)
     changed = False
     for uses in groups.values():
