@@ -108,17 +108,21 @@ def ground(record: Any, text: str) -> list[Placement]:
     place), and return a :class:`Placement` for each, in the record's order. Spans that already
     have offsets are left to the validator."""
     pending: list[_Pending] = []
+    searched: dict[str, tuple[list[tuple[int, int]], bool]] = {}
     for order, (path, span) in enumerate(iter_spans(record)):
         quote = span.get("quote")
         if not isinstance(quote, str) or not quote or _has_offsets(span):
             continue
         if not isinstance(span, MutableMapping):
             continue
-        found = locate_quote(text, quote, limit=MAX_CANDIDATES + 1)
-        folded = False
-        if not found:
-            found = locate_folded(text, quote, limit=MAX_CANDIDATES + 1)
-            folded = bool(found)
+        if quote not in searched:  # an answer often repeats its words: one search each
+            found = locate_quote(text, quote, limit=MAX_CANDIDATES + 1)
+            folded = False
+            if not found:
+                found = locate_folded(text, quote, limit=MAX_CANDIDATES + 1)
+                folded = bool(found)
+            searched[quote] = found, folded
+        found, folded = searched[quote]
         p = _Pending(path, span, quote, found, folded, order)
         if len(found) == 1:
             p.status, p.placed = ("typography" if folded else "exact"), found[0]
