@@ -569,6 +569,16 @@ def test_reading_articles_from_jsonl_and_refusing_duplicates(tmp_path: Path) -> 
         X.read_articles([str(rows), str(tmp_path / "n1.txt")], text_column="body")
 
 
+def test_an_article_id_the_schema_refuses_is_a_usage_error_before_any_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "my article (1).txt").write_text("Ana Vell arrived.", encoding="utf-8")
+    argv = ["extract", str(tmp_path), "--model", "m", "--base-url", "http://127.0.0.1:9/v1"]
+    assert main([*argv, "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "cannot be an article id" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_importing_the_package_imports_no_sdk() -> None:
     code = (
         "import sys, diplomatic_visits, diplomatic_visits.extract; "

@@ -349,6 +349,13 @@ class AnthropicBackend:
             api_key=_key(opts), base_url=opts.base_url, max_retries=0, timeout=opts.timeout
         )
         self.mode = "tool"
+        self._tool_schema: tuple[int, Any] | None = None
+
+    def _input_schema(self, schema: Any) -> Any:
+        """The profile as Anthropic's converter writes a tool's input schema (once per run)."""
+        if self._tool_schema is None or self._tool_schema[0] != id(schema):
+            self._tool_schema = (id(schema), self._anthropic.transform_schema(schema))
+        return self._tool_schema[1]
 
     def call(self, messages: list[dict[str, str]], schema: Any) -> Reply:
         a = self._anthropic
@@ -361,7 +368,7 @@ class AnthropicBackend:
                 {
                     "name": TOOL_NAME,
                     "description": "The record of the article, as the schema says.",
-                    "input_schema": a.transform_schema(schema),
+                    "input_schema": self._input_schema(schema),
                 }
             ],
             "tool_choice": {"type": "tool", "name": TOOL_NAME},
@@ -1039,6 +1046,7 @@ def extract(
     for target in [*outputs.values(), *pages.values()]:
         if target.exists() and not force:
             raise OutputExistsError(target)
+    check_ids(articles, opts.schema_version)
     golds = _read_gold(gold) if gold else None
 
     started = time.time()
@@ -1065,6 +1073,26 @@ def extract(
     if pages:
         run.written += _write_pages(results, pages, golds, force)
     return run
+
+
+def check_ids(articles: Sequence[Article], version: str | None = None) -> None:
+    """Raise :class:`InputError` for an article whose id the schema refuses as an
+    ``article.id`` (a model cannot mend it: it would fail every try), before any call."""
+    import jsonschema
+
+    from diplomatic_visits.schema import bundle_schema
+
+    node = bundle_schema(version, "extraction")["$defs"]["article"]["properties"]["id"]
+    check = jsonschema.Draft202012Validator(node)
+    for a in articles:
+        err = next(iter(check.iter_errors(a.id)), None)
+        if err is not None or "\n" in a.id:
+            why = err.message if err is not None else "a line break"
+            raise InputError(
+                a.path,
+                f"{a.id!r} cannot be an article id ({why}): rename the file, or give the id "
+                "in a column (--id-column)",
+            )
 
 
 def _read_gold(paths: Sequence[str]) -> dict[str, dict[str, Any]]:
