@@ -691,6 +691,11 @@ class Runner:
             self._article(article, result)
         except CallFailed as exc:
             result.status, result.reason = "failed", f"no answer: {exc}"
+        except DiplomaticVisitsError:
+            raise  # the run stops (a refused key): ExtractError
+        except Exception as exc:  # a bug of ours must not lose the other articles
+            result.status = "failed"
+            result.reason = f"internal error ({type(exc).__name__}: {exc}); please report it"
         result.seconds = round(time.perf_counter() - started, 3)
         return result
 
