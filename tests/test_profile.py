@@ -438,3 +438,99 @@ def test_a_broken_answer_lifts_to_issues_never_a_traceback(answer: dict[str, Any
     assert issues and all(i.message for i in issues)
     found = list(dv.iter_record_issues(record, text="Some text."))
     assert found and all(i.message for i in found)
+
+
+# --- hostile answers and long texts (issue 22) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ('{"visits": [], "visits": []}', "duplicate key"),
+        ('{"confidence": NaN}', "NaN"),
+        ('{"confidence": -Infinity}', "Infinity"),
+        ('{"n": 1e999}', "out of range"),
+        ('{"title": "\\ud800"}', "lone surrogate"),
+        ('{"n": ' + "7" * 5000 + "}", "not valid JSON"),
+        ('{"a": ' + "[" * 1500 + "]" * 1500 + "}", "nested too deeply"),
+        ('{"a": ' + "[" * 200 + "]" * 200 + "}", "nested too deeply"),
+    ],
+    ids=["duplicate", "nan", "infinity", "overflow", "surrogate", "digits", "deep", "deep-200"],
+)
+def test_a_hostile_answer_is_refused_as_validate_refuses_it(answer: str, reason: str) -> None:
+    with pytest.raises(P.AnswerError, match=reason):
+        P.parse_answer(answer)
+    with pytest.raises(P.AnswerError, match=reason):
+        P.lift(answer, "Some text.")
+
+
+def _nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"visits": [{"purpose": _nested(1500)}]},
+        {"article": {"title": "\udc00"}},
+        {"confidence": float("nan")},
+    ],
+    ids=["deep", "surrogate", "nan"],
+)
+def test_a_hostile_parsed_answer_is_an_answer_error(answer: dict[str, Any]) -> None:
+    # what an SDK hands over already parsed gets the same refusal, never a RecursionError
+    with pytest.raises(P.AnswerError):
+        P.lift(answer, "Some text.")
+
+
+class _CountingText(str):
+    """A text that counts the searches made in it."""
+
+    finds = 0
+
+    def find(self, *args: Any) -> int:  # type: ignore[override]
+        type(self).finds += 1
+        return super().find(*args)
+
+
+def test_lift_asks_once_or_more_without_listing_every_occurrence(gold: dict[str, Any]) -> None:
+    # a short quote in a long text occurs thousands of times; lift needs to know only whether
+    # it occurs once: listing them all took 4 s for a 25 KB answer over a 5 MB text
+    text = _CountingText("Ana met Ben. " * 20_000)
+    target = P.project(gold)
+    quotes = 0
+    for visit in target["visits"]:
+        visit["evidence"] = ["Ana met Ben."]
+        quotes += 1
+    _CountingText.finds = 0
+    record, issues = P.lift(target, text)
+    assert any(i.kind == "ambiguous_quote" for i in issues)
+    assert "evidence" in record["visits"][0] and "start" not in record["visits"][0]["evidence"][0]
+    assert _CountingText.finds < 20 * (quotes + 40)  # 20,000 per quote when listing them all
+
+
+def test_a_quote_not_found_in_a_long_text_does_not_fold_the_whole_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the typography hint folded the whole text one character at a time (4 s over 5 MB, for
+    # any quote whose words occur apart): only candidate regions are folded now
+    from diplomatic_visits import checks
+
+    folded: list[int] = []
+    real = checks._folded
+
+    def spy(text: str) -> tuple[str, tuple[int, ...]]:
+        folded.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(checks, "_folded", spy)
+    text = "Ana said yes in Lorimar. " * 1000 + "\u201cAna\u2019s  words\u201d \u2014 and more…"
+    assert checks.near_match(text, "Ana said in Lorimar") is None
+    hint = checks.near_match(text, '"Ana\'s words" - and more...') or ""
+    assert "other typography" in hint and "\u201cAna\u2019s  words\u201d \u2014 and more…" in hint
+    assert max(folded) < 100
+    assert checks.locate_folded(text, "ana said yes") == []  # case is not typography
+    assert len(checks.locate_folded(text, "Ana  said\nyes", limit=3)) == 3

@@ -20,7 +20,11 @@ README = Path(__file__).parent.parent / "README.md"
 def readme_snippet() -> str:
     text = README.read_text(encoding="utf-8")
     section = text.split("## Extract with any model", 1)[1]
-    (code,) = re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.S)
+    (code,) = [
+        c
+        for c in re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], re.S)
+        if "call_model" in c
+    ]
     return code
 
 

@@ -561,3 +561,21 @@ def test_in_chromium_the_screenshot_shows_the_spans(
     for hex_colour in ("#1f6fd1", "#7b3fc4", "#23843a"):  # visit, actor, place
         rgb = bytes.fromhex(hex_colour[1:])
         assert colours[rgb] > 50, hex_colour
+
+
+class _CountingText(str):
+    """A text that counts the searches made in it."""
+
+    finds = 0
+
+    def find(self, *args: Any) -> int:  # type: ignore[override]
+        type(self).finds += 1
+        return super().find(*args)
+
+
+def test_place_span_asks_once_or_more_without_listing_every_occurrence() -> None:
+    text = _CountingText("Ana met Ben. " * 20_000)
+    _CountingText.finds = 0
+    assert place_span(text, {"quote": "Ana met Ben."}) == (0, 12, "quote", 2)
+    assert place_span(text, {"start": 13, "end": 25, "quote": "Ana met Ben."})[2] == "offsets"
+    assert _CountingText.finds <= 4  # 40,000 when every occurrence was listed

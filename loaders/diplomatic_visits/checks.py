@@ -557,27 +557,33 @@ def _written_agrees(written: str, parsed: tuple[int, int | None, int | None]) ->
 # --- quotes in the text -------------------------------------------------------------------
 
 
-def locate_quote(text: str, quote: str) -> list[tuple[int, int]]:
-    """Every [start, end) where ``quote`` occurs in ``text`` (code-point offsets)."""
-    out = []
+def locate_quote(text: str, quote: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """The [start, end) where ``quote`` occurs in ``text`` (code-point offsets), in order: all
+    of them, or the first ``limit``. Whether a quote occurs once or more needs ``limit=2``:
+    two searches, where listing every occurrence of a short quote in a long text costs one
+    Python step per occurrence (seconds for a few quotes over megabytes)."""
+    out: list[tuple[int, int]] = []
+    if limit is not None and limit <= 0:
+        return out
     i = text.find(quote)
     while i >= 0:
         out.append((i, i + len(quote)))
+        if limit is not None and len(out) >= limit:
+            break
         i = text.find(quote, i + 1)
     return out
 
 
-_TYPOGRAPHY: Final = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
-    }
-)  # fmt: skip
+_TYPOGRAPHY_PAIRS: Final = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
+}  # fmt: skip
+_TYPOGRAPHY: Final = str.maketrans(_TYPOGRAPHY_PAIRS)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _folded(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` with typography folded (curly quotes and apostrophes straight, dashes plain,
     runs of white space one space), and for each character of the result the offset in
@@ -600,18 +606,59 @@ def _folded(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(out), tuple(where)
 
 
+_FOLDS_TO: Final = {
+    out: "".join(sorted(k for k, v in _TYPOGRAPHY_PAIRS.items() if v == out)) for out in "'\"-"
+}
+
+
+def _fold_pattern(folded_quote: str) -> re.Pattern[str]:
+    """A pattern that matches, in the raw text, every region that may fold to ``folded_quote``:
+    each straight quote or dash stands for itself and the characters folding into it, a space
+    for a run of white space, a run of dots for dots and ellipses. Regions it matches are
+    checked by folding them (a candidate, never the answer)."""
+    parts: list[str] = []
+    for run in re.finditer(r" +|\.+|.", folded_quote, re.S):
+        c = run.group()
+        if c[0] == " ":
+            parts.append(r"\s+")
+        elif c[0] == ".":
+            parts.append("[.\u2026]+")
+        elif c in _FOLDS_TO:
+            parts.append(f"[{re.escape(c + _FOLDS_TO[c])}]")
+        else:
+            parts.append(re.escape(c))
+    return re.compile("".join(parts))
+
+
+def locate_folded(text: str, quote: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """The [start, end) of each region of ``text`` that reads as ``quote`` once typography is
+    folded on both sides (curly against straight quotes and apostrophes, dashes, runs of white
+    space), in order: all of them, or the first ``limit``. A regular-expression search in the
+    raw text, each candidate checked by folding it alone: the whole text is never folded."""
+    fq = _folded(quote)[0].strip()
+    out: list[tuple[int, int]] = []
+    if not fq:
+        return out
+    pattern = _fold_pattern(fq)
+    i = 0
+    while limit is None or len(out) < limit:
+        m = pattern.search(text, i)
+        if m is None:
+            break
+        if _folded(m.group())[0] == fq:
+            out.append((m.start(), m.end()))
+        i = m.start() + 1
+    return out
+
+
 def near_match(text: str, quote: str) -> str | None:
     """A hint for a quote not in the text that differs from it only in typography (straight
     against curly quotes and apostrophes, dashes, spacing): where the text has it, and how it
     is written there; None when there is no such near match."""
-    folded, where = _folded(text)
-    fq = _folded(quote)[0]
-    if not fq.strip():
+    found = locate_folded(text, quote, limit=1)
+    if not found:
         return None
-    i = folded.find(fq)
-    if i < 0:
-        return None
-    start, end = where[i], where[i + len(fq) - 1] + 1
+    start, end = found[0]
     return (
         f"the text has it with other typography (quotes, apostrophes, dashes or spaces) at "
         f"[{start}, {end}): {_short(text[start:end])!r}"

@@ -50,6 +50,10 @@ def _float(s: str) -> float:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float)
+STRICT_DECODER = _DECODER
+"""The strict decoder itself (its ``raw_decode`` raises ``json.JSONDecodeError`` for syntax,
+``ValueError`` for a duplicate key, NaN, an overflowing number or too many digits, and
+``RecursionError`` for deep nesting), for parsers of other text than files (model answers)."""
 
 
 def has_lone_surrogate(node: Any) -> bool:

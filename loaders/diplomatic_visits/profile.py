@@ -26,13 +26,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
-from diplomatic_visits.checks import locate_quote, near_match
+from diplomatic_visits.checks import locate_quote
 from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.grounding import MAX_CANDIDATES, Placement, ground
+from diplomatic_visits.parse import STRICT_DECODER, has_lone_surrogate
 from diplomatic_visits.schema import (
     RULES_KEYWORD,
     VERSION_KEY,
@@ -450,11 +453,14 @@ def project(record: Mapping[str, Any], profile: Profile = "llm") -> dict[str, An
 
 @dataclass(frozen=True)
 class LiftIssue:
-    """Something :func:`lift` could not settle on its own: the caller decides."""
+    """Something :func:`lift` could not settle on its own (the caller decides), or settled in a
+    way the caller should know of (``quote_placed``: a quote placed by typography, context or
+    order; ``placement`` says how)."""
 
     json_path: str
-    kind: Literal["ambiguous_quote", "quote_not_found", "answer", "shape"]
+    kind: Literal["ambiguous_quote", "quote_not_found", "quote_placed", "answer", "shape"]
     message: str
+    placement: Placement | None = None
 
     def __str__(self) -> str:
         return f"{self.json_path}: {self.message}"
@@ -505,7 +511,8 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
             0,
         )
     try:
-        value, end = json.JSONDecoder().raw_decode(body)
+        # the strict decoder of validate: duplicate keys, NaN and Infinity refused
+        value, end = STRICT_DECODER.raw_decode(body)
     except json.JSONDecodeError as err:
         if err.pos >= len(body) - 1 or err.msg.startswith("Unterminated string"):
             raise AnswerError(
@@ -514,6 +521,10 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
                 err.pos,
             ) from None
         raise AnswerError(f"not valid JSON: {err.msg}", err.pos) from None
+    except RecursionError:
+        raise AnswerError(f"the JSON is nested too deeply (over {MAX_DEPTH} levels)") from None
+    except ValueError as err:  # a duplicate key, NaN, a number out of range, 5,000 digits
+        raise AnswerError(f"not valid JSON: {err}") from None
     if body[end:].strip():
         raise AnswerError(
             f"text after the JSON object: {body[end:].strip()[:60]!r}. Send the JSON alone",
@@ -521,7 +532,35 @@ def parse_answer(answer: str) -> tuple[dict[str, Any], list[LiftIssue]]:
         )
     if not isinstance(value, dict):
         raise AnswerError(f"the JSON is a {type(value).__name__}, not an object")
+    check_answer_value(value)
     return value, issues
+
+
+MAX_DEPTH = 64
+"""The deepest nesting an answer may have: a record of the profile is about ten levels deep;
+deeper answers are refused before anything walks them recursively."""
+
+
+def check_answer_value(value: Any) -> None:
+    """Raise :class:`AnswerError` for an answer value :func:`lift` must not take: nested more
+    than :data:`MAX_DEPTH` levels, a non-finite number, or a string with a lone surrogate (the
+    same things ``validate`` refuses in a file). Iterative: a hostile depth costs no stack."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise AnswerError(f"the JSON is nested too deeply (over {MAX_DEPTH} levels)")
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    stack.append((k, depth))
+                    stack.append((v, depth + 1))
+            else:
+                stack.extend((v, depth + 1) for v in node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise AnswerError(f"a number is {node}: not valid JSON")
+        elif isinstance(node, str) and has_lone_surrogate(node):
+            raise AnswerError("a string holds a lone surrogate (\\ud800-\\udfff): not Unicode")
 
 
 def lift(
@@ -537,9 +576,12 @@ def lift(
     extraction-level record of the canonical schema, grounded in ``text``.
 
     - nulls the canonical schema does not allow (a property it lets be absent) are removed;
-    - each quote is located in ``text``: where it occurs once it gets its offsets; where it
-      occurs more than once, or not at all, it stays a quote without offsets and an issue says
-      so (never a guess; the validator reports a quote not in the text too);
+    - each quote is placed in ``text`` by :func:`diplomatic_visits.grounding.ground`: where it
+      occurs once (as it is, or with other typography), or where the other spans of its object
+      or the order of the answer leave one occurrence, it gets its offsets, and an issue says
+      how unless it was found as it is; where nothing decides, or it is not in the text, it
+      stays a quote without offsets and an issue says so (never a guess; the validator reports
+      a quote not in the text too);
     - what the profile leaves out is filled: ``schema_version``, ``record_id`` (default:
       ``article_id``), the article's id, its text file (``text_path``, default
       ``<article_id>.txt``, with the text's sha256 and length), the title's span, and the
@@ -554,6 +596,7 @@ def lift(
         instance, issues = parse_answer(instance)
     if not isinstance(instance, Mapping):
         raise AnswerError(f"the answer is a {type(instance).__name__}, not a JSON object")
+    check_answer_value(instance)
     version = instance.get(VERSION_KEY)
     if not isinstance(version, str) or version not in _known_versions():
         version = latest_version()
@@ -576,30 +619,7 @@ def lift(
     }
 
     def span(quote: Any, path: str) -> Any:
-        if not isinstance(quote, str) or not quote:
-            return {"quote": quote}  # the validator says what is wrong with it
-        where = locate_quote(text, quote)
-        if len(where) == 1:
-            return {"start": where[0][0], "end": where[0][1], "quote": quote}
-        if where:
-            issues.append(
-                LiftIssue(
-                    path,
-                    "ambiguous_quote",
-                    f"{_short(quote)!r} occurs {len(where)} times in the text (at "
-                    f"{', '.join(str(s) for s, _ in where[:5])}); kept without offsets",
-                )
-            )
-        else:
-            hint = near_match(text, quote)
-            issues.append(
-                LiftIssue(
-                    path,
-                    "quote_not_found",
-                    f"{_short(quote)!r} is not in the text" + (f"; {hint}" if hint else ""),
-                )
-            )
-        return {"quote": quote}
+        return {"quote": quote}  # placed by ground() once the whole record is known
 
     def obj(value: Mapping[str, Any], node: Mapping[str, Any], owner: str, path: str) -> Any:
         out: dict[str, Any] = {}
@@ -640,14 +660,41 @@ def lift(
         return copy.deepcopy(value)
 
     record = obj(instance, canon.doc, ROOT, "$")
+    issues.extend(_placement_issue(p, text) for p in ground(record, text) if p.status != "exact")
     article = record.get("article")
     if isinstance(article, dict) and "title_span" in article:
         title = article.get("title")
-        where = locate_quote(text, title) if isinstance(title, str) and title else []
+        where = locate_quote(text, title, limit=2) if isinstance(title, str) and title else []
         article["title_span"] = (
             {"start": where[0][0], "end": where[0][1], "quote": title} if len(where) == 1 else None
         )
     return record, issues
+
+
+_HOW = {
+    "context": "by the other spans of its object",
+    "order": "by its order in the answer",
+}
+
+
+def _placement_issue(p: Placement, text: str) -> LiftIssue:
+    q = _short(p.quote)
+    if p.status == "typography":
+        assert p.start is not None and p.end is not None
+        msg = (
+            f"{q!r} is in the text with other typography (quotes, apostrophes, dashes or "
+            f"spaces) at [{p.start}, {p.end}): {_short(text[p.start : p.end])!r}; the span "
+            "holds the text's words"
+        )
+        return LiftIssue(p.json_path, "quote_placed", msg, p)
+    if p.status in _HOW:
+        msg = f"{q!r} occurs more than once; placed at [{p.start}, {p.end}) {_HOW[p.status]}"
+        return LiftIssue(p.json_path, "quote_placed", msg, p)
+    if p.status == "ambiguous":
+        many = "more than once" if p.occurrences <= MAX_CANDIDATES else "very often"
+        msg = f"{q!r} occurs {many} in the text; nothing tells which: kept without offsets"
+        return LiftIssue(p.json_path, "ambiguous_quote", msg, p)
+    return LiftIssue(p.json_path, "quote_not_found", f"{q!r} is not in the text", p)
 
 
 def _known_versions() -> tuple[str, ...]:

@@ -97,7 +97,7 @@ function describe(s) {
     add(sum, el("span", null, " inferred from…"));
     add(d, el("div", "kv", s.inferred_from || "(no reason given)"));
   }
-  if (s.how === "quote") { add(one, el("div", "sub", "no offsets: the quote's first occurrence (of " + s.n + ")")); }
+  if (s.how === "quote") { add(one, el("div", "sub", "no offsets: the quote's first occurrence" + (s.n > 1 ? " (of several)" : ""))); }
   if (s.how === "moved") { add(one, el("div", "badge flag", "the offsets do not hold this quote")); }
   return one;
 }

@@ -212,14 +212,15 @@ def _basis(o: _Object) -> tuple[str, str | None] | None:
 
 
 def place_span(text: str, span: Mapping[str, Any]) -> tuple[int | None, int | None, str, int]:
-    """Where a span lies in ``text``: (start, end, how, occurrences). ``how`` is ``offsets``
-    (its offsets hold its quote), ``quote`` (no offsets: the quote located as the validator
-    locates it, at its first occurrence), ``moved`` (offsets that do not hold the quote: drawn
-    where the quote occurs) or ``missing`` (the quote is not in the text: not drawn)."""
+    """Where a span lies in ``text``: (start, end, how, occurrences: 0, 1, or 2 for more than
+    one). ``how`` is ``offsets`` (its offsets hold its quote), ``quote`` (no offsets: the quote
+    located as the validator locates it, at its first occurrence), ``moved`` (offsets that do
+    not hold the quote: drawn where the quote occurs) or ``missing`` (the quote is not in the
+    text: not drawn)."""
     quote, start, end = span.get("quote"), span.get("start"), span.get("end")
     if not isinstance(quote, str):
         return None, None, "missing", 0
-    found = locate_quote(text, quote) if quote else []
+    found = locate_quote(text, quote, limit=2) if quote else []  # once or more, not a list
     if (
         isinstance(start, int)
         and isinstance(end, int)
@@ -360,7 +361,7 @@ def _located(b: _Builder) -> dict[str, Any]:
             "badges": [
                 "offsets do not hold the quote: drawn where it occurs"
                 if s["how"] == "moved"
-                else f"no offsets: located at its first occurrence of {s['n']}"
+                else "no offsets: located at its first occurrence of several"
             ],
         }
         for s in b.spans
