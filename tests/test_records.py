@@ -171,3 +171,31 @@ def test_sentences_list_every_object_whose_evidence_they_hold() -> None:
                         if s["span"]["start"] <= span["start"] < s["span"]["end"]
                     ]
                     assert holder and obj["id"] in holder[0]["contributes"], (obj["id"], path)
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "source/../../../etc/passwd",
+        "/etc/passwd",
+        "SHA256SUMS",
+        "records/000_b730d245b05eac44.json",
+        "../pyproject.toml",
+        None,
+    ],
+)
+def test_a_record_cannot_make_the_package_read_a_file_of_its_choosing(named: object) -> None:
+    """Only the dataset's own article texts are read on a record's say-so."""
+    from diplomatic_visits.records import NotBundledError
+
+    record = load_records()[0]
+    record["article"]["text_file"]["path"] = named
+    with pytest.raises(NotBundledError, match="--source"):
+        load_source_text(record)
+
+
+def test_a_bundled_record_still_finds_its_text() -> None:
+    record = load_records()[0]
+    text = load_source_text(record)
+    assert len(text) == record["article"]["text_file"]["length"]
+    assert hashlib.sha256(text.encode()).hexdigest() == record["article"]["text_file"]["sha256"]

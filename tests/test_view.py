@@ -579,3 +579,26 @@ def test_place_span_asks_once_or_more_without_listing_every_occurrence() -> None
     assert place_span(text, {"quote": "Ana met Ben."}) == (0, 12, "quote", 2)
     assert place_span(text, {"start": 13, "end": 25, "quote": "Ana met Ben."})[2] == "offsets"
     assert _CountingText.finds <= 4  # 40,000 when every occurrence was listed
+
+
+_CONTROLS = "\u202e\u2066\u200f"
+
+
+def test_in_chromium_direction_controls_are_shown_not_applied(tmp_path: Path) -> None:
+    """A name holding a right-to-left override would read as other letters: every direction
+    control of the record and of the text is drawn as its code, in the panel and the text."""
+    _need_browser()
+    text = "Ana Lopes met Bo\u202eLIAM\u202c on 3 May.\n"
+    record = load_json(NO_OFFSETS)
+    record["actors"][0]["name"] = "Kim \u202enuj-gnoJ"
+    record["article"]["title"] = "t\u2066i\u2069tle\u200f"
+    page = render_html(record_page(record, text, []))
+    assert "<title>t[U+2066]i[U+2069]tle[U+200F]" in page
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    dom = _browser.dump_dom(path)
+    assert 'data-ready="1"' in dom
+    body = dom.split("<body", 1)[1].split("<script", 1)[0]  # what is drawn, not the page data
+    assert not any(c in body for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert "Kim [U+202E]nuj-gnoJ" in re.sub(r"<[^>]+>", "", body)
+    assert "Bo[U+202E]LIAM[U+202C] on 3 May" in re.sub(r"<[^>]+>", "", body)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_visits._paths import dataset_dir
-from diplomatic_visits.errors import ChecksumError
+from diplomatic_visits.errors import ChecksumError, DiplomaticVisitsError
 
 SUMS_FILE = "SHA256SUMS"
 
@@ -76,9 +76,38 @@ def load_records(verify: bool = True) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in record_paths()]
 
 
+class NotBundledError(DiplomaticVisitsError, LookupError):
+    """A record names an article text that is not one of the dataset's own files."""
+
+    def __init__(self, named: object) -> None:
+        self.named = named
+        super().__init__(
+            f"the record's article.text_file.path {named!r} is not an article text of the "
+            "bundled dataset (only those are read on a record's say-so): give the text "
+            "yourself (--source ARTICLE.txt, or text= in Python)"
+        )
+
+
 def source_path(record: Mapping[str, Any]) -> Path:
-    """Path of the shipped article text a bundled record's spans index."""
-    return dataset_dir() / str(record["article"]["text_file"]["path"])
+    """Path of the shipped article text a bundled record's spans index.
+
+    Only the article texts the dataset lists in its checksums are ever named: a record's
+    ``text_file.path`` that is anything else (``source/../../etc/passwd``, an absolute
+    path, a file of the checkout that is not an article) raises :class:`NotBundledError`,
+    so a record from elsewhere cannot make the package read a file of its choosing.
+    """
+    article = record.get("article") if isinstance(record, Mapping) else None
+    text_file = article.get("text_file") if isinstance(article, Mapping) else None
+    named = text_file.get("path") if isinstance(text_file, Mapping) else None
+    if not isinstance(named, str) or named not in _bundled_texts():
+        raise NotBundledError(named)
+    return dataset_dir() / named
+
+
+def _bundled_texts() -> frozenset[str]:
+    """The article texts of the dataset: the ``source/`` files its checksums list."""
+    sums = read_sums(dataset_dir() / SUMS_FILE)
+    return frozenset(name for name in sums if name.startswith("source/") and ".." not in name)
 
 
 def load_source_text(record: Mapping[str, Any]) -> str:

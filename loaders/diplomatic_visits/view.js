@@ -7,15 +7,38 @@ var D = JSON.parse(document.getElementById("dv-data").textContent);
 var chars = Array.from(D.text);
 var style = {};
 D.styles.forEach(function (s) { style[s[0]] = {label: s[1], fg: s[2], bg: s[3], layer: s[4]}; });
+// Invisible direction controls (embeddings, overrides, isolates, marks) would reorder what
+// the reviewer reads ("Kim Jun-jong" for other characters): each is shown as its code, boxed,
+// and not applied.
+var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+function fill(e, text) {
+  text = String(text);
+  BIDI.lastIndex = 0;
+  if (!BIDI.test(text)) { e.appendChild(document.createTextNode(text)); return e; }
+  var last = 0;
+  text.replace(BIDI, function (c, at) {
+    if (at > last) { e.appendChild(document.createTextNode(text.slice(last, at))); }
+    var code = "U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    var m = document.createElement("span");
+    m.className = "bidi";
+    m.title = "an invisible direction control (" + code + "), shown and not applied";
+    m.textContent = "[" + code + "]";
+    e.appendChild(m);
+    last = at + 1;
+    return c;
+  });
+  if (last < text.length) { e.appendChild(document.createTextNode(text.slice(last))); }
+  return e;
+}
 function el(tag, cls, text) {
   var e = document.createElement(tag);
   if (cls) { e.className = cls; }
-  if (text !== undefined && text !== null) { e.textContent = String(text); }
+  if (text !== undefined && text !== null) { fill(e, text); }
   return e;
 }
 function add(parent, child) { parent.appendChild(child); return child; }
-document.getElementById("dv-title").textContent = D.title;
-document.getElementById("dv-sub").textContent = D.subtitle;
+fill(document.getElementById("dv-title"), D.title);
+fill(document.getElementById("dv-sub"), D.subtitle);
 
 // the legend
 var legend = document.getElementById("dv-legend");
@@ -44,7 +67,7 @@ for (var k = 0; k + 1 < cuts.length; k++) {
   var a = cuts[k], b = cuts[k + 1];
   active = active.filter(function (s) { return s.e > a; }).concat(starts[a] || []);
   var piece = chars.slice(a, b).join("");
-  if (!active.length) { art.appendChild(document.createTextNode(piece)); continue; }
+  if (!active.length) { fill(art, piece); continue; }
   var seg = add(art, el("span", "seg", piece));
   seg.setAttribute("data-spans", active.map(function (s) { return s.i; }).join(" "));
   paint(seg, active);

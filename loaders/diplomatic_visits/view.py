@@ -777,6 +777,15 @@ def build_page(
 # --- the page ------------------------------------------------------------------------------
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its invisible direction controls written as their codes (as the page's
+    script shows them), so that they cannot reorder what is read."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def render_html(data: Mapping[str, Any]) -> str:
     """The self-contained HTML page of page data (:func:`record_page`, :func:`compare_page`)."""
     blob = (
@@ -797,7 +806,7 @@ def render_html(data: Mapping[str, Any]) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(str(data.get('title', 'record')))}</title>"
+        f"<title>{html.escape(_visible(str(data.get('title', 'record'))))}</title>"
         f"<style>{css}</style></head><body>"
         '<header id="dv-head"><h1 id="dv-title"></h1><p id="dv-sub"></p>'
         '<div id="dv-legend"></div><section id="dv-problems"></section></header>'
