@@ -1113,7 +1113,8 @@ def _score(results: Sequence[ArticleResult], golds: Mapping[str, dict[str, Any]]
     if not mine:
         return None
     preds = [r.record for r in mine if r.status == "valid" and r.record is not None]
-    return score_records(preds, [golds[r.article.id] for r in mine])
+    texts = {r.article.id: r.article.text for r in mine}  # the grounding looks quotes up
+    return score_records(preds, [golds[r.article.id] for r in mine], texts=texts)
 
 
 def _prompt_sha256(version: str) -> str:
