@@ -210,7 +210,9 @@ def stop_pool(pool: Any, now: bool = False) -> None:
             for process in list(getattr(pool, "_processes", {}).values()):
                 with contextlib.suppress(Exception):
                     process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # with its workers gone, the pool's manager thread ends at once: wait for it, or the
+        # interpreter's exit would wake it through a closed pipe (a traceback at exit)
+        pool.shutdown(wait=True, cancel_futures=True)
     else:
         pool.shutdown(cancel_futures=True)
 
