@@ -22,6 +22,7 @@ import pytest
 
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits.compat import compare_schemas
+from diplomatic_visits.rules import RuleDeclarationError, compile_rules
 from diplomatic_visits.schema import available_versions, bundle_schema
 from test_schema import ALLOWED_KEYWORDS, walk_schemas
 
@@ -87,11 +88,86 @@ def _declarations(node: Any) -> Iterator[dict[str, Any]]:
             yield from _declarations(value)
 
 
-def _design_kinds() -> dict[str, str]:
-    """kind -> status (existing, extended, new), from DESIGN.md's table of rule kinds."""
+def _design_table() -> list[tuple[str, str, set[str]]]:
+    """(kind, status, input names) per row of DESIGN.md's table of rule kinds."""
     table = DESIGN.split("<!-- kinds")[1].split("<!-- /kinds -->")[0]
-    rows = re.findall(r"^\| `([a-z-]+)` \| (existing|extended|new) \|", table, re.M)
-    return dict(rows)
+    rows = re.findall(
+        r"^\| `([a-z-]+)` \| (existing|extended|new) \| [^|]+ \| ([^|]+) \|", table, re.M
+    )
+    return [(k, status, set(re.findall(r"[a-z_]+", inputs))) for k, status, inputs in rows]
+
+
+def _design_kinds() -> dict[str, str]:
+    """kind -> status (existing, extended, new)."""
+    return {k: status for k, status, _ in _design_table()}
+
+
+def _object_declarations(node: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(object schema, its x-dv) for every object schema of the draft that declares rules."""
+    if isinstance(node, dict):
+        if "properties" in node and isinstance(node.get("x-dv"), dict):
+            yield node, node["x-dv"]
+        for key, value in node.items():
+            if key not in ("enum", "examples", "x-dv"):
+                yield from _object_declarations(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _object_declarations(value)
+
+
+def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = DRAFT["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _properties_for(
+    kind: str, key: str, spec: dict[str, Any], props: dict[str, Any]
+) -> dict[str, Any]:
+    """The properties an input of a declaration names one of: the object's own, or for
+    ``within``'s ``item_*`` and ``last``'s ``key`` those of the list's items, for ``last``'s
+    ``equals_key`` those of the object at ``equals``."""
+    if (kind, key) in (("within", "item_from"), ("within", "item_to")):
+        return _resolved(_resolved(props[spec["items"]])["items"])["properties"]  # type: ignore[no-any-return]
+    if (kind, key) == ("last", "key"):
+        return _resolved(_resolved(props[spec["list"]])["items"])["properties"]  # type: ignore[no-any-return]
+    if (kind, key) == ("last", "equals_key"):
+        return _resolved(props[spec["equals"]])["properties"]  # type: ignore[no-any-return]
+    return props
+
+
+def test_new_kinds_take_the_inputs_the_design_gives_and_name_real_properties() -> None:
+    inputs = {k: names for k, status, names in _design_table() if status != "existing"}
+    seen = set()
+    for obj, decl in _object_declarations(DRAFT):
+        props = obj["properties"]
+        for kind in decl.keys() & inputs.keys():
+            seen.add(kind)
+            for spec in decl[kind] if isinstance(decl[kind], list) else [decl[kind]]:
+                assert set(spec) <= inputs[kind], (kind, spec)
+                for key, name in spec.items():
+                    if key not in ("rule", "name"):
+                        assert name in _properties_for(kind, key, spec, props), (kind, key, name)
+    assert seen == inputs.keys()
+
+
+def test_declarations_in_known_kinds_compile_and_new_kinds_are_refused_today() -> None:
+    """Today's compiler accepts every declaration the draft makes in kinds it knows (ids, refs,
+    the new whens, the history's sequence), and refuses the new kinds: the release must teach
+    rules.py and both engines before the draft can ship (DESIGN.md 3.3)."""
+    with pytest.raises(RuleDeclarationError, match="unknown x-dv rule"):
+        compile_rules(DRAFT, VERSION)
+    known = copy.deepcopy(DRAFT)
+    for _, decl in _object_declarations(known):
+        for kind in ("within", "last", "distinct", "date-anchor"):
+            decl.pop(kind, None)
+        if "edtf" in decl:  # as 1.1.0's date rule, with the keys it knows
+            decl["date"] = {
+                k: v for k, v in decl.pop("edtf").items() if k not in ("relative", "absence")
+            }
+        decl.get("duration", {}).pop("weekday", None)
+    rules = compile_rules(known, VERSION)
+    assert {"leg", "check", "statement"} <= set(rules.kinds)
 
 
 def test_draft_declares_only_rule_kinds_the_design_defines() -> None:

@@ -307,7 +307,7 @@ def _itinerary(d: dict[str, Any]) -> None:
     }
     v = d["visit"]
     v["properties"]["status_history"]["x-dv"] = {"sequence": {"by": "as_of"}}
-    v["x-dv"]["duration"]["weekday"] = "weekday"
+    # duration: same declaration, wider kind (weekdays, year-less days: DESIGN.md 3.1)
     v["x-dv"]["within"] = [
         {"from": "start", "to": "end", "items": "legs", "item_from": "start", "item_to": "end"},
         {
