@@ -457,7 +457,8 @@ def test_a_tour_under_way_with_planned_legs() -> None:
 def test_a_date_not_announced_and_a_status_begun() -> None:
     record = _record()
     visit = record["visits"][0]
-    visit["start"] = _date("2031-06-03/", "day", "stated", text="began on 3 June 2031")
+    # "The talks began on 3 June 2031; no end date has been announced."
+    visit["start"] = _date("2031-06-03", "day", "stated", text="3 June 2031")
     visit["end"] = _date(None, "unknown", "stated", absence="not_announced")
     visit["status"] = _status("begun")
     assert errors(record) == []

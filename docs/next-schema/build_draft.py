@@ -137,8 +137,8 @@ def _dates(d: dict[str, Any]) -> None:
             },
             "unit": {
                 "type": "string",
-                "enum": ["day", "week", "month", "year"],
-                "description": "The unit of `offset`.\n\n- `day`: days\n- `week`: weeks\n- `month`: calendar months\n- `year`: calendar years",
+                "enum": ["day", "week", "month", "year", "weekday"],
+                "description": "The unit of `offset`.\n\n- `day`: days\n- `week`: weeks\n- `month`: calendar months\n- `year`: calendar years\n- `weekday`: occurrences of the date's `weekday` (`on Tuesday` said of the past in a Thursday's article: -1, the last Tuesday before; 0: the anchor day itself)",
             },
             "anchor": {
                 "type": "string",
