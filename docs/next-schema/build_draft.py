@@ -109,7 +109,7 @@ def _dates(d: dict[str, Any]) -> None:
     )
     p["basis"]["description"] = p["basis"]["description"].replace(
         "- `unknown`: the date is unknown (`precision` is `unknown`)",
-        "- `unknown`: nothing of the date is known, and the text does not say it is unknown (`value` null, no `absence` other than `not_given`)",
+        "- `unknown`: the value is not known, and the text does not say it is unknown (`value` null; `absence` left out or `not_given`; unresolved relative words stay in `text` and `relative`)",
     )
     p["written"].update(
         pattern=EDTF_PATTERN,
