@@ -15,7 +15,8 @@
  *       for a JSON text orjson parsed. exact: True only if orjson's value is the one a strict
  *       parser gives: no object repeats a key (orjson keeps the last silently), no key is
  *       written with escapes (equal keys could be spelled apart), no integer has more than 18
- *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure".
+ *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure"
+ *       (and is all it says of bytes that are not JSON: mismatched brackets, an unended string).
  *       offsets: some key in offset_keys (bytes) holds a number.
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
  *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
@@ -29,7 +30,9 @@
  *   accept(context, raw) -> record or None
  *       context = (loads, version_key, offset_keys, plans, choose, resolve): the record
  *       loads(raw) when it is an object whose version_key names a version in plans (a dict;
- *       one not yet in it is asked of resolve(version) and kept), the scan finds it exact,
+ *       one not yet in it is asked of resolve(version) and kept), the scan finds it exact and
+ *       no number written with a fraction or an exponent (the schemas' integers take 1.0;
+ *       validate refuses it where they say integer, so the reference path must say so),
  *       plans[version][0] (jsonschema-rs is_valid) holds and semantic_ok holds with the plan
  *       for its case: plans[version][1] with a text, [2] with offsets, [3] without either.
  *       choose is None or choose(record) -> (text, sha256) or None: the source text.
