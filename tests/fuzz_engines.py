@@ -393,9 +393,16 @@ def mutate_bytes(raw: bytes, rng: random.Random) -> bytes:
 
 def hostile(rng: random.Random) -> bytes:
     """Bytes of no record at all."""
-    kind = rng.randrange(6)
+    kind = rng.randrange(7)
     if kind == 0:
         return bytes(rng.randrange(256) for _ in range(rng.randrange(300)))
+    if kind == 6:  # many keys in each of many open objects: the scan's key table grows
+        width, depth = rng.randrange(50, 70), rng.randrange(3, 12)
+        keys = b"".join(b'"k%d": %d, ' % (i, i) for i in range(width))
+        inner = b'{"schema_version": "1.1.0", ' + keys + b'"k0": 1}'  # the last key repeats
+        for _ in range(depth):
+            inner = b"{" + keys + b'"x": ' + inner + b"}"
+        return inner
     if kind == 1:
         alphabet = b'{}[]",:0123456789.eE- atrufsnl\\'
         return bytes(rng.choice(alphabet) for _ in range(rng.randrange(2000)))
