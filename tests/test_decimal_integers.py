@@ -127,3 +127,20 @@ def test_a_non_integral_number_is_left_to_the_schema() -> None:
 )
 def test_may_have_fractions(raw: bytes, expected: bool) -> None:
     assert may_have_fractions(raw) is expected
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_pretty_json_file_is_checked_too(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    pure: str,
+) -> None:
+    # a .json file has no raw line to look at: the parsed value is
+    record = load_json(GOLD)
+    f = tmp_path / "r.json"
+    text = json.dumps(record, indent=2).replace('"duration_days": 6', '"duration_days": 6.0', 1)
+    assert '"duration_days": 6.0' in text
+    f.write_text(text, encoding="utf-8")
+    code, out = _run(capsys, monkeypatch, pure, ["validate", str(f)])
+    assert code == 1 and "$.visits[0].duration_days: 6.0 is a number" in out, out

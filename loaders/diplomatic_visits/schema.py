@@ -495,7 +495,7 @@ def _numbers_of(
         return None
     node = resolve(node, defs).schema
     key = id(node)
-    if key in seen:  # a recursive $ref: the node is being compiled higher up
+    if key in seen:  # a recursive $ref (none in our schemas): its repeats are not looked into
         return seen[key]
     seen[key] = None
     integer = "integer" in _types(node)
