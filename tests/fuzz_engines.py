@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 from diplomatic_visits import accel, checks, pipeline, rules  # noqa: E402
 from diplomatic_visits.errors import InputError  # noqa: E402
-from diplomatic_visits.inputs import Sources  # noqa: E402
+from diplomatic_visits.inputs import Source, Sources  # noqa: E402
 from diplomatic_visits.parse import line_document, strict_line  # noqa: E402
 from diplomatic_visits.pipeline import Settings, check_line, fast_acceptor  # noqa: E402
 from diplomatic_visits.report import RecordResult  # noqa: E402
@@ -56,6 +56,10 @@ TEXT_BYTES = SOURCE.read_bytes()
 TEXT = TEXT_BYTES.decode("utf-8")
 SHA = hashlib.sha256(TEXT_BYTES).hexdigest()
 PURE = "DIPLOMATIC_VISITS_PURE_PYTHON"
+_OTHER_BYTES = b"Minister Ola Varn of Eskeland met Kim in Tovar on Friday."
+_OTHER = Source(
+    "elsewhere.txt", _OTHER_BYTES.decode(), _OTHER_BYTES, hashlib.sha256(_OTHER_BYTES).hexdigest()
+)
 
 
 def seed_records() -> list[dict[str, Any]]:
@@ -515,6 +519,9 @@ class Harness:
             Settings(),
             Settings(sources=Sources.from_files([str(SOURCE)])),
             Settings(level="verified", sources=Sources.from_files([str(SOURCE)])),
+            # two texts: each record's is chosen by its sha256, its article id or the file
+            # name, and one that none matches is refused (source-match)
+            Settings(sources=Sources((Source(str(SOURCE), TEXT, TEXT_BYTES, SHA), _OTHER))),
         ]
         # the settings each seed is valid under (the examples quote other articles than the
         # one text at hand): a mutant is checked under one of them most of the time
@@ -547,6 +554,12 @@ class Harness:
                 setting = self.settings[rng.choice(self.fits[i] or [0])]
             plan = rules.rules_for(base["schema_version"])
             record = mutate(base, plan, rng, self.stats.rules_hit) if roll > 0.12 else base
+            article = record.get("article")
+            if rng.random() < 0.05 and isinstance(article, dict):  # another text, or none
+                record = copy.deepcopy(record)
+                record["article"]["id"] = rng.choice(("elsewhere", "nowhere"))
+                if isinstance(article.get("text_file"), dict) and rng.random() < 0.5:
+                    record["article"]["text_file"]["sha256"] = _OTHER.sha256
             raw = serialise(record, rng)
             if rng.random() < 0.3:
                 raw = mutate_bytes(raw, rng)
