@@ -45,7 +45,8 @@ export PYTHONMALLOC=malloc
 export PYTHONPATH="$HERE/loaders${PYTHONPATH:+:$PYTHONPATH}"
 LOG="$WORK/fuzz.log"
 set +e
-"$PYTHON" "$HERE/tests/fuzz_engines.py" --speedups "$WORK/_speedups.abi3.so" \
+# -X faulthandler: a crash also shows where Python was (then ASan's report follows)
+"$PYTHON" -X faulthandler "$HERE/tests/fuzz_engines.py" --speedups "$WORK/_speedups.abi3.so" \
     --seconds "$SECONDS_TO_RUN" --seed "$SEED" 2>&1 | tee "$LOG"
 STATUS="${PIPESTATUS[0]}"
 set -e
