@@ -791,3 +791,44 @@ def test_integers_beyond_64_bits_are_reported_the_same_by_both_engines(
     found = [json.loads(x) for x in out.splitlines()]
     messages = [x["message"] for x in found if x["type"] == "error"]
     assert messages and not any(".0 " in m or m.endswith(".0") for m in messages), messages
+
+
+def test_no_undefined_behaviour_on_lines_that_broke_the_engine_once(tmp_path: Path) -> None:
+    # the engine built with UBSan (array bounds, signed overflow: the `{]` scan and the span
+    # check at -2**63 were both undefined behaviour, the second without a visible symptom on a
+    # normal build) runs the fuzz harness's regression lines and a few hundred mutants. Built
+    # here, in a second or two; the long run with ASan too is benchmarks/sanitize.sh.
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None or S is None:
+        pytest.skip("no C compiler here, or no accelerator to test")
+    source = Path(accel.__file__).with_name("_speedups.c")
+    built = tmp_path / "_speedups.abi3.so"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    flags = ["-shared", "-fPIC", "-g", "-O1", "-fsanitize=undefined", "-fno-sanitize-recover=all"]
+    macros = ["-DPy_LIMITED_API=0x030A0000", f"-DSOURCE_SHA256={digest}"]
+    include = "-I" + sysconfig.get_paths()["include"]
+    made = subprocess.run(
+        [cc, *flags, *macros, include, str(source), "-o", str(built)], capture_output=True
+    )
+    if made.returncode != 0 and b"ubsan" in made.stderr.lower():
+        pytest.skip("this compiler has no UBSan runtime")
+    assert made.returncode == 0, made.stderr.decode()[-2000:]
+    harness = Path(__file__).with_name("fuzz_engines.py")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(source.parent.parent),
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    }
+    done = subprocess.run(
+        [sys.executable, str(harness), "--speedups", str(built), "--execs", "300", "--seed", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    report = done.stdout[-2000:] + done.stderr[-3000:]
+    assert done.returncode == 0 and "runtime error" not in report, report
