@@ -10,7 +10,6 @@ inputs is :mod:`diplomatic_visits.inputs`; many records in worker processes,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,7 +111,9 @@ def may_have_offsets(raw: bytes) -> bool:
     return False
 
 
-_NUMBER_MARK = re.compile(rb"[0-9][.eE]")
+# every digit as 0, and . and E as e: a number with a fraction or an exponent then holds
+# "0e", which one bytes.find looks for at C speed (a regex over the line costs several times more)
+_MARKS = bytes.maketrans(b"123456789.E", b"000000000ee")
 
 
 def may_have_fractions(raw: bytes) -> bool:
@@ -120,16 +121,19 @@ def may_have_fractions(raw: bytes) -> bool:
     (``1.0``, ``9e7``): then no value of the record is a float. (A digit then ``.``, ``e`` or
     ``E``, whose digits follow ``:``, ``,`` or ``[``, maybe a minus sign and white space; a
     string may hold that too, which only costs a walk of the value.)"""
-    for match in _NUMBER_MARK.finditer(raw):
-        i = match.start()
-        while i > 0 and 0x30 <= raw[i - 1] <= 0x39:
+    text = raw.translate(_MARKS)
+    at = text.find(b"0e")
+    while at >= 0:
+        i = at
+        while i > 0 and text[i - 1] == 0x30:  # 0
             i -= 1
-        if i > 0 and raw[i - 1] == 0x2D:  # -
+        if i > 0 and text[i - 1] == 0x2D:  # -
             i -= 1
-        while i > 0 and raw[i - 1] in b" \t\r\n":
+        while i > 0 and text[i - 1] in b" \t\r\n":
             i -= 1
-        if i == 0 or raw[i - 1] in b":,[":
+        if i == 0 or text[i - 1] in b":,[":
             return True
+        at = text.find(b"0e", at + 2)
     return False
 
 
