@@ -698,3 +698,137 @@ def test_a_chunk_read_whole_gives_what_its_lines_give(
     finally:
         pipeline._acceptors = original  # type: ignore[assignment]
     assert whole == by_line
+
+
+# --- found by fuzzing the engine (issue 22) ---------------------------------------------------
+
+
+@needs_c
+@pytest.mark.parametrize("written", ["--00", "2019-00", "--00-01", "2019-00-01"])
+def test_a_year_is_not_written_with_month_zero(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    written: str,
+) -> None:
+    # a year-precision value has no month: the C engine compared the written month with 0
+    assert S is not None
+    record = copy.deepcopy(BASES[1])  # the gold record, schema 1.1.0
+    visit = record["visits"][1]
+    for date in (visit["start"], visit["end"], visit["sub_events"][0]["date"]):
+        date.update(value="2019", precision="year", written="2019")
+    visit["start"]["written"] = written
+    assert rs_validator("1.1.0", "extraction").is_valid(record)
+    assert [i.keyword for i in iter_semantic_issues(record)] == ["date-written"]
+    assert S.semantic_ok(record, _plan("1.1.0", True)) is False
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, out = _both_ways(capsys, monkeypatch, ["validate", str(f)])
+    assert code == 1 and "date-written" in out
+
+
+HOSTILE_SCANS = [
+    b"{]" * 1000,
+    b"[}" * 1000,
+    b"]" * 1000 + b"{" * 300,
+    b"}" * 5000,
+    b'{"a":1]' * 400,
+    b'["a":1,"a":2]',
+    b"{" * 199 + b"]" * 5000,
+    b'{"a"' + b":{" * 150 + b"]" * 150,
+]
+
+
+def test_scan_survives_mismatched_brackets() -> None:
+    # `]` did not pop the frame stack that `{` pushed while the depth limit counted both: a
+    # stack buffer overflow (a segfault on a normal build). In a child process, so that a crash
+    # is a failure here, not the end of the test run.
+    if S is None:
+        pytest.skip("the C accelerator is not compiled here")
+    code = (
+        "import sys\n"
+        "from diplomatic_visits import accel\n"
+        f"for raw in {HOSTILE_SCANS!r}:\n"
+        "    exact, offsets = accel._speedups.scan(raw, (b'start', b'end'))\n"
+        "    assert exact is False, raw[:20]\n"
+        "print('ok')\n"
+    )
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(accel.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and done.stdout == "ok\n", (done.returncode, done.stderr[-500:])
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (2**64, 25),
+        (0, 2**64 + 25),
+        (2**63, 2**63 + 25),
+        (-(2**63) - 1, 25),
+        (-(2**63), 2**63 - 1),
+        (-(10**30), 10**30),
+    ],
+)
+def test_integers_beyond_64_bits_are_reported_the_same_by_both_engines(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    start: int,
+    end: int,
+) -> None:
+    # orjson makes such an integer a float, which compares equal to the integer (2**64 ==
+    # 2.0**64): the pure path kept orjson's float and reported other issues than the C path
+    record = copy.deepcopy(BASES[1])
+    record["actors"][0]["mentions"][0].update(start=start, end=end)
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, out = _both_ways(capsys, monkeypatch, ["validate", str(f), "--format", "jsonl"])
+    assert code == 1
+    found = [json.loads(x) for x in out.splitlines()]
+    messages = [x["message"] for x in found if x["type"] == "error"]
+    assert messages and not any(".0 " in m or m.endswith(".0") for m in messages), messages
+
+
+def test_no_undefined_behaviour_on_lines_that_broke_the_engine_once(tmp_path: Path) -> None:
+    # the engine built with UBSan (array bounds, signed overflow: the `{]` scan and the span
+    # check at -2**63 were both undefined behaviour, the second without a visible symptom on a
+    # normal build) runs the fuzz harness's regression lines and a few hundred mutants. Built
+    # here, in a second or two; the long run with ASan too is benchmarks/sanitize.sh.
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None or S is None:
+        pytest.skip("no C compiler here, or no accelerator to test")
+    source = Path(accel.__file__).with_name("_speedups.c")
+    built = tmp_path / "_speedups.abi3.so"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    flags = ["-shared", "-fPIC", "-g", "-O1", "-fsanitize=undefined", "-fno-sanitize-recover=all"]
+    macros = ["-DPy_LIMITED_API=0x030A0000", f"-DSOURCE_SHA256={digest}"]
+    include = "-I" + sysconfig.get_paths()["include"]
+    made = subprocess.run(
+        [cc, *flags, *macros, include, str(source), "-o", str(built)], capture_output=True
+    )
+    if made.returncode != 0 and b"ubsan" in made.stderr.lower():
+        pytest.skip("this compiler has no UBSan runtime")
+    assert made.returncode == 0, made.stderr.decode()[-2000:]
+    harness = Path(__file__).with_name("fuzz_engines.py")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(source.parent.parent),
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    }
+    done = subprocess.run(
+        [sys.executable, str(harness), "--speedups", str(built), "--execs", "300", "--seed", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    report = done.stdout[-2000:] + done.stderr[-3000:]
+    assert done.returncode == 0 and "runtime error" not in report, report

@@ -15,7 +15,8 @@
  *       for a JSON text orjson parsed. exact: True only if orjson's value is the one a strict
  *       parser gives: no object repeats a key (orjson keeps the last silently), no key is
  *       written with escapes (equal keys could be spelled apart), no integer has more than 18
- *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure".
+ *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure"
+ *       (and is all it says of bytes that are not JSON: mismatched brackets, an unended string).
  *       offsets: some key in offset_keys (bytes) holds a number.
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
  *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
@@ -29,7 +30,9 @@
  *   accept(context, raw) -> record or None
  *       context = (loads, version_key, offset_keys, plans, choose, resolve): the record
  *       loads(raw) when it is an object whose version_key names a version in plans (a dict;
- *       one not yet in it is asked of resolve(version) and kept), the scan finds it exact,
+ *       one not yet in it is asked of resolve(version) and kept), the scan finds it exact and
+ *       no number written with a fraction or an exponent (the schemas' integers take 1.0;
+ *       validate refuses it where they say integer, so the reference path must say so),
  *       plans[version][0] (jsonschema-rs is_valid) holds and semantic_ok holds with the plan
  *       for its case: plans[version][1] with a text, [2] with offsets, [3] without either.
  *       choose is None or choose(record) -> (text, sha256) or None: the source text.
@@ -472,15 +475,24 @@ static const unsigned char INTERESTING[256] = {
     ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
 };
 
-/* 0 on success, -1 (MemoryError set) on failure; see scan() */
+/* 0 on success, -1 (MemoryError set) on failure; see scan(). *fractions: some number is
+ * written with a fraction or an exponent (1.0, 9e7): orjson makes it a float, which a schema's
+ * `integer` takes for an integer (1.0 is one in JSON Schema) and the record would be changed
+ * by an export; such a line is never accepted, and the reference path reports it.
+ *
+ * Brackets are kept on one stack (kind[]: '{' or '['; frame[]: where an object's keys start
+ * in all[]), so that any input, however mismatched ({], ]]]], a key in an array), leaves
+ * every index in bounds: a bracket that does not close the innermost one ends the scan as
+ * unsure (the text is not JSON; orjson refuses it anyway). */
 static int scan_bytes(const char *s, Py_ssize_t n, const Watch *watch, int nwatch, int *exact,
-                      int *has_offsets) {
+                      int *has_offsets, int *fractions) {
     Py_ssize_t i = 0;
-    int offsets = 0, sure = 1, depth = 0, nesting = 0;
+    int offsets = 0, sure = 1, fraction = 0, nesting = 0;
     Key keys[MAX_KEYS_PER_OBJECT * 4];
     Key *heap = NULL, *all = keys;
     Py_ssize_t top = 0, cap = MAX_KEYS_PER_OBJECT * 4;
-    Py_ssize_t frame[MAX_NESTING + 1];
+    Py_ssize_t frame[MAX_NESTING];
+    char kind[MAX_NESTING];
     while (i < n && sure) {
         while (i < n && !INTERESTING[(unsigned char)s[i]]) i++; /* , : spaces true false null */
         if (i >= n) break;
@@ -488,17 +500,20 @@ static int scan_bytes(const char *s, Py_ssize_t n, const Watch *watch, int nwatc
         if (c == '"') {
             int escaped = 0;
             Py_ssize_t close = string_end(s, i, n, &escaped);
-            if (close >= n) break;
+            if (close >= n) {
+                sure = 0; /* a string that does not end: not JSON */
+                break;
+            }
             Py_ssize_t j = close + 1;
             if (j < n && s[j] != ':' && s[j] <= ' ') j = skip_ws(s, j, n);
             if (j < n && s[j] == ':') { /* a key */
                 const char *key = s + i + 1;
                 Py_ssize_t len = close - i - 1;
-                if (depth == 0 || escaped) {
+                if (nesting == 0 || kind[nesting - 1] != '{' || escaped) {
                     sure = 0; /* an escaped key: equal keys may be spelled apart */
                     break;
                 }
-                Py_ssize_t first = frame[depth - 1];
+                Py_ssize_t first = frame[nesting - 1];
                 if (top - first >= MAX_KEYS_PER_OBJECT) {
                     sure = 0;
                     break;
@@ -535,37 +550,35 @@ static int scan_bytes(const char *s, Py_ssize_t n, const Watch *watch, int nwatc
             } else {
                 i = close + 1;
             }
-        } else if (c == '{') {
-            if (++nesting > MAX_NESTING) {
+        } else if (c == '{' || c == '[') {
+            if (nesting >= MAX_NESTING) {
                 sure = 0; /* the strict parser may run out of stack first */
                 break;
             }
-            frame[depth++] = top;
+            kind[nesting] = c;
+            frame[nesting++] = top;
             i++;
-        } else if (c == '}') {
-            if (depth > 0) top = frame[--depth];
-            nesting--;
-            i++;
-        } else if (c == '[') {
-            if (++nesting > MAX_NESTING) {
-                sure = 0;
+        } else if (c == '}' || c == ']') {
+            if (nesting == 0 || kind[nesting - 1] != (c == '}' ? '{' : '[')) {
+                sure = 0; /* closes what is not open: not JSON */
                 break;
             }
-            i++;
-        } else if (c == ']') {
-            nesting--;
+            top = frame[--nesting]; /* an object's keys are forgotten with it */
             i++;
         } else if (c >= '0' && c <= '9') {
             Py_ssize_t run = i;
             while (i < n && s[i] >= '0' && s[i] <= '9') i++;
             if (i - run > 18) sure = 0; /* maybe beyond 64 bits: orjson would make it a float */
+            if (i < n && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) fraction = 1;
         } else {
             i++;
         }
     }
+    if (nesting != 0) sure = 0; /* brackets left open: not JSON */
     PyMem_Free(heap);
     *exact = sure;
     *has_offsets = offsets;
+    *fractions = fraction;
     return 0;
 }
 
@@ -603,9 +616,9 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         return NULL;
     }
     Watch watch[MAX_WATCH];
-    int nwatch, exact, offsets;
+    int nwatch, exact, offsets, fractions;
     if (watch_list(keys, watch, &nwatch) < 0) return NULL;
-    if (scan_bytes(at, len, watch, nwatch, &exact, &offsets) < 0) return NULL;
+    if (scan_bytes(at, len, watch, nwatch, &exact, &offsets, &fractions) < 0) return NULL;
     return Py_BuildValue("(OO)", exact ? Py_True : Py_False, offsets ? Py_True : Py_False);
 }
 
@@ -791,13 +804,16 @@ static int written_agrees(PyObject *written, long y, long m, long d) {
     if (s == NULL) return 0;
     int no_year = n >= 2 && s[0] == '-' && s[1] == '-';
     if (n == 4 && !no_year) return digits(s, 4, &a) && a == y;
+    /* a written month (or day) agrees only with a value that has one: m (d) is 0 when the
+     * value has none, and a written 00 must not pass for it */
     if (no_year) {
         if (n != 4 && n != 7) return 0;
-        if (!digits(s + 2, 2, &b) || b != m) return 0;
+        if (!digits(s + 2, 2, &b) || m == 0 || b != m) return 0;
         return n == 4 || (s[4] == '-' && digits(s + 5, 2, &c) && d != 0 && c == d);
     }
     if (n != 7 && n != 10) return 0;
-    if (!digits(s, 4, &a) || a != y || s[4] != '-' || !digits(s + 5, 2, &b) || b != m) return 0;
+    if (!digits(s, 4, &a) || a != y || s[4] != '-' || !digits(s + 5, 2, &b) || m == 0 || b != m)
+        return 0;
     return n == 7 || (s[7] == '-' && digits(s + 8, 2, &c) && d != 0 && c == d);
 }
 
@@ -948,7 +964,11 @@ static int span_ok(PyObject *span, const Node *n, PyObject *text) {
     } else {
         int o1 = 0, o2 = 0;
         long long a = PyLong_AsLongLongAndOverflow(start, &o1), b = PyLong_AsLongLongAndOverflow(end, &o2);
-        if (o1 || o2 || b < a || b - a != (long long)PyUnicode_GetLength(quote)) r = 0;
+        /* b - a in unsigned arithmetic: exact once b >= a, where the signed one overflows
+         * for offsets far apart (-2**63 and 2**63-1) */
+        if (o1 || o2 || b < a ||
+            (unsigned long long)b - (unsigned long long)a != (unsigned long long)PyUnicode_GetLength(quote))
+            r = 0;
         else if (text != NULL) {
             if (a < 0 || b > (long long)PyUnicode_GetLength(text)) r = 0;
             else {
@@ -1246,9 +1266,9 @@ static PyObject *accept_text(const Ctx *c, PyObject *arg, const char *s, Py_ssiz
         if (PyErr_Occurred()) goto error;
     }
     if (found != NULL && PyTuple_Check(found) && TUPLE_SIZE(found) == 4) {
-        int exact, offsets;
-        if (scan_bytes(s, n, c->watch, c->nwatch, &exact, &offsets) < 0) goto error;
-        if (exact) {
+        int exact, offsets, fractions;
+        if (scan_bytes(s, n, c->watch, c->nwatch, &exact, &offsets, &fractions) < 0) goto error;
+        if (exact && !fractions) { /* a fraction: the reference path says where and why */
             PyObject *valid = CALL1(TUPLE_ITEM(found, 0), value);
             r = valid == NULL ? -1 : PyObject_IsTrue(valid);
             Py_XDECREF(valid);

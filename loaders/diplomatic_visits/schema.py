@@ -503,3 +503,134 @@ def _py_issues(err: Any) -> Iterator[Issue]:
         keyword=str(err.validator),
         schema_path=tuple(err.absolute_schema_path),
     )
+
+
+# --- integers written as decimals -----------------------------------------------------------
+#
+# JSON Schema holds 1.0 (and 9e7) to be an integer, in every engine; a parser makes it a float,
+# and an export writes it as an integer, so the record written is not the one read. Where the
+# schema says integer, a number written with a fraction or an exponent is refused: the places
+# are read from the schema's own `type` declarations, like every other rule.
+
+
+@dataclass
+class _Numbers:
+    """Where a schema node holds integers: the node itself (``integer``), the properties of
+    an object and the items of an array that do (nodes without any are left out)."""
+
+    integer: bool = False
+    properties: dict[str, _Numbers] = field(default_factory=dict)
+    items: _Numbers | None = None
+
+
+def _types(node: Mapping[str, Any]) -> list[Any]:
+    t = node.get("type", [])
+    return t if isinstance(t, list) else [t]
+
+
+def _numbers_of(
+    node: Any, defs: Mapping[str, Any], seen: dict[int, _Numbers | None]
+) -> _Numbers | None:
+    if not isinstance(node, Mapping):
+        return None
+    node = resolve(node, defs).schema
+    key = id(node)
+    if key in seen:  # a recursive $ref (none in our schemas): its repeats are not looked into
+        return seen[key]
+    seen[key] = None
+    integer = "integer" in _types(node)
+    props: dict[str, _Numbers] = {}
+    items: _Numbers | None = None
+    # every subschema a value may have to satisfy: its own, and a union's or a condition's
+    parts = [node]
+    for word in ("anyOf", "oneOf", "allOf"):
+        parts += [p for p in node.get(word, []) if isinstance(p, Mapping)]
+    parts += [node[w] for w in ("then", "else") if isinstance(node.get(w), Mapping)]
+    for part in parts:
+        if part is not node:
+            sub = _numbers_of(part, defs, seen)
+            if sub is not None:
+                integer = integer or sub.integer
+                for name, p in sub.properties.items():
+                    props[name] = _merged(props.get(name), p) or p
+                items = _merged(items, sub.items)
+            continue
+        for name, sub_schema in (part.get("properties") or {}).items():
+            found = _numbers_of(sub_schema, defs, seen)
+            if found is not None:
+                props[name] = _merged(props.get(name), found) or found
+        if isinstance(part.get("items"), Mapping):
+            items = _merged(items, _numbers_of(part["items"], defs, seen))
+    out = _Numbers(integer, props, items)
+    result = None if out == _Numbers() else out
+    seen[key] = result
+    return result
+
+
+def _merged(a: _Numbers | None, b: _Numbers | None) -> _Numbers | None:
+    if a is None or b is None:
+        return a or b
+    props = dict(a.properties)
+    for name, p in b.properties.items():
+        props[name] = _merged(props.get(name), p) or p
+    return _Numbers(a.integer or b.integer, props, _merged(a.items, b.items))
+
+
+@cache
+def _integer_places(version: str, level: Level) -> _Numbers | None:
+    doc = bundle_schema(version, level)
+    return _numbers_of(doc, doc.get("$defs", {}), {})
+
+
+def iter_integer_issues(
+    record: Any, version: str | None = None, level: Level = "extraction"
+) -> Iterator[Issue]:
+    """Yield an issue (keyword ``type``) for every number where the schema says integer that
+    was written with a fraction or an exponent (``0.0``, ``9e7``): JSON Schema engines take such
+    a number for an integer, the parser made it a float, and an export would write a value
+    other than the one read. Non-integral values (``1.5``) are left to the schema's own check.
+    """
+    root = _integer_places(_check_version(version, level), level)
+    if root is None:
+        return
+    if not _holds_decimal(record, root):  # the common case: no float anywhere it looks
+        return
+    stack: list[tuple[Any, _Numbers, tuple[str | int, ...]]] = [(record, root, ())]
+    while stack:  # depth first, in document order (children pushed in reverse)
+        value, node, path = stack.pop()
+        if isinstance(value, float):
+            if node.integer and value.is_integer():
+                yield _decimal_integer(value, path)
+        elif isinstance(value, dict) and node.properties:
+            props = node.properties
+            stack.extend(
+                reversed([(v, props[k], (*path, k)) for k, v in value.items() if k in props])
+            )
+        elif isinstance(value, list) and node.items is not None:
+            items = node.items
+            stack.extend(reversed([(v, items, (*path, i)) for i, v in enumerate(value)]))
+
+
+def _holds_decimal(value: Any, node: _Numbers) -> bool:
+    """Whether an integral float lies where ``node`` says integer (no path kept: fast)."""
+    if type(value) is dict:
+        for name, sub in node.properties.items():
+            v = value.get(name)
+            if v is not None and _holds_decimal(v, sub):
+                return True
+        return False
+    if type(value) is list:
+        items = node.items
+        return items is not None and any(_holds_decimal(v, items) for v in value)
+    return node.integer and isinstance(value, float) and value.is_integer()
+
+
+def _decimal_integer(value: float, path: tuple[str | int, ...]) -> Issue:
+    exact = f" {int(value)}" if abs(value) < 2**53 else " it"
+    return Issue(
+        path,
+        f"{value!r} is a number written with a fraction or an exponent, where the schema wants "
+        f"an integer: write{exact} without them (JSON Schema counts 1.0 as an integer, but an "
+        "export would store a value other than the one written)",
+        "type",
+    )

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from diplomatic_visits import accel
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.inputs import Sources
@@ -23,6 +25,7 @@ from diplomatic_visits.schema import (
     Issue,
     Level,
     declared_version,
+    iter_integer_issues,
     iter_schema_issues,
     rs_validator,
 )
@@ -41,6 +44,7 @@ def iter_record_issues(
     text: str | None = None,
     text_bytes: bytes | None = None,
     offsets: bool = True,
+    fractions: bool = True,
 ) -> Iterator[Issue]:
     """Yield every problem of one record: schema violations and semantic issues, in one pass.
 
@@ -49,13 +53,18 @@ def iter_record_issues(
     spans index) to check quotes and offsets against it, and ``text_bytes`` (the file's bytes)
     to check its sha256. ``offsets=False`` promises that no span has offsets (see
     :func:`diplomatic_visits.checks.iter_semantic_issues`). Semantic issues at or under a value
-    the schema already rejects are left out.
+    the schema already rejects are left out. A number written with a fraction or an exponent
+    where the schema says integer (``0.0``, ``9e7``) is an issue (keyword ``type``), though JSON
+    Schema counts it an integer (:func:`~diplomatic_visits.schema.iter_integer_issues`);
+    ``fractions=False`` promises that the record holds no float (see :func:`may_have_fractions`).
     """
     version = declared_version(record) or version  # an unknown one fails the schema's `const`
-    if rs_validator(version, level).is_valid(record):  # the common case: no error objects built
+    fractions = fractions and _may_hold_floats(record)
+    decimals = list(iter_integer_issues(record, version, level)) if fractions else []
+    if not decimals and rs_validator(version, level).is_valid(record):  # the common case
         yield from iter_semantic_issues(record, text, text_bytes, offsets)
         return
-    schema = list(iter_schema_issues(record, version, level))
+    schema = [*iter_schema_issues(record, version, level), *decimals]
     yield from schema
     if any(i.keyword == "depth" for i in schema) or accel.clean(record, text, text_bytes):
         return  # (the compiled engine finds nothing: the Python walk, which reports, need not run)
@@ -102,6 +111,40 @@ def may_have_offsets(raw: bytes) -> bool:
     return False
 
 
+# every digit as 0, and . and E as e: a number with a fraction or an exponent then holds
+# "0e", which one bytes.find looks for at C speed (a regex over the line costs several times more)
+_MARKS = bytes.maketrans(b"123456789.E", b"000000000ee")
+
+
+def may_have_fractions(raw: bytes) -> bool:
+    """False only if no number in the JSON text is written with a fraction or an exponent
+    (``1.0``, ``9e7``): then no value of the record is a float. (A digit then ``.``, ``e`` or
+    ``E``, whose digits follow ``:``, ``,`` or ``[``, maybe a minus sign and white space; a
+    string may hold that too, which only costs a walk of the value.)"""
+    text = raw.translate(_MARKS)
+    at = text.find(b"0e")
+    while at >= 0:
+        i = at
+        while i > 0 and text[i - 1] == 0x30:  # 0
+            i -= 1
+        if i > 0 and text[i - 1] == 0x2D:  # -
+            i -= 1
+        while i > 0 and text[i - 1] in b" \t\r\n":
+            i -= 1
+        if i == 0 or text[i - 1] in b":,[":
+            return True
+        at = text.find(b"0e", at + 2)
+    return False
+
+
+def _may_hold_floats(record: Any) -> bool:
+    """:func:`may_have_fractions` of a parsed value (True when it cannot be written as JSON)."""
+    try:
+        return may_have_fractions(orjson.dumps(record))
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits, or nested too deeply
+        return True
+
+
 def check_document(
     doc: Document,
     version: str | None = None,
@@ -127,10 +170,11 @@ def check_document(
         elif isinstance(value, dict):
             unmatched.append(Issue((), sources.unmatched(value), "source-match", "semantic"))
     offsets = doc.raw is None or may_have_offsets(doc.raw)
-    issues = _issues(value, version, level, text, data, max_errors, offsets)
+    fractions = doc.raw is None or may_have_fractions(doc.raw)
+    issues = _issues(value, version, level, text, data, max_errors, offsets, fractions)
     if issues and doc.raw is not None and not doc.exact:
         exact = strict_line(doc.raw, doc.path, doc.line)
-        if exact != value:
+        if _differs(exact, value):
             value = exact
             issues = _issues(exact, version, level, text, data, max_errors)
     issues = (unmatched + issues)[: max_errors or None]
@@ -147,13 +191,24 @@ def _issues(
     data: bytes | None,
     max_errors: int | None,
     offsets: bool = True,
+    fractions: bool = True,
 ) -> list[Issue]:
     issues: list[Issue] = []
     try:
-        for issue in iter_record_issues(value, version, level, text, data, offsets):
+        for issue in iter_record_issues(value, version, level, text, data, offsets, fractions):
             issues.append(issue)
             if max_errors is not None and len(issues) >= max_errors:
                 break
     except RecursionError:
         issues = [Issue((), "record nested too deeply to check", "depth")]
     return issues
+
+
+def _differs(strict: Any, fast: Any) -> bool:
+    """Whether the strict parser's value differs from orjson's, types included: ``==`` holds
+    2**64 equal to the float orjson made of it (18446744073709551616.0). Only duplicate keys
+    and integers beyond 64 bits can set them apart, and orjson cannot write such integers."""
+    try:
+        return orjson.dumps(strict) != orjson.dumps(fast)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: orjson's value was a float
+        return True
