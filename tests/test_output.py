@@ -288,6 +288,7 @@ def test_memory_does_not_grow_with_invalid_records(
     invalid records, the same memory. (A chunk's results are held until it is done: small
     chunks here, so that what is measured is what the run keeps from chunk to chunk.)"""
     monkeypatch.setattr(jsonl, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(jsonl, "FIRST_CHUNK_BYTES", 4096)
     small = _peak_validating(tmp_path, 500)
     large = _peak_validating(tmp_path, 5000)
     assert large < small * 1.5, (small, large)
@@ -309,3 +310,42 @@ def test_a_refused_export_with_workers_ends_without_a_traceback(tmp_path: Path) 
     assert run.returncode == 1, run.stderr
     assert b"Traceback" not in run.stderr and b"refusing to export" in run.stderr
     assert not out.exists()
+
+
+def test_chunks_shrink_when_their_records_are_invalid_and_grow_back() -> None:
+    """What one chunk's results hold is bounded: a chunk full of invalid records makes the
+    next ones small enough for ISSUES_PER_CHUNK; chunks with none double up to the largest."""
+    sizes = jsonl.ChunkSizes()
+    assert sizes() == jsonl.FIRST_CHUNK_BYTES
+    sizes.done(sizes(), 0)
+    assert sizes() == 2 * jsonl.FIRST_CHUNK_BYTES
+    for _ in range(20):
+        sizes.done(sizes(), 0)
+    assert sizes() == jsonl.CHUNK_BYTES
+    # 8 MiB of 28-byte lines with six issues each: 1.8 million issues in one chunk
+    sizes.done(jsonl.CHUNK_BYTES, jsonl.CHUNK_BYTES // 28 * 6)
+    assert sizes() // 28 * 6 <= jsonl.ISSUES_PER_CHUNK
+    assert sizes() >= jsonl.SMALLEST_CHUNK_BYTES
+
+
+def test_validate_cuts_a_file_of_invalid_records_into_small_chunks(tmp_path: Path) -> None:
+    from diplomatic_visits import pipeline
+
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"schema_version": "1.1.0"}\n' * 60_000)  # 1.6 MiB, 360,000 issues
+    seen: list[int] = []
+    check = pipeline.check_chunk
+
+    def counting(chunk: jsonl.Chunk, s: pipeline.Settings) -> pipeline.ChunkResult:
+        result = check(chunk, s)
+        seen.append(sum(len(p.issues) for p in result.problems if hasattr(p, "issues")))
+        return result
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "check_chunk", counting)
+        report = pipeline.validate_files([str(path)], keep=0)
+    assert report.invalid == 60_000
+    # the two chunks cut before any came back are of the first size; every later one holds
+    # what ISSUES_PER_CHUNK allows (give or take the line a cut is moved to the end of)
+    assert max(seen[:2]) <= (jsonl.FIRST_CHUNK_BYTES // 28 + 1) * 6
+    assert len(seen) > 10 and max(seen[2:]) <= jsonl.ISSUES_PER_CHUNK + 6

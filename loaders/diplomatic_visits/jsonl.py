@@ -23,6 +23,9 @@ from diplomatic_visits.parse import not_json_lines
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is reported, and skipped without being held
 CHUNK_BYTES = 8 * 1024 * 1024  # the size of the pieces handed to workers
+FIRST_CHUNK_BYTES = 128 * 1024  # a run starts small (see ChunkSizes)
+SMALLEST_CHUNK_BYTES = 16 * 1024
+ISSUES_PER_CHUNK = 20_000  # what one chunk's results may hold, about 10 MB
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -144,9 +147,35 @@ def chunk_bytes(chunk: Chunk) -> bytes | None:
     return data
 
 
-def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -> Iterator[Chunk]:
+class ChunkSizes:
+    """How big the next chunk is. A chunk's results (its invalid records, their issues) are
+    held until the chunk is done, so their size must not follow the input's: a run starts
+    with small chunks and doubles them up to :data:`CHUNK_BYTES` while they come back with few
+    issues; a chunk with many makes the next ones as small as :data:`ISSUES_PER_CHUNK` allows.
+    Call the object for the size of the next cut; tell it with :meth:`done` what a chunk held.
+    """
+
+    def __init__(self, largest: int | None = None) -> None:
+        self.largest = largest or CHUNK_BYTES
+        self.size = min(FIRST_CHUNK_BYTES, self.largest)
+
+    def __call__(self) -> int:
+        return self.size
+
+    def done(self, length: int, issues: int) -> None:
+        """A chunk of ``length`` bytes came back with ``issues`` issues."""
+        grown = self.size * 2
+        if issues:
+            grown = min(grown, length * ISSUES_PER_CHUNK // issues)
+        self.size = max(min(SMALLEST_CHUNK_BYTES, self.largest), min(self.largest, grown))
+
+
+def chunks(
+    path: str, stdin: IO[bytes] | None = None, size: int | ChunkSizes | None = None
+) -> Iterator[Chunk]:
     """Cut one input (a file, or ``-`` for ``stdin``) into chunks of about ``size`` bytes
-    (default :data:`CHUNK_BYTES`). Raises :class:`OSError` if the file cannot be read."""
+    (default :data:`CHUNK_BYTES`; a :class:`ChunkSizes` says it cut by cut). Raises
+    :class:`OSError` if the file cannot be read."""
     size = size or CHUNK_BYTES
     if path == "-":
         yield from _held(stdin or sys.stdin.buffer, "<stdin>", size)
@@ -163,7 +192,7 @@ def chunks(path: str, stdin: IO[bytes] | None = None, size: int | None = None) -
         f.seek(0)
         start = 0
         while start < total:
-            end = start + size
+            end = start + (size() if isinstance(size, ChunkSizes) else size)
             if end >= total:
                 end = total
             else:  # move the cut to the end of the line it falls in
@@ -180,7 +209,7 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _held(stream: IO[bytes], name: str, size: int) -> Iterator[Chunk]:
+def _held(stream: IO[bytes], name: str, size: int | ChunkSizes) -> Iterator[Chunk]:
     held: list[bytes | None] = []
     start = bytes_held = 0  # where the chunk starts in the stream, and its size
     checked = False
@@ -192,7 +221,7 @@ def _held(stream: IO[bytes], name: str, size: int) -> Iterator[Chunk]:
                 raise NotJSONLinesError(len(held) + 1, why)
         held.append(raw)
         bytes_held += len(raw) if raw is not None else 0
-        if bytes_held >= size:
+        if bytes_held >= (size() if isinstance(size, ChunkSizes) else size):
             yield Chunk(name, start=start, length=bytes_held, held=tuple(held))
             start += bytes_held
             held, bytes_held = [], 0

@@ -32,7 +32,15 @@ from diplomatic_visits.inputs import (
     is_parquet_file,
     iter_documents,
 )
-from diplomatic_visits.jsonl import Chunk, Lines, NotJSONLinesError, chunk_bytes, chunks
+from diplomatic_visits.jsonl import (
+    CHUNK_BYTES,
+    Chunk,
+    ChunkSizes,
+    Lines,
+    NotJSONLinesError,
+    chunk_bytes,
+    chunks,
+)
 from diplomatic_visits.parse import Document, detached, line_document
 from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
 from diplomatic_visits.schema import Level, available_versions, rs_validator
@@ -276,33 +284,45 @@ def map_chunks(
     pool: Any = None,
     in_flight: int = 2,
     stdin: IO[bytes] | None = None,
+    adaptive: bool = False,
 ) -> Iterator[ChunkResult]:
     """Cut a JSON Lines input (or ``-``) into chunks and apply ``fn(chunk, settings)`` to each,
     in the worker ``pool`` or here; yield the results in input order, their problems numbered
     by the lines of the input. At most ``in_flight`` chunks are pending. An input that cannot
-    be read gives a result whose problem says so."""
+    be read gives a result whose problem says so. ``adaptive``: chunks sized by
+    :class:`~diplomatic_visits.jsonl.ChunkSizes`, so that what a chunk's results hold stays
+    bounded however many records are invalid (else :data:`~diplomatic_visits.jsonl.CHUNK_BYTES`
+    each, the cuts an export's row groups follow)."""
     name = "<stdin>" if path == STDIN else path
-    pending: deque[Any] = deque()
+    pending: deque[tuple[int, Any]] = deque()
     before = 0  # lines of the input before the next result's chunk
+    sizes = ChunkSizes() if adaptive else None  # chunks sized so that their results stay small
 
-    def finish(work: Any) -> ChunkResult:
+    def finish(length: int, work: Any) -> ChunkResult:
         nonlocal before
         result: ChunkResult = work.result() if pool else work
+        if sizes is not None:
+            sizes.done(length, sum(_issue_count(p) for p in result.problems))
         problems = [_renumbered(p, before) for p in result.problems] if before else result.problems
         before += result.lines
         return ChunkResult(result.lines, problems, result.payload)
 
     try:
-        for chunk in chunks(path, stdin):
-            pending.append(pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings))
+        for chunk in chunks(path, stdin, sizes or CHUNK_BYTES):
+            work = pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings)
+            pending.append((chunk.length, work))
             while len(pending) >= max(in_flight, 1):
-                yield finish(pending.popleft())
+                yield finish(*pending.popleft())
         while pending:
-            yield finish(pending.popleft())
+            yield finish(*pending.popleft())
     except OSError as exc:
         yield ChunkResult(0, [InputError(name, f"cannot read: {exc.strerror or exc}")])
     except NotJSONLinesError as exc:
         yield ChunkResult(0, [InputError(name, exc.reason, exc.line)])
+
+
+def _issue_count(problem: Problem) -> int:
+    return 1 if isinstance(problem, InputError) else max(len(problem.issues), 1)
 
 
 def _renumbered(problem: Problem, before: int) -> Problem:
@@ -346,7 +366,8 @@ def iter_results(
             elif is_parquet_file(path):
                 yield from _parquet_results(path, settings, held)
             elif not is_json_file(path):
-                for result in map_chunks(path, check_chunk, settings, pool, 2 * jobs, stdin):
+                results = map_chunks(path, check_chunk, settings, pool, 2 * jobs, stdin, True)
+                for result in results:
                     yield from result.problems
                     if result.payload:
                         yield ValidRecords(result.payload)
@@ -385,11 +406,14 @@ def validate_files(
     max_errors: int | None = None,
     jobs: int = 1,
     allow_empty: bool = False,
+    keep: int | None = None,
 ) -> Report:
     """Check files, folders or ``-`` (stdin) and return a :class:`Report`; its ``exit_code``
     is 0, 1 or 2. Inputs that hold no record at all are an input error unless
-    ``allow_empty``."""
-    report = Report()
+    ``allow_empty``. ``keep``: at most this many invalid results and input errors are held
+    (None: all; the counts are exact either way); for flat memory on any input, ``keep=0``
+    or :func:`iter_results`."""
+    report = Report(keep=keep)
     for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
         report.add(item)
     if not report.checked and not report.input_errors and not allow_empty:
