@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         InputError,
         InvalidRecordError,
         UnknownLevelError,
+        UnknownProfileError,
         UnknownSchemaVersionError,
     )
     from diplomatic_visits.pipeline import validate_files
@@ -46,6 +47,7 @@ _WHERE = {
     "InputError": "errors",
     "InvalidRecordError": "errors",
     "UnknownLevelError": "errors",
+    "UnknownProfileError": "errors",
     "UnknownSchemaVersionError": "errors",
     "dataset_version": "records",
     "load_records": "records",
@@ -73,6 +75,7 @@ __all__ = [
     "Report",
     "Score",
     "UnknownLevelError",
+    "UnknownProfileError",
     "UnknownSchemaVersionError",
     "__version__",
     "available_versions",

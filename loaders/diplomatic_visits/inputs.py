@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,27 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
 PARQUET_SUFFIXES = (".parquet",)  # validate reads them (our typed columns, or JSON texts)
 STDIN = "-"
+
+
+def as_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+    """One input (a path as ``str`` or :class:`~pathlib.Path`) or several, as a list of paths:
+    a string is one path, never a sequence of one-character paths."""
+    if isinstance(inputs, (str, os.PathLike)):
+        return [os.fspath(inputs)]
+    if isinstance(inputs, bytes) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            "inputs: give a path (str or pathlib.Path) or a list of them, not "
+            + type(inputs).__name__
+        )
+    found = []
+    for item in inputs:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(
+                f"inputs: each input is a path (str or pathlib.Path), not {type(item).__name__}; "
+                "to check records already in memory, use validate_record"
+            )
+        found.append(os.fspath(item))
+    return found
 
 
 def is_json_file(path: str) -> bool:

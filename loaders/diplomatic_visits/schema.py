@@ -16,7 +16,11 @@ from functools import cache
 from typing import Any, Literal
 
 from diplomatic_visits._paths import schema_dir
-from diplomatic_visits.errors import UnknownLevelError, UnknownSchemaVersionError
+from diplomatic_visits.errors import (
+    UnknownLevelError,
+    UnknownProfileError,
+    UnknownSchemaVersionError,
+)
 
 VERSION_KEY = "schema_version"
 """Where every record declares the schema version it was written against."""
@@ -225,9 +229,9 @@ def bundle_schema(
         from diplomatic_visits.profile import PROFILES, profile_schema
 
         if profile not in PROFILES:
-            raise UnknownLevelError(profile, PROFILES)
+            raise UnknownProfileError(profile, PROFILES)
         if level != "extraction":
-            raise UnknownLevelError(f"{level} (a profile derives from level extraction)", LEVELS)
+            raise UnknownProfileError(profile, PROFILES, level)
         return profile_schema(version, profile)
     return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
 

@@ -1,0 +1,86 @@
+"""The mistakes a new user makes (issue 24): each gets a message that says what is wrong and
+what to do, exit 2 for a usage error, and never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits.cli import main
+
+RECORD = REPO / "dataset" / "records" / "000_b730d245b05eac44.json"
+SOURCE = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
+MINIMAL = EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+def test_migrate_to_an_existing_folder_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, _, err = run(capsys, "migrate", RECORD, "--to", "1.1.0", "--out", folder, "--force")
+    assert code == 2
+    assert "is a folder: give the file to write" in err and "Traceback" not in err
+    assert folder.is_dir() and not any(folder.iterdir())
+
+
+# --- the Python API --------------------------------------------------------------------------
+
+
+def test_validate_files_takes_one_path_as_str_or_path() -> None:
+    import diplomatic_visits as dv
+
+    for one in (str(RECORD), RECORD):
+        report = dv.validate_files(one)
+        assert report.checked == 1 and report.valid == 1 and report.exit_code == 0
+    with pytest.raises(TypeError, match="validate_record"):
+        dv.validate_files([load_json(RECORD)])
+
+
+def test_load_source_text_says_what_to_pass() -> None:
+    import diplomatic_visits as dv
+
+    with pytest.raises(TypeError, match=r"takes a record \(a dict"):
+        dv.load_source_text("000_b730d245b05eac44")
+
+
+def test_score_records_refuses_one_record_for_a_list(gold: dict[str, Any]) -> None:
+    import diplomatic_visits as dv
+
+    with pytest.raises(TypeError, match=r"preds: a list of records, not one record.*\[record\]"):
+        dv.score_records(gold, [gold])
+    with pytest.raises(TypeError, match=r"golds: a list of records, not one record"):
+        dv.score_records([gold], gold)
+    assert dv.score_records([gold], [gold]).predictions == 1
+
+
+def test_score_files_takes_one_path() -> None:
+    import diplomatic_visits as dv
+
+    result = dv.score_files(RECORD, RECORD)
+    assert result.predictions == 1 and not result.duplicates
+
+
+def test_bundle_schema_names_the_profile_in_its_messages() -> None:
+    import diplomatic_visits as dv
+
+    with pytest.raises(dv.UnknownProfileError) as exc:
+        dv.bundle_schema(profile="openai")
+    assert str(exc.value) == "unknown profile 'openai'; profiles: llm"
+    with pytest.raises(dv.UnknownProfileError) as exc:
+        dv.bundle_schema(level="verified", profile="llm")
+    assert "profile 'llm' derives from level extraction, not 'verified'" in str(exc.value)
+    assert "unknown level" not in str(exc.value)
+    assert isinstance(exc.value, ValueError)  # as before: callers catching ValueError still do
