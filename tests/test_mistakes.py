@@ -84,3 +84,41 @@ def test_bundle_schema_names_the_profile_in_its_messages() -> None:
     assert "profile 'llm' derives from level extraction, not 'verified'" in str(exc.value)
     assert "unknown level" not in str(exc.value)
     assert isinstance(exc.value, ValueError)  # as before: callers catching ValueError still do
+
+
+# --- compat ----------------------------------------------------------------------------------
+
+
+def _compat_output(seed: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO / "loaders")}
+    done = subprocess.run(
+        [sys.executable, "-m", "diplomatic_visits", "compat", "1.0.0", "1.1.0", "--generated", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_compat_report_is_the_same_whatever_the_hash_seed() -> None:
+    first = _compat_output("1")
+    assert "optional property added" in first  # the report has findings to order
+    assert _compat_output("2") == first
+    assert _compat_output("3") == first
+
+
+def test_compat_does_not_count_a_record_already_invalid_under_old(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema_version": "1.0.0", "nonsense": 1}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "compat", "1.0.0", "1.1.0", bad, "--generated", "0")
+    assert code == 0
+    assert "no longer valid" not in out and "needs a minor release" in out
+    assert f"not counted, already invalid under 1.0.0: {bad}:1" in out

@@ -955,6 +955,8 @@ def _compat(args: argparse.Namespace, out: TextIO) -> int:
         print(change, file=out)
     for broken in verdict.broken_records:
         print(f"major  record no longer valid: {broken}", file=out)
+    for name in verdict.already_invalid:
+        print(f"note: not counted, already invalid under {args.old}: {name}", file=out)
     ok = compat.ORDER[declared] >= compat.ORDER[verdict.required]
     print(
         f"{args.old} -> {new_version}: the change needs a {verdict.required} release; "
