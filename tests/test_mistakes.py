@@ -3,6 +3,7 @@ what to do, exit 2 for a usage error, and never a traceback."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,66 @@ def test_compat_does_not_count_a_record_already_invalid_under_old(
     assert code == 0
     assert "no longer valid" not in out and "needs a minor release" in out
     assert f"not counted, already invalid under 1.0.0: {bad}:1" in out
+
+
+# --- a text where a record goes, a record where a text goes ---------------------------------
+
+ARTICLE = (
+    "Foreign Minister Ada Brenn of Veloria arrived in Castor on Monday.\n"
+    "\n"
+    "She met President Ilo Marsk, and the two signed a fisheries accord.\n"
+    "\n"
+    "Brenn leaves for Veloria on Wednesday.\n"
+)
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def test_prompt_refuses_a_folder(capsys: pytest.CaptureFixture[str], article: Path) -> None:
+    code, out, err = run(capsys, "prompt", article.parent)
+    assert code == 2 and not out
+    assert "is a folder: prompt takes one article text" in err and "extract" in err
+
+
+def test_prompt_refuses_a_record(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "prompt", RECORD)
+    assert code == 2 and not out
+    assert "looks like a record (JSON), not an article text" in err
+    code, out, _ = run(capsys, "prompt", SOURCE)  # the article itself still works
+    assert code == 0 and json.loads(out)[1]["role"] == "user"
+
+
+def test_validate_an_article_text_says_so_once(
+    capsys: pytest.CaptureFixture[str], article: Path
+) -> None:
+    code, out, err = run(capsys, "validate", article)
+    assert code == 2
+    both = out + err
+    assert "invalid JSON" not in both
+    assert both.count("looks like an article text") == 1
+    assert f"with --source {article}" in both
+    assert "1 unreadable input" in out
+
+
+def test_validate_a_record_given_as_source_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", RECORD, "--source", RECORD)
+    assert code == 2
+    assert "looks like a record (JSON), not an article text" in err and "sha256" not in err
+
+
+def test_unshipped_schema_version_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    record = load_json(RECORD)
+    record["schema_version"] = "2.0.0"
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", path)
+    assert code == 1
+    assert "$.schema_version: 2.0.0 is not a shipped version (1.0.0, 1.1.0)" in out
+    assert "was expected" not in out

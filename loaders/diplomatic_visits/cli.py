@@ -636,14 +636,32 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _prompt(args: argparse.Namespace, out: TextIO) -> int:
-    from diplomatic_visits.inputs import Sources
+    from pathlib import Path
+
+    from diplomatic_visits.inputs import looks_like_records
     from diplomatic_visits.parse import decode
     from diplomatic_visits.prompt import messages, prompt_text
 
     if args.article == "-":
         text = decode(sys.stdin.buffer.read(), "<stdin>", None)
     else:
-        text = Sources.from_files([args.article]).items[0].text
+        path = Path(args.article)
+        if path.is_dir():
+            raise UsageError(
+                f"{args.article} is a folder: prompt takes one article text (a prompt is for one "
+                f"article); for every article of a folder, run `diplomatic-visits extract "
+                f"{args.article} --model ... --out ...`, or prompt once per file"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(args.article, f"cannot read: {exc.strerror or exc}") from None
+        text = decode(data, args.article, None)
+    if looks_like_records(text):
+        raise UsageError(
+            f"{args.article} looks like a record (JSON), not an article text: give the "
+            "article's text file (a bundled record's is dataset/source/ARTICLE_ID.txt)"
+        )
     if args.format == "text":
         out.write(prompt_text(text, args.schema_version))
     else:
