@@ -186,3 +186,32 @@ def test_unshipped_schema_version_is_named(
     assert code == 1
     assert "$.schema_version: 2.0.0 is not a shipped version (1.0.0, 1.1.0)" in out
     assert "was expected" not in out
+
+
+# --- options take one value each time; INPUTs may come on either side ------------------------
+
+
+def test_validate_inputs_on_both_sides_of_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "validate", RECORD, "--source", SOURCE, RECORD, "--level", "verified"
+    )
+    assert code == 0, err
+    assert "2 records checked: 2 valid" in out
+
+
+def test_score_gold_before_the_prediction(capsys: pytest.CaptureFixture[str]) -> None:
+    gold = REPO / "dataset" / "records"
+    code, out, err = run(capsys, "score", "--gold", gold, RECORD, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["predictions"] == 1
+    code, out, err = run(capsys, "score", RECORD, "--gold", gold, "--gold", RECORD)
+    assert code == 0, err  # two --gold options: both read (the same article twice is one gold)
+
+
+def test_view_gold_takes_one_path_each_time(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "diff.html"
+    code, _, err = run(capsys, "view", "--gold", RECORD, MINIMAL, "--out", page)
+    assert code == 0, err
+    assert page.read_text(encoding="utf-8").startswith("<!")

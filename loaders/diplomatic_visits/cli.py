@@ -54,9 +54,27 @@ class UsageError(DiplomaticVisitsError):
 
 
 class _Parser(argparse.ArgumentParser):
+    """A command's parser: options may come between INPUT arguments (``validate a.json
+    --source t.txt b.json``), since an option takes one value each time it is given."""
+
+    _intermixing = False
+
     def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2 too
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # a subcommand's parser (no subcommands of its own) reads its arguments intermixed:
+        # argparse's plain parse stops taking INPUTs at the first option
+        if self._subparsers is not None or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return super().parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
 
 class _Deprecated(argparse.Action):
@@ -113,8 +131,8 @@ def _source(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="an article text the records' spans index, or a folder of them (its .txt files; "
-        "repeatable): every quote and verbatim "
+        help="an article text the records' spans index, or a folder of them (its .txt files); "
+        "one path each time: --source A.txt --source B.txt. Every quote and verbatim "
         "field is looked up in it and every offset checked. A record takes the text whose "
         "sha256 its article.text_file names, else the one named after its article.id "
         "(ARTICLE_ID.txt), else the one named as its text_file.path, else the only one; a "
@@ -360,12 +378,19 @@ def build_parser() -> argparse.ArgumentParser:
     _inputs(sc, "predicted records", old="--pred")
     sc.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="PATH",
-        help="gold records: files, or folders of them (default: the bundled ones)",
+        help="gold records: a file, or a folder of them (default: the bundled ones); one path "
+        "each time: --gold A --gold B",
     )
     _source(sc)
-    sc.add_argument("--format", choices=("text", "json"), default="text")
+    sc.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: tables for reading; json: every number, for programs (its shape: "
+        "docs/score-report.md) (default: %(default)s)",
+    )
     sc.add_argument(
         "--stated-only",
         action="store_true",
@@ -417,10 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     _inputs(vw, "the record to draw (with --gold: the prediction)", old="--pred")
     vw.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="FILE",
-        help="gold records (files or folders): draw INPUT as a prediction against the one of "
-        "its article",
+        help="gold records (a file or a folder; one path each time: --gold A --gold B): draw "
+        "INPUT as a prediction against the one of its article",
     )
     vw.add_argument("--out", required=True, metavar="FILE", help="the HTML page to write")
     _source(vw)
@@ -1222,11 +1247,12 @@ def _add_extract(sub: Any) -> None:
     x.add_argument("--manifest", metavar="FILE", default=None, help="default: OUT.manifest.json")
     x.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="FILE",
         default=None,
-        help="gold records (files or folders): score the records of the articles that have "
-        "one, as `score` does, printed and kept in the manifest",
+        help="gold records (a file or a folder; one path each time: --gold A --gold B): score "
+        "the records of the articles that have one, as `score` does, printed and kept in the "
+        "manifest",
     )
     x.add_argument(
         "--view",
