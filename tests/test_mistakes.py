@@ -215,3 +215,21 @@ def test_view_gold_takes_one_path_each_time(
     code, _, err = run(capsys, "view", "--gold", RECORD, MINIMAL, "--out", page)
     assert code == 0, err
     assert page.read_text(encoding="utf-8").startswith("<!")
+
+
+# --- our export's other tables given to validate ---------------------------------------------
+
+
+def test_validate_names_an_exported_table_that_is_not_records(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    visits = tmp_path / "visits.parquet"
+    assert run(capsys, "export", "parquet", "--table", "visits", "--out", visits)[0] == 0
+    code, out, _ = run(capsys, "validate", visits)
+    assert code == 2
+    assert "the 'visits' table of our export" in out and "reads the 'articles' table" in out
+    assert "0 invalid" in out  # no row is called an invalid record
+    articles = tmp_path / "articles.parquet"
+    assert run(capsys, "export", "parquet", "--out", articles)[0] == 0
+    code, out, _ = run(capsys, "validate", articles, "--level", "verified")
+    assert code == 0 and "1 record checked: 1 valid" in out
