@@ -166,7 +166,7 @@ def test_validate_an_article_text_says_so_once(
     assert "invalid JSON" not in both
     assert both.count("looks like an article text") == 1
     assert f"with --source {article}" in both
-    assert "1 unreadable input" in out
+    assert "1 unreadable input" in out and "looks like an article text" in err
 
 
 def test_validate_a_record_given_as_source_says_so(capsys: pytest.CaptureFixture[str]) -> None:
@@ -225,11 +225,52 @@ def test_validate_names_an_exported_table_that_is_not_records(
 ) -> None:
     visits = tmp_path / "visits.parquet"
     assert run(capsys, "export", "parquet", "--table", "visits", "--out", visits)[0] == 0
-    code, out, _ = run(capsys, "validate", visits)
+    code, out, err = run(capsys, "validate", visits)
     assert code == 2
-    assert "the 'visits' table of our export" in out and "reads the 'articles' table" in out
+    assert "the 'visits' table of our export" in err and "reads the 'articles' table" in err
     assert "0 invalid" in out  # no row is called an invalid record
     articles = tmp_path / "articles.parquet"
     assert run(capsys, "export", "parquet", "--out", articles)[0] == 0
     code, out, _ = run(capsys, "validate", articles, "--level", "verified")
     assert code == 0 and "1 record checked: 1 valid" in out
+
+
+# --- small ones ------------------------------------------------------------------------------
+
+
+def test_input_errors_go_to_stderr_and_the_summary_to_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope.jsonl"
+    code, out, err = run(capsys, "validate", missing, RECORD)
+    assert code == 2
+    assert f"{missing}: no such file or folder" in err and str(missing) not in out
+    assert out == "1 record checked: 1 valid, 0 invalid, 1 unreadable input\n"
+
+
+def test_every_command_and_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["info", "--help"], ["score", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+    helps = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "checksum of every shipped file" in helps  # info's description
+    assert "json: every number, for programs" in helps  # score --format
+
+
+def test_one_row_is_one_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "export", "parquet", "--out", tmp_path / "a.parquet")
+    assert code == 0 and "wrote 1 row of table 'articles'" in err
+    code, _, err = run(capsys, "export", "jsonl", "--out", tmp_path / "a.jsonl")
+    assert code == 0 and "wrote 1 record to" in err
+
+
+def test_dir_lists_the_public_names_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import diplomatic_visits as dv
+
+    # what a mypyc build leaves in the package's namespace, and a submodule once imported
+    monkeypatch.setattr(dv, "checks__mypyc", object(), raising=False)
+    import diplomatic_visits.checks
+
+    names = dir(dv)
+    assert "checks__mypyc" not in names and "checks" not in names
+    assert set(dv.__all__) <= set(names) and "__version__" in names

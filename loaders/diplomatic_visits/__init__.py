@@ -106,4 +106,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    # the public names and the module's own dunders only: not the submodules imported so far,
+    # nor what a compiled build leaves in the namespace (mypyc's ``checks__mypyc``)
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__") and n.endswith("__"))})

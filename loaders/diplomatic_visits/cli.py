@@ -201,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "info",
         help="print package, schema and dataset versions, record counts, engines and checksums",
+        description="Print what this install holds: the package version, the shipped schema "
+        "versions and levels, the dataset version, the rules engine and the compiled "
+        "accelerator in use, the gold records' counts, and the checksum of every shipped file "
+        "(verified as they are read). Paste it into a bug report.",
     )
 
     s = sub.add_parser(
@@ -488,7 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
         "           + croissant.json\n"
         "tables / configs: articles (default), visits, statements, actors, places;\n"
         "  training pairs (need the article texts): messages (system, user = article,\n"
-        "  assistant = the record projected on the llm profile) and prompt_completion\n\n"
+        "  assistant = the record projected on the llm profile) and prompt_completion\n"
+        "  (TRL's standard format: prompt and completion, two strings)\n\n"
         "on a Ray cluster (parquet only): --out is a folder, one Parquet file per unit of\n"
         "work, in input order; with --issues, the valid records are written and every issue\n"
         "goes to that Parquet file instead of refusing the export:\n"
@@ -742,7 +747,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results = iter_results(
             args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
         )
-    with stack, _Stream(args.format, out, args.quiet) as stream:
+    with stack, _Stream(args.format, out, args.quiet, err) as stream:
         _report(results, report, stream, err)
         if not report.checked and not report.unreadable and not args.allow_empty:
             empty = no_records(args.inputs)
@@ -757,8 +762,9 @@ class _Stream:
     document too (the input errors, listed after the errors, wait in a spooled file), so that
     nothing grows with the number of invalid records."""
 
-    def __init__(self, fmt: str, out: TextIO, quiet: bool) -> None:
+    def __init__(self, fmt: str, out: TextIO, quiet: bool, err: TextIO | None = None) -> None:
         self.fmt, self.out, self.quiet = fmt, out, quiet
+        self.err = err if err is not None else out  # text: input errors go to stderr
         self.errors = 0
         self.spool: Any = None
 
@@ -776,7 +782,7 @@ class _Stream:
 
     def input_error(self, item: InputError) -> None:
         if self.fmt == "text":
-            print(str(item), file=self.out)
+            print(str(item), file=self.err)
         elif self.fmt == "jsonl":
             print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=self.out)
         else:
@@ -913,9 +919,9 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
         _print_refusal(exc, err)
         return EXIT_USAGE if exc.unreadable else EXIT_INVALID
     print(
-        f"{totals.checked} records checked: {totals.valid} valid, {totals.invalid} invalid"
+        f"{_plural(totals.checked, 'record')} checked: {totals.valid} valid, {totals.invalid} invalid"
         + (f", {totals.unreadable} unreadable" if totals.unreadable else "")
-        + f"; wrote {totals.written} rows of table {args.table!r} to {args.out}/"
+        + f"; wrote {_plural(totals.written, 'row')} of table {args.table!r} to {args.out}/"
         + (f", the issues to {args.issues}" if args.issues else ""),
         file=err,
     )
@@ -946,9 +952,10 @@ def _say_written(args: argparse.Namespace, counts: dict[str, int], err: TextIO) 
     if args.out == "-":
         return
     if args.format == "jsonl":
-        print(f"wrote {counts['records']} records to {args.out}", file=err)
+        print(f"wrote {_plural(counts['records'], 'record')} to {args.out}", file=err)
     elif args.format == "parquet":
-        print(f"wrote {counts[args.table]} rows of table {args.table!r} to {args.out}", file=err)
+        rows = _plural(counts[args.table], "row")
+        print(f"wrote {rows} of table {args.table!r} to {args.out}", file=err)
     else:
         rows = ", ".join(f"{k} {v}" for k, v in counts.items())
         print(f"wrote a Hugging Face dataset folder to {args.out} (rows: {rows})", file=err)
@@ -1045,7 +1052,7 @@ def _migrate(args: argparse.Namespace, err: TextIO) -> int:
         print(str(no_records(args.inputs)), file=err)
         return EXIT_USAGE
     n = write_jsonl(migrated, args.out, force=args.force)
-    print(f"migrated {n} records to schema {args.to}", file=err)
+    print(f"migrated {_plural(n, 'record')} to schema {args.to}", file=err)
     return EXIT_OK
 
 
