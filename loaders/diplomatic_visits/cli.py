@@ -919,7 +919,8 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
         _print_refusal(exc, err)
         return EXIT_USAGE if exc.unreadable else EXIT_INVALID
     print(
-        f"{_plural(totals.checked, 'record')} checked: {totals.valid} valid, {totals.invalid} invalid"
+        f"{_plural(totals.checked, 'record')} checked: {totals.valid} valid, "
+        f"{totals.invalid} invalid"
         + (f", {totals.unreadable} unreadable" if totals.unreadable else "")
         + f"; wrote {_plural(totals.written, 'row')} of table {args.table!r} to {args.out}/"
         + (f", the issues to {args.issues}" if args.issues else ""),
