@@ -319,8 +319,9 @@ def test_a_file_named_parquet_that_is_not_is_unreadable_with_the_reason(
     fake = tmp_path / "results.parquet"
     fake.write_text('{"schema_version": "1.1.0"}\n', encoding="utf-8")
     assert main(["validate", str(fake)]) == 2
-    out = capsys.readouterr().out
-    assert f"{fake}: cannot read as Parquet:" in out and "1 unreadable input" in out
+    captured = capsys.readouterr()
+    assert f"{fake}: cannot read as Parquet:" in captured.err  # input errors on stderr
+    assert "1 unreadable input" in captured.out
 
 
 def test_the_commands_that_read_json_only_say_so_for_a_parquet_file(

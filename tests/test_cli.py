@@ -183,12 +183,12 @@ def test_bad_input_is_reported_not_raised(
 ) -> None:
     f = tmp_path / name
     f.write_bytes(data)
-    code, out, _ = run(capsys, "validate", str(f))
+    code, out, err = run(capsys, "validate", str(f))
     assert code == 2
-    assert out.startswith(str(f)), out
+    assert err.startswith(str(f)), err  # input errors on stderr, the summary on stdout
     if name.endswith(".jsonl"):
-        assert out.startswith(f"{f}:1"), out  # the line of the file, even for the last byte
-    assert message in out
+        assert err.startswith(f"{f}:1"), err  # the line of the file, even for the last byte
+    assert message in err and "unreadable input" in out
 
 
 def test_no_bad_input_gives_a_traceback_in_a_real_run(tmp_path: Path) -> None:
@@ -201,8 +201,9 @@ def test_no_bad_input_gives_a_traceback_in_a_real_run(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert proc.returncode == 2 and proc.stderr == ""
-    assert proc.stdout.count(str(tmp_path)) >= len(BAD_INPUTS)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count(str(tmp_path)) >= len(BAD_INPUTS)  # one line each, on stderr
+    assert "unreadable inputs" in proc.stdout
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
@@ -250,17 +251,17 @@ def test_long_line_is_skipped_and_reported(
     monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", limit)
     f = tmp_path / "long.jsonl"
     f.write_text('"' + "x" * limit * 3 + '"\n' + line(minimal()) + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, "validate", str(f))
+    code, out, err = run(capsys, "validate", str(f))
     assert code == 2
-    assert f"{f}:1: line longer than {limit} bytes" in out
+    assert f"{f}:1: line longer than {limit} bytes" in err
     assert "1 record checked: 1 valid" in out  # the next line is still checked
 
 
 def test_missing_file_folder_and_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "validate", str(tmp_path / "nope.jsonl"))
-    assert code == 2 and "no such file or folder" in out
-    code, out, _ = run(capsys, "validate", str(tmp_path))
-    assert code == 2 and "folder holds no .json" in out
+    code, _, err = run(capsys, "validate", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and "no such file or folder" in err
+    code, _, err = run(capsys, "validate", str(tmp_path))
+    assert code == 2 and "folder holds no .json" in err
     (tmp_path / "a.json").write_text(line(minimal()), encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.ndjson").write_text(line(minimal()) + "\n", encoding="utf-8")

@@ -20,8 +20,11 @@ SOURCE = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """The exit code and what the command printed: in text format, input errors go to stderr
+    and the summary to stdout (test_cli holds them there); here both are read."""
     code = main(list(argv))
-    return code, capsys.readouterr().out
+    captured = capsys.readouterr()
+    return code, captured.err + captured.out
 
 
 @pytest.mark.parametrize(

@@ -226,3 +226,55 @@ def test_map_batches_with_the_validator_class() -> None:
 
     expected = validate_batch(pa.table({"json": lines})).records["status"].to_pylist()
     assert [rows[x] for x in lines] == expected
+
+
+def test_no_cluster_at_the_address_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # as ray.init fails without a cluster to join (checked with Ray 2.60): no Ray started here
+    def no_cluster(**kw: Any) -> None:
+        raise ConnectionError("Could not find any running Ray instance.")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", no_cluster)
+    record = str(Path(dv.__file__).parents[2] / "dataset" / "records")
+    argv = ["validate", record, "--engine", "ray", "--ray-address", "auto"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "no Ray cluster to join at 'auto'" in err and "ray start --head" in err
+    assert "Traceback" not in err
+
+
+def test_a_ray_client_address_without_ray_client_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_client(**kw: Any) -> None:  # Ray 2.60's words when ray[client] is missing
+        raise ValueError("Ray Client requires pip package `ray[client]`.")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", no_client)
+    record = str(Path(dv.__file__).parents[2] / "dataset" / "records")
+    argv = ["validate", record, "--engine", "ray", "--ray-address", "ray://head:10001"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--ray-address ray://head:10001 goes through Ray Client" in err
+    assert "pip install 'ray[client]'" in err
+
+
+def test_a_run_prints_none_of_rays_own_notes(tmp_path: Path) -> None:
+    # a process of its own, as a user runs it, with a local Ray started for the run: Ray's
+    # notes (token authentication, "Progress bars disabled") would show on its stderr
+    import subprocess
+    import sys
+
+    root = Path(dv.__file__).parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["PYTHONPATH"] = str(root / "loaders")
+    done = subprocess.run(
+        [sys.executable, "-m", "diplomatic_visits", "validate", str(root / "dataset" / "records"),
+         "--engine", "ray", "-j", "1"],
+        capture_output=True, text=True, env=env, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "1 record checked: 1 valid, 0 invalid\n"
+    assert done.stderr == ""

@@ -495,7 +495,8 @@ def _both_ways(
     for pure in ("", "1"):
         monkeypatch.setenv("DIPLOMATIC_VISITS_PURE_PYTHON", pure)
         code = main(argv)
-        outputs.append((code, capsys.readouterr().out))
+        captured = capsys.readouterr()  # input errors on stderr, the rest on stdout
+        outputs.append((code, captured.err + captured.out))
     assert outputs[0] == outputs[1]
     return outputs[0]
 

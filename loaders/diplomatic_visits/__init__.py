@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         InputError,
         InvalidRecordError,
         UnknownLevelError,
+        UnknownProfileError,
         UnknownSchemaVersionError,
     )
     from diplomatic_visits.pipeline import validate_files
@@ -46,6 +47,7 @@ _WHERE = {
     "InputError": "errors",
     "InvalidRecordError": "errors",
     "UnknownLevelError": "errors",
+    "UnknownProfileError": "errors",
     "UnknownSchemaVersionError": "errors",
     "dataset_version": "records",
     "load_records": "records",
@@ -73,6 +75,7 @@ __all__ = [
     "Report",
     "Score",
     "UnknownLevelError",
+    "UnknownProfileError",
     "UnknownSchemaVersionError",
     "__version__",
     "available_versions",
@@ -103,4 +106,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+    # the public names and the module's own dunders only: not the submodules imported so far,
+    # nor what a compiled build leaves in the namespace (mypyc's ``checks__mypyc``)
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__") and n.endswith("__"))})

@@ -21,7 +21,7 @@ interface). Nothing here imports Ray.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -512,6 +512,24 @@ def _renumbered(p: Problem, line: int) -> Problem:
     return replace(p, line=line, lines=())
 
 
+RECORDS_TABLE = "articles"  # the export's table whose rows are whole records
+
+
+def exported_table(metadata: Mapping[bytes, bytes] | None) -> str | None:
+    """The table name our export wrote into a Parquet file's metadata, or None for a file that
+    is not one of our exports (or is unreadable as one)."""
+    from diplomatic_visits.export import METADATA_KEY
+
+    raw = (metadata or {}).get(METADATA_KEY)
+    if raw is None:
+        return None
+    try:
+        name = orjson.loads(raw).get("table")
+    except (ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
 def row_groups(path: str) -> list[tuple[int, int]] | InputError:
     """The row groups of a Parquet file, each with the number of its first row in the file,
     from its footer alone; an :class:`InputError` when it is not (readable) Parquet."""
@@ -521,6 +539,14 @@ def row_groups(path: str) -> list[tuple[int, int]] | InputError:
         meta = pq.ParquetFile(path).metadata
     except Exception as exc:  # pyarrow's errors: not Parquet, truncated, unreadable
         return InputError(path, f"cannot read as Parquet: {exc}")
+    table = exported_table(meta.metadata)
+    if table is not None and table != RECORDS_TABLE:
+        return InputError(
+            path,
+            f"the {table!r} table of our export, whose rows are not records: validate reads the "
+            f"{RECORDS_TABLE!r} table (export parquet --table {RECORDS_TABLE}, the default), "
+            "or the records as JSON or JSON Lines",
+        )
     out, first = [], 0
     for g in range(meta.num_row_groups):
         out.append((g, first))

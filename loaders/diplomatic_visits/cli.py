@@ -54,9 +54,27 @@ class UsageError(DiplomaticVisitsError):
 
 
 class _Parser(argparse.ArgumentParser):
+    """A command's parser: options may come between INPUT arguments (``validate a.json
+    --source t.txt b.json``), since an option takes one value each time it is given."""
+
+    _intermixing = False
+
     def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2 too
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # a subcommand's parser (no subcommands of its own) reads its arguments intermixed:
+        # argparse's plain parse stops taking INPUTs at the first option
+        if self._subparsers is not None or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return super().parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
 
 class _Deprecated(argparse.Action):
@@ -113,8 +131,8 @@ def _source(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="an article text the records' spans index, or a folder of them (its .txt files; "
-        "repeatable): every quote and verbatim "
+        help="an article text the records' spans index, or a folder of them (its .txt files); "
+        "one path each time: --source A.txt --source B.txt. Every quote and verbatim "
         "field is looked up in it and every offset checked. A record takes the text whose "
         "sha256 its article.text_file names, else the one named after its article.id "
         "(ARTICLE_ID.txt), else the one named as its text_file.path, else the only one; a "
@@ -183,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "info",
         help="print package, schema and dataset versions, record counts, engines and checksums",
+        description="Print what this install holds: the package version, the shipped schema "
+        "versions and levels, the dataset version, the rules engine and the compiled "
+        "accelerator in use, the gold records' counts, and the checksum of every shipped file "
+        "(verified as they are read). Paste it into a bug report.",
     )
 
     s = sub.add_parser(
@@ -360,12 +382,19 @@ def build_parser() -> argparse.ArgumentParser:
     _inputs(sc, "predicted records", old="--pred")
     sc.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="PATH",
-        help="gold records: files, or folders of them (default: the bundled ones)",
+        help="gold records: a file, or a folder of them (default: the bundled ones); one path "
+        "each time: --gold A --gold B",
     )
     _source(sc)
-    sc.add_argument("--format", choices=("text", "json"), default="text")
+    sc.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: tables for reading; json: every number, for programs (its shape: "
+        "docs/score-report.md) (default: %(default)s)",
+    )
     sc.add_argument(
         "--stated-only",
         action="store_true",
@@ -417,10 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     _inputs(vw, "the record to draw (with --gold: the prediction)", old="--pred")
     vw.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="FILE",
-        help="gold records (files or folders): draw INPUT as a prediction against the one of "
-        "its article",
+        help="gold records (a file or a folder; one path each time: --gold A --gold B): draw "
+        "INPUT as a prediction against the one of its article",
     )
     vw.add_argument("--out", required=True, metavar="FILE", help="the HTML page to write")
     _source(vw)
@@ -463,7 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
         "           + croissant.json\n"
         "tables / configs: articles (default), visits, statements, actors, places;\n"
         "  training pairs (need the article texts): messages (system, user = article,\n"
-        "  assistant = the record projected on the llm profile) and prompt_completion\n\n"
+        "  assistant = the record projected on the llm profile) and prompt_completion\n"
+        "  (TRL's standard format: prompt and completion, two strings)\n\n"
         "on a Ray cluster (parquet only): --out is a folder, one Parquet file per unit of\n"
         "work, in input order; with --issues, the valid records are written and every issue\n"
         "goes to that Parquet file instead of refusing the export:\n"
@@ -636,14 +666,32 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _prompt(args: argparse.Namespace, out: TextIO) -> int:
-    from diplomatic_visits.inputs import Sources
+    from pathlib import Path
+
+    from diplomatic_visits.inputs import looks_like_records
     from diplomatic_visits.parse import decode
     from diplomatic_visits.prompt import messages, prompt_text
 
     if args.article == "-":
         text = decode(sys.stdin.buffer.read(), "<stdin>", None)
     else:
-        text = Sources.from_files([args.article]).items[0].text
+        path = Path(args.article)
+        if path.is_dir():
+            raise UsageError(
+                f"{args.article} is a folder: prompt takes one article text (a prompt is for one "
+                f"article); for every article of a folder, run `diplomatic-visits extract "
+                f"{args.article} --model ... --out ...`, or prompt once per file"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(args.article, f"cannot read: {exc.strerror or exc}") from None
+        text = decode(data, args.article, None)
+    if looks_like_records(text):
+        raise UsageError(
+            f"{args.article} looks like a record (JSON), not an article text: give the "
+            "article's text file (a bundled record's is dataset/source/ARTICLE_ID.txt)"
+        )
     if args.format == "text":
         out.write(prompt_text(text, args.schema_version))
     else:
@@ -699,7 +747,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results = iter_results(
             args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
         )
-    with stack, _Stream(args.format, out, args.quiet) as stream:
+    with stack, _Stream(args.format, out, args.quiet, err) as stream:
         _report(results, report, stream, err)
         if not report.checked and not report.unreadable and not args.allow_empty:
             empty = no_records(args.inputs)
@@ -714,8 +762,9 @@ class _Stream:
     document too (the input errors, listed after the errors, wait in a spooled file), so that
     nothing grows with the number of invalid records."""
 
-    def __init__(self, fmt: str, out: TextIO, quiet: bool) -> None:
+    def __init__(self, fmt: str, out: TextIO, quiet: bool, err: TextIO | None = None) -> None:
         self.fmt, self.out, self.quiet = fmt, out, quiet
+        self.err = err if err is not None else out  # text: input errors go to stderr
         self.errors = 0
         self.spool: Any = None
 
@@ -733,7 +782,7 @@ class _Stream:
 
     def input_error(self, item: InputError) -> None:
         if self.fmt == "text":
-            print(str(item), file=self.out)
+            print(str(item), file=self.err)
         elif self.fmt == "jsonl":
             print(json.dumps({"type": "input_error", **_input_error_dict(item)}), file=self.out)
         else:
@@ -870,9 +919,10 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
         _print_refusal(exc, err)
         return EXIT_USAGE if exc.unreadable else EXIT_INVALID
     print(
-        f"{totals.checked} records checked: {totals.valid} valid, {totals.invalid} invalid"
+        f"{_plural(totals.checked, 'record')} checked: {totals.valid} valid, "
+        f"{totals.invalid} invalid"
         + (f", {totals.unreadable} unreadable" if totals.unreadable else "")
-        + f"; wrote {totals.written} rows of table {args.table!r} to {args.out}/"
+        + f"; wrote {_plural(totals.written, 'row')} of table {args.table!r} to {args.out}/"
         + (f", the issues to {args.issues}" if args.issues else ""),
         file=err,
     )
@@ -903,9 +953,10 @@ def _say_written(args: argparse.Namespace, counts: dict[str, int], err: TextIO) 
     if args.out == "-":
         return
     if args.format == "jsonl":
-        print(f"wrote {counts['records']} records to {args.out}", file=err)
+        print(f"wrote {_plural(counts['records'], 'record')} to {args.out}", file=err)
     elif args.format == "parquet":
-        print(f"wrote {counts[args.table]} rows of table {args.table!r} to {args.out}", file=err)
+        rows = _plural(counts[args.table], "row")
+        print(f"wrote {rows} of table {args.table!r} to {args.out}", file=err)
     else:
         rows = ", ".join(f"{k} {v}" for k, v in counts.items())
         print(f"wrote a Hugging Face dataset folder to {args.out} (rows: {rows})", file=err)
@@ -955,6 +1006,8 @@ def _compat(args: argparse.Namespace, out: TextIO) -> int:
         print(change, file=out)
     for broken in verdict.broken_records:
         print(f"major  record no longer valid: {broken}", file=out)
+    for name in verdict.already_invalid:
+        print(f"note: not counted, already invalid under {args.old}: {name}", file=out)
     ok = compat.ORDER[declared] >= compat.ORDER[verdict.required]
     print(
         f"{args.old} -> {new_version}: the change needs a {verdict.required} release; "
@@ -1000,7 +1053,7 @@ def _migrate(args: argparse.Namespace, err: TextIO) -> int:
         print(str(no_records(args.inputs)), file=err)
         return EXIT_USAGE
     n = write_jsonl(migrated, args.out, force=args.force)
-    print(f"migrated {n} records to schema {args.to}", file=err)
+    print(f"migrated {_plural(n, 'record')} to schema {args.to}", file=err)
     return EXIT_OK
 
 
@@ -1202,11 +1255,12 @@ def _add_extract(sub: Any) -> None:
     x.add_argument("--manifest", metavar="FILE", default=None, help="default: OUT.manifest.json")
     x.add_argument(
         "--gold",
-        nargs="+",
+        action="append",
         metavar="FILE",
         default=None,
-        help="gold records (files or folders): score the records of the articles that have "
-        "one, as `score` does, printed and kept in the manifest",
+        help="gold records (a file or a folder; one path each time: --gold A --gold B): score "
+        "the records of the articles that have one, as `score` does, printed and kept in the "
+        "manifest",
     )
     x.add_argument(
         "--view",

@@ -51,6 +51,7 @@ class Verdict:
 
     changes: list[Change] = field(default_factory=list)
     broken_records: list[str] = field(default_factory=list)
+    already_invalid: list[str] = field(default_factory=list)  # under the old version: not counted
 
     @property
     def required(self) -> Bump:
@@ -145,7 +146,7 @@ def _compare(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], path: str
         out.append(Change("major", path, f"no longer accepts {sorted(ot - nt)}"))
     if nt - ot and ot:
         out.append(Change("minor", path, f"now also accepts {sorted(nt - ot)}"))
-    for kw in ANNOTATION_KEYWORDS:
+    for kw in sorted(ANNOTATION_KEYWORDS):  # sorted: the same report whatever the hash seed
         if o.get(kw) != n.get(kw):
             out.append(Change("patch", path, f"{kw} changed"))
     _compare_values(o, n, path, out)
@@ -155,7 +156,7 @@ def _compare(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], path: str
     if isinstance(o.get("items"), dict) and isinstance(n.get("items"), dict):
         _compare(w, o["items"], n["items"], f"{path}[*]")
     _compare_rules(o, n, path, out)
-    for kw in set(o) | set(n):
+    for kw in sorted(set(o) | set(n)):
         if kw not in _HANDLED and o.get(kw) != n.get(kw):
             out.append(Change("major", path, f"{kw} changed; the gate cannot prove it compatible"))
 
@@ -264,20 +265,24 @@ def _compare_objects(w: _Walk, o: Mapping[str, Any], n: Mapping[str, Any], path:
     out = w.out
     op, np_ = o.get("properties", {}), n.get("properties", {})
     oreq, nreq = set(o.get("required", [])), set(n.get("required", []))
-    for name in op.keys() - np_.keys():
+    # in the schemas' own property order, never a set's (whose order follows the hash seed)
+    removed = [k for k in op if k not in np_]
+    added = [k for k in np_ if k not in op]
+    kept = [k for k in np_ if k in op]
+    for name in removed:
         out.append(Change("major", f"{path}.{name}", "property removed (closed objects reject it)"))
-    for name in np_.keys() - op.keys():
+    for name in added:
         if name in nreq:
             out.append(Change("major", f"{path}.{name}", "required property added"))
         else:
             out.append(Change("minor", f"{path}.{name}", "optional property added"))
-    for name in (oreq & np_.keys()) - nreq:
+    for name in (k for k in kept if k in oreq and k not in nreq):
         out.append(Change("minor", f"{path}.{name}", "no longer required"))
-    for name in (nreq & op.keys()) - oreq:
+    for name in (k for k in kept if k in nreq and k not in oreq):
         out.append(Change("major", f"{path}.{name}", "now required"))
     if o.get("additionalProperties", True) is not False and n.get("additionalProperties") is False:
         out.append(Change("major", path, "closed to additional properties"))
-    for name in op.keys() & np_.keys():
+    for name in kept:
         _compare(w, op[name], np_[name], f"{path}.{name}")
 
 
@@ -292,15 +297,29 @@ def redeclared(record: Any, version: str) -> Any:
 
 
 def broken_records(
-    records: Iterable[tuple[str, Any]], new_schema: Mapping[str, Any], new_version: str
+    records: Iterable[tuple[str, Any]],
+    new_schema: Mapping[str, Any],
+    new_version: str,
+    old_schema: Mapping[str, Any] | None = None,
+    already_invalid: list[str] | None = None,
 ) -> Iterator[str]:
-    """Yield the names of records (valid under the old schema) that the new schema rejects."""
+    """Yield the names of records that the new schema rejects. With ``old_schema``, only
+    records valid under it count: the name of each that is not (and its first error) is
+    appended to ``already_invalid`` instead, since a change cannot break what was broken."""
     import jsonschema
 
-    v = jsonschema.Draft202012Validator(
-        new_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    v = jsonschema.Draft202012Validator(new_schema, format_checker=checker)
+    old = (
+        jsonschema.Draft202012Validator(old_schema, format_checker=checker) if old_schema else None
     )
     for name, record in records:
+        if old is not None:
+            first = next(iter(old.iter_errors(record)), None)
+            if first is not None:
+                if already_invalid is not None:
+                    already_invalid.append(f"{name}: {first.json_path}: {first.message}")
+                continue
         errors = list(v.iter_errors(redeclared(record, new_version)))
         if errors:
             e = errors[0]
@@ -405,5 +424,7 @@ def check(
                 pool += [
                     (f"generated #{i}", r) for i, r in enumerate(generated_records(old, generated))
                 ]
-            verdict.broken_records.extend(broken_records(pool, new, new_version))
+            verdict.broken_records.extend(
+                broken_records(pool, new, new_version, old, verdict.already_invalid)
+            )
     return verdict

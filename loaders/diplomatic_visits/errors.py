@@ -35,6 +35,23 @@ class UnknownLevelError(DiplomaticVisitsError, ValueError):
         super().__init__(f"unknown level {level!r}; levels: {', '.join(self.available)}")
 
 
+class UnknownProfileError(DiplomaticVisitsError, ValueError):
+    """A schema profile that does not exist, or one asked for at a level it does not derive from."""
+
+    def __init__(self, profile: str, available: Sequence[str], level: str | None = None) -> None:
+        self.profile = profile
+        self.available = list(available)
+        self.level = level
+        if level is not None:
+            message = (
+                f"profile {profile!r} derives from level extraction, not {level!r}: "
+                "leave level out (or pass level='extraction')"
+            )
+        else:
+            message = f"unknown profile {profile!r}; profiles: {', '.join(self.available)}"
+        super().__init__(message)
+
+
 class InputError(DiplomaticVisitsError):
     """Input that cannot be read or parsed: the file, and the line and column where known."""
 

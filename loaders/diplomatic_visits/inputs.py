@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,27 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
 PARQUET_SUFFIXES = (".parquet",)  # validate reads them (our typed columns, or JSON texts)
 STDIN = "-"
+
+
+def as_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+    """One input (a path as ``str`` or :class:`~pathlib.Path`) or several, as a list of paths:
+    a string is one path, never a sequence of one-character paths."""
+    if isinstance(inputs, (str, os.PathLike)):
+        return [os.fspath(inputs)]
+    if isinstance(inputs, bytes) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            "inputs: give a path (str or pathlib.Path) or a list of them, not "
+            + type(inputs).__name__
+        )
+    found = []
+    for item in inputs:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(
+                f"inputs: each input is a path (str or pathlib.Path), not {type(item).__name__}; "
+                "to check records already in memory, use validate_record"
+            )
+        found.append(os.fspath(item))
+    return found
 
 
 def is_json_file(path: str) -> bool:
@@ -49,6 +71,38 @@ def is_parquet_file(path: str) -> bool:
         return False
 
 
+def looks_like_prose(path: Path) -> bool:
+    """Whether a file given as records starts with text rather than JSON: its first line that
+    is not blank starts with neither ``{`` nor ``[`` (a record, or an array of them), and it is
+    not Parquet. Only the file's first 4 KiB are read."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # the reader says why
+    if head.startswith(b"PAR1"):
+        return False
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return bool(first) and first[:1] not in (b"{", b"[")
+
+
+def looks_like_records(text: str) -> bool:
+    """Whether an article text given with ``--source`` is JSON records instead: the whole text,
+    or its first line, is a JSON object or array."""
+    import json
+
+    stripped = text.lstrip("\ufeff").strip()
+    if stripped[:1] not in ("{", "["):
+        return False
+    for candidate in (stripped, stripped.split("\n", 1)[0]):
+        try:
+            if isinstance(json.loads(candidate), (dict, list)):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def expand_inputs(
     inputs: Sequence[str], suffixes: tuple[str, ...] = JSON_SUFFIXES + JSONL_SUFFIXES
 ) -> Iterator[str | InputError]:
@@ -67,6 +121,12 @@ def expand_inputs(
             yield from (str(f) for f in found)
         elif not p.exists():
             yield InputError(item, "no such file or folder")
+        elif not p.name.lower().endswith(suffixes) and looks_like_prose(p):
+            yield InputError(
+                item,
+                "looks like an article text, not records (JSON or JSON Lines): give the "
+                f"records as INPUT and the article with --source {item}",
+            )
         elif not set(suffixes) & set(PARQUET_SUFFIXES) and is_parquet_file(item):
             yield InputError(
                 item,
@@ -201,7 +261,14 @@ class Sources:
                 data = Path(p).read_bytes()
             except OSError as exc:
                 raise InputError(p, f"cannot read source text: {exc.strerror or exc}") from None
-            found.append(Source(p, decode(data, p, None), data, hashlib.sha256(data).hexdigest()))
+            text = decode(data, p, None)
+            if looks_like_records(text):
+                raise InputError(
+                    p,
+                    "looks like a record (JSON), not an article text: give the records as INPUT "
+                    "and the article's text file (.txt) with --source",
+                )
+            found.append(Source(p, text, data, hashlib.sha256(data).hexdigest()))
         return cls(tuple(found))
 
     def find(self, record: Any) -> Source | None:

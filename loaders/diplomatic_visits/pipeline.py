@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -27,6 +28,7 @@ from diplomatic_visits.inputs import (
     PARQUET_SUFFIXES,
     STDIN,
     Sources,
+    as_inputs,
     expand_inputs,
     is_json_file,
     is_parquet_file,
@@ -399,7 +401,7 @@ def _parquet_results(
 
 
 def validate_files(
-    inputs: Sequence[str],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     version: str | None = None,
     level: Level = "extraction",
     sources: Sources | None = None,
@@ -409,10 +411,11 @@ def validate_files(
     keep: int | None = None,
 ) -> Report:
     """Check files, folders or ``-`` (stdin) and return a :class:`Report`; its ``exit_code``
-    is 0, 1 or 2. Inputs that hold no record at all are an input error unless
-    ``allow_empty``. ``keep``: at most this many invalid results and input errors are held
-    (None: all; the counts are exact either way); for flat memory on any input, ``keep=0``
-    or :func:`iter_results`."""
+    is 0, 1 or 2. ``inputs`` is one path (``str`` or ``Path``) or a list of them. Inputs that
+    hold no record at all are an input error unless ``allow_empty``. ``keep``: at most this
+    many invalid results and input errors are held (None: all; the counts are exact either
+    way); for flat memory on any input, ``keep=0`` or :func:`iter_results`."""
+    inputs = as_inputs(inputs)
     report = Report(keep=keep)
     for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
         report.add(item)

@@ -91,6 +91,45 @@ class RayRunError(DiplomaticVisitsError, RuntimeError):
     """The Ray run failed (a worker failed more often than retried, the cluster went away)."""
 
 
+class RayConnectError(DiplomaticVisitsError, ConnectionError):
+    """No Ray cluster where ``--ray-address`` (or ``$RAY_ADDRESS``) points."""
+
+    def __init__(self, address: str, cause: BaseException) -> None:
+        self.address = address
+        super().__init__(
+            f"no Ray cluster to join at {address!r} ({cause}): run the command on a node of a "
+            "running cluster (`ray start --head` starts one), give its client server as "
+            "--ray-address ray://HEAD:10001, or leave --ray-address (and $RAY_ADDRESS) out to "
+            "start a local Ray for the run"
+        )
+
+
+class RayClientMissingError(DiplomaticVisitsError, ImportError):
+    """A ``ray://`` address without Ray Client installed."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__(
+            f"--ray-address {address} goes through Ray Client, which this install lacks: "
+            "pip install 'ray[client]' (the [ray] extra has it from this release on), or run "
+            "the command on a node of the cluster with --ray-address auto"
+        )
+
+
+def _quiet(ray: ModuleType) -> None:
+    """Keep Ray's own chatter out of our output: its progress bars and its notes about its
+    defaults (token authentication, the dashboard) are not about the user's records."""
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    # Ray Data re-applies its logging configuration to "ray.data" when a dataset runs, so the
+    # loggers of the notes themselves are set: the token note, and "Progress bars disabled"
+    for name in ("ray", "ray._private", "ray.util", "ray.data._internal.progress"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def require_ray() -> ModuleType:
     """The ``ray`` module, or :class:`RayNotInstalledError` saying what to install."""
     try:
@@ -314,6 +353,7 @@ def cluster(address: str | None = None, workers: int | None = None) -> Iterator[
     to a local one started for the run with ``workers`` CPUs (and stopped after it)."""
     ray = require_ray()
     started = False
+    _quiet(ray)
     if not ray.is_initialized():
         kwargs: dict[str, Any] = {
             "include_dashboard": False,
@@ -324,7 +364,14 @@ def cluster(address: str | None = None, workers: int | None = None) -> Iterator[
             kwargs["address"] = address
         elif not os.environ.get("RAY_ADDRESS"):
             kwargs["num_cpus"] = workers or os.cpu_count() or 1
-        ray.init(**kwargs)
+        try:
+            ray.init(**kwargs)
+        except ConnectionError as exc:
+            raise RayConnectError(address or os.environ.get("RAY_ADDRESS", ""), exc) from None
+        except ValueError as exc:
+            if "ray[client]" not in str(exc):
+                raise
+            raise RayClientMissingError(address or "") from None
         started = True
     try:
         yield ray

@@ -115,6 +115,11 @@ def load_source_text(record: Mapping[str, Any]) -> str:
 
     Newlines are kept as they are in the file (no universal-newline translation).
     """
+    if not isinstance(record, Mapping):
+        raise TypeError(
+            f"load_source_text takes a record (a dict, such as one of load_records()), not "
+            f"{type(record).__name__} {record!r:.60}: to read a text file, open it yourself"
+        )
     return source_path(record).read_bytes().decode("utf-8")
 
 

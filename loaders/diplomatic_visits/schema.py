@@ -11,12 +11,16 @@ import copy
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
 
 from diplomatic_visits._paths import schema_dir
-from diplomatic_visits.errors import UnknownLevelError, UnknownSchemaVersionError
+from diplomatic_visits.errors import (
+    UnknownLevelError,
+    UnknownProfileError,
+    UnknownSchemaVersionError,
+)
 
 VERSION_KEY = "schema_version"
 """Where every record declares the schema version it was written against."""
@@ -225,9 +229,9 @@ def bundle_schema(
         from diplomatic_visits.profile import PROFILES, profile_schema
 
         if profile not in PROFILES:
-            raise UnknownLevelError(profile, PROFILES)
+            raise UnknownProfileError(profile, PROFILES)
         if level != "extraction":
-            raise UnknownLevelError(f"{level} (a profile derives from level extraction)", LEVELS)
+            raise UnknownProfileError(profile, PROFILES, level)
         return profile_schema(version, profile)
     return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
 
@@ -438,12 +442,21 @@ def iter_schema_issues(
     version: str | None = None,
     level: Level = "extraction",
     engine: Literal["rs", "python"] = "rs",
+    _declared: bool = True,
 ) -> Iterator[Issue]:
     """Yield every JSON Schema violation of ``record``.
+
+    A ``schema_version`` that is not shipped is said to be so (rather than "1.1.0 was
+    expected" from the checked version's ``const``).
 
     A failed ``T-or-null`` union is reported as the errors of its ``T`` branch, which says far more
     than "is not valid under any of the given schemas".
     """
+    declared = record.get(VERSION_KEY) if _declared and isinstance(record, dict) else None
+    if isinstance(declared, str) and declared not in available_versions():
+        for issue in iter_schema_issues(record, version, level, engine, _declared=False):
+            yield _unshipped(issue, declared)
+        return
     try:
         if engine == "python":
             for err in py_validator(version, level).iter_errors(record):
@@ -457,6 +470,18 @@ def iter_schema_issues(
         if not isinstance(exc, RecursionError) and "Recursion limit" not in str(exc):
             raise
         yield Issue((), "nested too deeply to check (no record is nested so deep)", "depth")
+
+
+def _unshipped(issue: Issue, declared: str) -> Issue:
+    """The issue of a record's ``schema_version`` that names no shipped version, said so."""
+    if issue.path != (VERSION_KEY,) or issue.keyword not in ("const", "enum"):
+        return issue
+    shipped = ", ".join(available_versions())
+    message = (
+        f"{declared} is not a shipped version ({shipped}): declare one of them, or install "
+        f"the release of diplomatic-visits that ships {declared}"
+    )
+    return replace(issue, message=message)
 
 
 def _is_null_branch(errors: list[Any], *, rs: bool) -> bool:

@@ -69,6 +69,7 @@ it is not stated (one of the values its rule wants a reason for), on both sides.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import unicodedata
@@ -1442,6 +1443,24 @@ class Score:
         }
 
 
+def _check_record_lists(**lists: Any) -> None:
+    """A TypeError that says what to pass when an argument is not a list of records (one record
+    alone, a dict, is the usual slip: it would be read as a list of its keys)."""
+    for name, value in lists.items():
+        if isinstance(value, Mapping):
+            raise TypeError(f"{name}: a list of records, not one record (a dict): pass [record]")
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise TypeError(
+                f"{name}: a list of records (dicts), not {type(value).__name__}; to score "
+                "files, use score_files"
+            )
+        for item in value:
+            if not isinstance(item, Mapping):
+                raise TypeError(
+                    f"{name}: each item is a record (a dict), not {type(item).__name__}"
+                )
+
+
 def score_records(
     preds: Sequence[Obj],
     golds: Sequence[Obj],
@@ -1457,6 +1476,7 @@ def score_records(
     its ``labels`` entry, such as its file and line) and not scored. ``texts`` (article id ->
     article text) lets the grounding check the prediction's quotes. ``plan``: score by this
     plan (:func:`compile_plan`) instead of the shipped version's the records declare."""
+    _check_record_lists(preds=preds, golds=golds)
     result = Score(predictions=len(preds), stated_only=stated_only)
     by_article = {str(article_id(g)): g for g in golds}
     pred_by_article: dict[str, Obj] = {}
@@ -1773,7 +1793,7 @@ def _read_predictions(
     return out, labels, dropped
 
 
-def _read_gold(gold: Sequence[str] | Sequence[Obj]) -> list[Obj]:
+def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
     from diplomatic_visits.errors import InputError, InvalidRecordError
     from diplomatic_visits.inputs import read_inputs
     from diplomatic_visits.validate import check_document
@@ -1812,8 +1832,8 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
 
 
 def score_files(
-    pred: Sequence[str],
-    gold: Sequence[str] | Sequence[Obj],
+    pred: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    gold: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Sequence[Obj],
     stated_only: bool = False,
     sources: Any = None,
     partial: bool = False,
@@ -1825,9 +1845,19 @@ def score_files(
     count the other articles only; with ``partial``, they are scored without their objects with
     problems, and listed in :attr:`Score.partial`. The grounding looks the prediction's quotes
     up in the ``sources`` texts, else in the bundled article of the same id."""
+    from diplomatic_visits.inputs import as_inputs
+
+    pred = as_inputs(pred)  # one path, or a list of them
+    golds_in: list[str | Obj]
+    if isinstance(gold, (str, os.PathLike)):
+        golds_in = [os.fspath(gold)]
+    elif isinstance(gold, Mapping):
+        raise TypeError("gold: paths or a list of records, not one record (a dict): pass [record]")
+    else:
+        golds_in = [os.fspath(g) if isinstance(g, os.PathLike) else g for g in gold]
     notes: dict[str, list[str]] = {"invalid": [], "partial": []}
     preds, labels, dropped = _read_predictions(pred, sources, partial, notes)
-    golds = _read_gold(gold)
+    golds = _read_gold(golds_in)
     scored = {article_id(p) for p in preds}
     left_out = sorted(a for a in dropped if a not in scored)
     kept = [g for g in golds if article_id(g) not in left_out]
