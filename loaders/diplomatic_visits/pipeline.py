@@ -35,7 +35,6 @@ from diplomatic_visits.inputs import (
     iter_documents,
 )
 from diplomatic_visits.jsonl import (
-    CHUNK_BYTES,
     Chunk,
     ChunkSizes,
     Lines,
@@ -310,7 +309,7 @@ def map_chunks(
         return ChunkResult(result.lines, problems, result.payload)
 
     try:
-        for chunk in chunks(path, stdin, sizes or CHUNK_BYTES):
+        for chunk in chunks(path, stdin, sizes):
             work = pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings)
             pending.append((chunk.length, work))
             while len(pending) >= max(in_flight, 1):
