@@ -125,6 +125,18 @@ def _inputs(p: argparse.ArgumentParser, what: str, old: str | None = None) -> No
         )
 
 
+def _gold(p: argparse.ArgumentParser, what: str) -> None:
+    """``--gold``, one path each time it is given, as ``score``, ``view`` and ``extract``
+    take it; ``what``: what the command does with the gold records."""
+    p.add_argument(
+        "--gold",
+        action="append",
+        metavar="PATH",
+        help="gold records: a file, or a folder of them; one path each time: --gold A --gold B. "
+        + what,
+    )
+
+
 def _source(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
@@ -380,13 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(sc, "predicted records", old="--pred")
-    sc.add_argument(
-        "--gold",
-        action="append",
-        metavar="PATH",
-        help="gold records: a file, or a folder of them (default: the bundled ones); one path "
-        "each time: --gold A --gold B",
-    )
+    _gold(sc, "Default: the bundled ones.")
     _source(sc)
     sc.add_argument(
         "--format",
@@ -444,13 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _inputs(vw, "the record to draw (with --gold: the prediction)", old="--pred")
-    vw.add_argument(
-        "--gold",
-        action="append",
-        metavar="FILE",
-        help="gold records (a file or a folder; one path each time: --gold A --gold B): draw "
-        "INPUT as a prediction against the one of its article",
-    )
+    _gold(vw, "INPUT is drawn as a prediction against the one of its article.")
     vw.add_argument("--out", required=True, metavar="FILE", help="the HTML page to write")
     _source(vw)
     vw.add_argument(
@@ -1253,14 +1253,10 @@ def _add_extract(sub: Any) -> None:
         "--issues", metavar="FILE", default=None, help="default: OUT.issues.jsonl beside --out"
     )
     x.add_argument("--manifest", metavar="FILE", default=None, help="default: OUT.manifest.json")
-    x.add_argument(
-        "--gold",
-        action="append",
-        metavar="FILE",
-        default=None,
-        help="gold records (a file or a folder; one path each time: --gold A --gold B): score "
-        "the records of the articles that have one, as `score` does, printed and kept in the "
-        "manifest",
+    _gold(
+        x,
+        "The records of the articles that have one are scored, as `score` does; the score is "
+        "printed and kept in the manifest.",
     )
     x.add_argument(
         "--view",
