@@ -10,7 +10,7 @@ D.styles.forEach(function (s) { style[s[0]] = {label: s[1], fg: s[2], bg: s[3], 
 // Invisible direction controls (embeddings, overrides, isolates, marks) would reorder what
 // the reviewer reads ("Kim Jun-jong" for other characters): each is shown as its code, boxed,
 // and not applied.
-var BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var BIDI = new RegExp(D.controls, "g");  // view.CONTROLS, with the page data
 function fill(e, text) {
   text = String(text);
   BIDI.lastIndex = 0;

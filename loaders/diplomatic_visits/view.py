@@ -777,7 +777,11 @@ def build_page(
 # --- the page ------------------------------------------------------------------------------
 
 
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: The invisible direction controls (embeddings, overrides, isolates, marks) that would
+#: reorder what a reviewer reads; the page's script shows them as codes too (it is handed
+#: this class with the page data, so the two never differ).
+CONTROLS = "[\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]"
+_BIDI = re.compile(CONTROLS)
 
 
 def _visible(text: str) -> str:
@@ -789,7 +793,7 @@ def _visible(text: str) -> str:
 def render_html(data: Mapping[str, Any]) -> str:
     """The self-contained HTML page of page data (:func:`record_page`, :func:`compare_page`)."""
     blob = (
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        json.dumps({**data, "controls": CONTROLS}, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
