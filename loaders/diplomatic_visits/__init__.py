@@ -24,20 +24,16 @@ if TYPE_CHECKING:
         DiplomaticVisitsError,
         InputError,
         InvalidRecordError,
+        Issue,
         UnknownLevelError,
         UnknownProfileError,
         UnknownSchemaVersionError,
     )
     from diplomatic_visits.pipeline import validate_files
+    from diplomatic_visits.profile import bundle_schema
     from diplomatic_visits.records import dataset_version, load_records, load_source_text
     from diplomatic_visits.report import Report
-    from diplomatic_visits.schema import (
-        Issue,
-        available_versions,
-        bundle_schema,
-        latest_version,
-        load_schema,
-    )
+    from diplomatic_visits.schema import available_versions, latest_version, load_schema
     from diplomatic_visits.score import Score, score_files, score_records
     from diplomatic_visits.validate import iter_record_issues, validate_record
 
@@ -52,9 +48,9 @@ _WHERE = {
     "dataset_version": "records",
     "load_records": "records",
     "load_source_text": "records",
-    "Issue": "schema",
+    "Issue": "errors",
     "available_versions": "schema",
-    "bundle_schema": "schema",
+    "bundle_schema": "profile",
     "latest_version": "schema",
     "load_schema": "schema",
     "Score": "score",

@@ -645,6 +645,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"{version}  {level:<10}  {schema_path(version, level)}", file=out)
         return EXIT_OK
     if args.profile:
+        from diplomatic_visits.profile import bundle_schema as profile_bundle
         from diplomatic_visits.profile import explain
 
         if args.level != "extraction":
@@ -652,7 +653,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
         if args.explain:
             print(explain(args.schema_version, args.profile), file=out)
         else:
-            doc = bundle_schema(args.schema_version, "extraction", profile=args.profile)
+            doc = profile_bundle(args.schema_version, "extraction", profile=args.profile)
             print(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
     if args.explain:

@@ -1,14 +1,55 @@
-"""Exceptions. Catch :class:`DiplomaticVisitsError` to catch them all; each subclass keeps its
-facts as attributes so that callers can render them as they like."""
+"""What goes wrong: the :class:`Issue` a check finds in a record, and the exceptions.
+
+Catch :class:`DiplomaticVisitsError` to catch them all; each subclass keeps its facts as
+attributes so that callers can render them as they like. This module imports no other module of
+the package: every module can use it.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal
 
-if TYPE_CHECKING:
-    from diplomatic_visits.schema import Issue
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with one record: where (``path``), what, and which rule.
+
+    ``kind`` is ``"schema"`` for a JSON Schema violation and ``"semantic"`` for a cross-field rule
+    (see :mod:`diplomatic_visits.checks`). ``keyword`` is the JSON Schema keyword that failed, or
+    the name of the semantic rule.
+    """
+
+    path: tuple[str | int, ...]
+    message: str
+    keyword: str
+    kind: Literal["schema", "semantic"] = "schema"
+    schema_path: tuple[str | int, ...] = field(default=())
+
+    @property
+    def json_path(self) -> str:
+        """The location as a JSONPath, e.g. ``$.visits[0].status``."""
+        return json_path(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: {self.message}"
+
+
+def json_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """Render a path of keys and indexes as ``$.a[0].b`` (quoting keys that need it)."""
+    out = "$"
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out
 
 
 class DiplomaticVisitsError(Exception):

@@ -33,17 +33,20 @@ from functools import cache
 from typing import Any, Literal, NamedTuple
 
 from diplomatic_visits.checks import locate_quote
-from diplomatic_visits.errors import DiplomaticVisitsError
+from diplomatic_visits.errors import DiplomaticVisitsError, UnknownProfileError
 from diplomatic_visits.grounding import MAX_CANDIDATES, Placement, ground
 from diplomatic_visits.parse import STRICT_DECODER, has_lone_surrogate
 from diplomatic_visits.schema import (
     RULES_KEYWORD,
     VERSION_KEY,
-    bundle_schema,
+    Level,
+    checked_version,
     declared_version,
     is_null_union,
     latest_version,
+    strip_annotations,
 )
+from diplomatic_visits.schema import bundle_schema as canonical_schema
 
 Profile = Literal["llm"]
 PROFILES: tuple[Profile, ...] = ("llm",)
@@ -191,7 +194,7 @@ class _Schema:
 
 @cache
 def _canonical(version: str) -> _Schema:
-    return _Schema(bundle_schema(version, "extraction"))
+    return _Schema(canonical_schema(version, "extraction"))
 
 
 def _version(version: str | None) -> str:
@@ -373,6 +376,28 @@ def profile_schema(version: str | None = None, profile: Profile = "llm") -> dict
     text, _ = _derive(_version(version), profile)
     out: dict[str, Any] = json.loads(text)
     return out
+
+
+def bundle_schema(
+    version: str | None = None,
+    level: Level = "extraction",
+    profile: str | None = None,
+    *,
+    portable: bool = False,
+) -> dict[str, Any]:
+    """A self-contained copy of the schema (``dv.bundle_schema``): the canonical one of
+    :func:`diplomatic_visits.schema.bundle_schema`, or with ``profile="llm"`` the schema a
+    language model fills instead, derived from the extraction level (``level`` must be
+    ``extraction``). ``portable=True`` leaves every ``x-`` annotation out (Ajv's strict mode)."""
+    if profile is None:
+        return canonical_schema(version, level, portable=portable)
+    version = checked_version(version, level)
+    if profile not in PROFILES:
+        raise UnknownProfileError(profile, PROFILES)
+    if level != "extraction":
+        raise UnknownProfileError(profile, PROFILES, level)
+    doc = profile_schema(version, profile)
+    return strip_annotations(doc) if portable else doc
 
 
 def dropped(version: str | None = None, profile: Profile = "llm") -> list[Dropped]:

@@ -207,11 +207,11 @@ def compile_rules(doc: Mapping[str, Any], version: str) -> Rules:
         for name, sub in schema.get("properties", {}).items():
             here = f"{where}.{name}"
             r = resolve(sub, defs)
-            own = _decl(r.around, r.schema, here)
+            own = declarations(r.around, r.schema, here)
             many = "items" in r.schema
             if many:
                 ri = resolve(r.schema["items"], defs)
-                item, item_decl = ri.schema, _decl(ri.around, ri.schema, f"{here}[*]")
+                item, item_decl = ri.schema, declarations(ri.around, ri.schema, f"{here}[*]")
                 if _value_rules(own) or own.keys() & _OBJECT_RULES or "sequence" in item_decl:
                     raise RuleDeclarationError(
                         here, "on a list: sequence on the list, every other rule on its items"
@@ -247,7 +247,7 @@ def compile_rules(doc: Mapping[str, Any], version: str) -> Rules:
         return _object_rules(schema, decl, where, kind, id_key, tuple(fields))
 
     root = resolve(doc, defs)
-    top = node_of(root.schema, _decl(root.around, root.schema, "$"), "$") or _EMPTY
+    top = node_of(root.schema, declarations(root.around, root.schema, "$"), "$") or _EMPTY
     for where, ref in refs:
         for k in (*ref.kinds, *([ref.scope] if ref.scope else [])):
             if k not in kinds:
@@ -260,7 +260,9 @@ def compile_rules(doc: Mapping[str, Any], version: str) -> Rules:
 _EMPTY = Node(None, None, None, None, None, (), None, (), None, ())
 
 
-def _decl(around: Mapping[str, Any], schema: Mapping[str, Any], where: str) -> dict[str, Any]:
+def declarations(
+    around: Mapping[str, Any], schema: Mapping[str, Any], where: str
+) -> dict[str, Any]:
     """The ``x-dv`` annotations of a node: those beside its ``$ref``/``anyOf`` and its own."""
     out: dict[str, Any] = {}
     for part in (schema.get(KEYWORD), around.get(KEYWORD)):

@@ -16,11 +16,12 @@ from functools import cache
 from typing import Any, Literal
 
 from diplomatic_visits._paths import schema_dir
+from diplomatic_visits.errors import Issue as Issue
 from diplomatic_visits.errors import (
     UnknownLevelError,
-    UnknownProfileError,
     UnknownSchemaVersionError,
 )
+from diplomatic_visits.errors import json_path as json_path
 
 VERSION_KEY = "schema_version"
 """Where every record declares the schema version it was written against."""
@@ -32,43 +33,6 @@ SCHEMA_FILES: dict[str, str] = {
 }
 """The file of each level's schema in a version's folder."""
 _VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem with one record: where (``path``), what, and which rule.
-
-    ``kind`` is ``"schema"`` for a JSON Schema violation and ``"semantic"`` for a cross-field rule
-    (see :mod:`diplomatic_visits.checks`). ``keyword`` is the JSON Schema keyword that failed, or
-    the name of the semantic rule.
-    """
-
-    path: tuple[str | int, ...]
-    message: str
-    keyword: str
-    kind: Literal["schema", "semantic"] = "schema"
-    schema_path: tuple[str | int, ...] = field(default=())
-
-    @property
-    def json_path(self) -> str:
-        """The location as a JSONPath, e.g. ``$.visits[0].status``."""
-        return json_path(self.path)
-
-    def __str__(self) -> str:
-        return f"{self.json_path}: {self.message}"
-
-
-def json_path(path: tuple[str | int, ...] | list[str | int]) -> str:
-    """Render a path of keys and indexes as ``$.a[0].b`` (quoting keys that need it)."""
-    out = "$"
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
-            out += f".{part}"
-        else:
-            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
-    return out
 
 
 @dataclass(frozen=True)
@@ -132,7 +96,9 @@ def declared_version(record: Any) -> str | None:
     return version if isinstance(version, str) and version in available_versions() else None
 
 
-def _check_version(version: str | None, level: str) -> str:
+def checked_version(version: str | None, level: str = "extraction") -> str:
+    """``version``, or the latest when None; raises :class:`UnknownSchemaVersionError` for a
+    version that is not shipped and :class:`UnknownLevelError` for an unknown ``level``."""
     version = version or latest_version()
     if version not in available_versions():
         raise UnknownSchemaVersionError(version, available_versions())
@@ -180,13 +146,13 @@ def load_schema(
     """Return (a copy of) the schema document of ``version`` (default: latest) at ``level``: the
     released file, or with ``annotated`` the file with its ``x-dv`` rule annotations (which
     versions released before the keyword keep beside their files)."""
-    version = _check_version(version, level)
+    version = checked_version(version, level)
     return copy.deepcopy(dict((_effective if annotated else _load)(version, level)))
 
 
 def schema_path(version: str | None = None, level: Level = "extraction") -> str:
     """Filesystem path of a shipped schema file."""
-    version = _check_version(version, level)
+    version = checked_version(version, level)
     return str(schema_dir() / version / SCHEMA_FILES[level])
 
 
@@ -200,16 +166,9 @@ def _all_resources() -> list[tuple[str, Mapping[str, Any]]]:
 
 
 def bundle_schema(
-    version: str | None = None,
-    level: Level = "extraction",
-    profile: str | None = None,
-    *,
-    portable: bool = False,
+    version: str | None = None, level: Level = "extraction", *, portable: bool = False
 ) -> dict[str, Any]:
     """A self-contained copy of the schema: references to other shipped files are inlined.
-
-    With ``profile="llm"``, the schema a language model fills instead, derived from the
-    extraction level (:mod:`diplomatic_visits.profile`; ``level`` must be ``extraction``).
 
     Useful for tools that cannot resolve references across files (hypothesis-jsonschema, LLM
     structured-output APIs). A profile's ``allOf`` is merged away too. The result validates exactly
@@ -220,20 +179,13 @@ def bundle_schema(
     keyword they do not know: Ajv's default (strict) mode throws ``unknown keyword: "x-dv"``.
     The structural checks are the same; the semantic rules then run only in this package's
     validator (``diplomatic-visits validate``).
-    """
-    if portable:
-        portable_doc: dict[str, Any] = strip_annotations(bundle_schema(version, level, profile))
-        return portable_doc
-    version = _check_version(version, level)
-    if profile is not None:
-        from diplomatic_visits.profile import PROFILES, profile_schema
 
-        if profile not in PROFILES:
-            raise UnknownProfileError(profile, PROFILES)
-        if level != "extraction":
-            raise UnknownProfileError(profile, PROFILES, level)
-        return profile_schema(version, profile)
-    return _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
+    The schema a language model fills is derived from this one: ``dv.bundle_schema(profile=
+    "llm")`` (:func:`diplomatic_visits.profile.bundle_schema`).
+    """
+    version = checked_version(version, level)
+    doc = _bundle(copy.deepcopy(dict(_effective(version, level))), dict(_all_resources()))
+    return strip_annotations(doc) if portable else doc
 
 
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -403,7 +355,7 @@ def rs_validator(version: str | None = None, level: Level = "extraction") -> Any
     """A jsonschema-rs validator (formats checked; no network, no file access)."""
     import jsonschema_rs
 
-    version = _check_version(version, level)
+    version = checked_version(version, level)
     registry = jsonschema_rs.Registry(
         [(uri, dict(doc)) for uri, doc in _all_resources()], retriever=_refuse_retrieval
     )
@@ -422,7 +374,7 @@ def py_validator(version: str | None = None, level: Level = "extraction") -> Any
     from referencing import Registry, Resource
     from referencing.exceptions import NoSuchResource
 
-    version = _check_version(version, level)
+    version = checked_version(version, level)
 
     def retrieve(uri: str) -> Resource:
         raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
@@ -615,7 +567,7 @@ def iter_integer_issues(
     a number for an integer, the parser made it a float, and an export would write a value
     other than the one read. Non-integral values (``1.5``) are left to the schema's own check.
     """
-    root = _integer_places(_check_version(version, level), level)
+    root = _integer_places(checked_version(version, level), level)
     if root is None:
         return
     if not _holds_decimal(record, root):  # the common case: no float anywhere it looks

@@ -285,7 +285,7 @@ def compile_plan(
 ) -> ScorePlan:
     """Compile a bundled (self-contained) schema document, with its ``x-dv`` declarations and
     the scoring file (``overlay``, default :func:`load_overlay` of ``version``), into a plan."""
-    from diplomatic_visits.rules import SCORE, _decl
+    from diplomatic_visits.rules import SCORE, declarations
 
     spec = load_overlay(version) if overlay is None else overlay
     policies: Mapping[str, Any] = spec.get("fields", {})
@@ -311,7 +311,7 @@ def compile_plan(
                 around = {**{k: v for k, v in node.items() if k != "anyOf"}, **around}
                 node = next(s for s in node["anyOf"] if s != {"type": "null"})
             else:
-                return node, _decl(around, node, name or "?"), name
+                return node, declarations(around, node, name or "?"), name
 
     def shape_of(schema: Mapping[str, Any], decl: Mapping[str, Any], pointer: str) -> Shape:
         basis = span = None
