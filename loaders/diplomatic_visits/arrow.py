@@ -24,6 +24,9 @@ from diplomatic_visits.schema import Level, bundle_schema, resolve
 if TYPE_CHECKING:
     import pyarrow as pa
 
+#: The table of whole records, the export's default (and the one ``validate`` reads back).
+ARTICLES_TABLE = "articles"
+ARTICLES_DESCRIPTION = "one row per article: the whole record and the article `text`"
 #: The flat tables, each a list property of the record, keyed by record id.
 FLAT_TABLES: dict[str, str] = {
     "visits": "every visit, summit or delegation, with its sub-events and outcomes",
@@ -381,7 +384,7 @@ def build_table(
     return builder.finish()
 
 
-TABLES = ("articles", *FLAT_TABLES, *TRAINING_TABLES)
+TABLES = (ARTICLES_TABLE, *FLAT_TABLES, *TRAINING_TABLES)
 """Every table: ``articles``, the flat ones and the training ones."""
 
 
@@ -422,7 +425,9 @@ def from_arrow_rows(
         yield _strip(row, struct)
 
 
-def _is_optional(field: Any) -> bool:
+def is_optional(field: Any) -> bool:
+    """Whether an Arrow field stands for a property the schema does not require (the mapper
+    marks it so in the field's metadata): its null means absent."""
     return bool(field.metadata) and field.metadata.get(b"json_schema_required") == b"false"
 
 
@@ -433,7 +438,7 @@ def _strip(value: Any, t: Any) -> Any:
         return {
             f.name: _strip(value.get(f.name), f.type)
             for f in t
-            if not (value.get(f.name) is None and _is_optional(f))
+            if not (value.get(f.name) is None and is_optional(f))
         }
     if isinstance(value, list) and pa.types.is_list(t):
         return [_strip(v, t.value_type) for v in value]

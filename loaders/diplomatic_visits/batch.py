@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from diplomatic_visits.accel import exact_scan
+from diplomatic_visits.arrow import ARTICLES_TABLE, is_optional
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Source, Sources
 from diplomatic_visits.jsonl import Chunk
@@ -178,10 +179,6 @@ def _is_marked(t: Any) -> bool:
     return False
 
 
-def _is_optional(f: Any) -> bool:
-    return bool(f.metadata) and f.metadata.get(b"json_schema_required") == b"false"
-
-
 def _strip(value: Any, types: list[Any]) -> Any:
     """``value`` with the nulls of optional properties dropped: optional in the first of the
     Arrow ``types`` that has the property (the mapper marks them so). Members no type knows
@@ -193,7 +190,7 @@ def _strip(value: Any, types: list[Any]) -> Any:
         out = {}
         for k, v in value.items():
             fields = [t.field(k) for t in structs if t.get_field_index(k) >= 0]
-            if v is None and fields and _is_optional(fields[0]):
+            if v is None and fields and is_optional(fields[0]):
                 continue
             out[k] = _strip(v, [f.type for f in fields]) if fields else v
         return out
@@ -512,9 +509,6 @@ def _renumbered(p: Problem, line: int) -> Problem:
     return replace(p, line=line, lines=())
 
 
-RECORDS_TABLE = "articles"  # the export's table whose rows are whole records
-
-
 def exported_table(metadata: Mapping[bytes, bytes] | None) -> str | None:
     """The table name our export wrote into a Parquet file's metadata, or None for a file that
     is not one of our exports (or is unreadable as one)."""
@@ -540,11 +534,11 @@ def row_groups(path: str) -> list[tuple[int, int]] | InputError:
     except Exception as exc:  # pyarrow's errors: not Parquet, truncated, unreadable
         return InputError(path, f"cannot read as Parquet: {exc}")
     table = exported_table(meta.metadata)
-    if table is not None and table != RECORDS_TABLE:
+    if table is not None and table != ARTICLES_TABLE:
         return InputError(
             path,
             f"the {table!r} table of our export, whose rows are not records: validate reads the "
-            f"{RECORDS_TABLE!r} table (export parquet --table {RECORDS_TABLE}, the default), "
+            f"{ARTICLES_TABLE!r} table (export parquet --table {ARTICLES_TABLE}, the default), "
             "or the records as JSON or JSON Lines",
         )
     out, first = [], 0

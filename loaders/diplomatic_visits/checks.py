@@ -665,15 +665,16 @@ def near_match(text: str, quote: str) -> str | None:
     )
 
 
-def iter_spans(record: Any) -> Iterator[tuple[Path, Mapping[str, Any]]]:
-    """Yield (path, span) for every evidence span of the record, in document order."""
-    out: list[tuple[Path, Mapping[str, Any]]] = []
+def iter_objects(record: Any, root: Node | None = None) -> Iterator[tuple[Path, Any, Node]]:
+    """Yield (path, object, its node of the plan) for every object of the record the rule plan
+    reaches, in document order (an object before those inside it). ``root``: the plan's root
+    (default: that of the version the record declares, pruned as :func:`plan` prunes it)."""
+    out: list[tuple[Path, Any, Node]] = []
 
     def visit(value: Any, node: Node, link: _Link) -> None:
         if not isinstance(value, dict):
             return
-        if node.span is not None:
-            out.append((_path(link), value))
+        out.append((_path(link), value, node))
         for f in node.fields:
             sub = value.get(f.key)
             if f.obj is None or sub is None:
@@ -684,5 +685,12 @@ def iter_spans(record: Any) -> Iterator[tuple[Path, Mapping[str, Any]]]:
             elif not f.many:
                 visit(sub, f.obj, (link, f.key))
 
-    visit(record, plan(declared_version(record)).root, None)
+    visit(record, plan(declared_version(record)).root if root is None else root, None)
     yield from out
+
+
+def iter_spans(record: Any) -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Yield (path, span) for every evidence span of the record, in document order."""
+    for path, value, node in iter_objects(record):
+        if node.span is not None:
+            yield path, value

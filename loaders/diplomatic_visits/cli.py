@@ -517,18 +517,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="level the records must meet and the types follow (default: verified for the "
         "bundled records, extraction for INPUT)",
     )
+    from diplomatic_visits.arrow import TABLES  # no pyarrow: the mapper imports it when used
+
     e.add_argument(
         "--table",
         default="articles",
-        choices=(
-            "articles",
-            "visits",
-            "statements",
-            "actors",
-            "places",
-            "messages",
-            "prompt_completion",
-        ),
+        choices=TABLES,
         help="parquet: which table (default: %(default)s)",
     )
     e.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")

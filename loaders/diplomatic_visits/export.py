@@ -198,7 +198,12 @@ class _HFFolder:
         self.counts[name] += int(table.num_rows)
 
     def finish(self) -> dict[str, int]:
-        from diplomatic_visits.arrow import FLAT_TABLES, TRAINING_TABLES
+        from diplomatic_visits.arrow import (
+            ARTICLES_DESCRIPTION,
+            ARTICLES_TABLE,
+            FLAT_TABLES,
+            TRAINING_TABLES,
+        )
         from diplomatic_visits.croissant import croissant
         from diplomatic_visits.hf import card_text
         from diplomatic_visits.records import dataset_version
@@ -210,7 +215,7 @@ class _HFFolder:
             for n, p in self.files.items()
         }
         descriptions = {
-            "articles": "one row per article: the whole record and the article text",
+            ARTICLES_TABLE: ARTICLES_DESCRIPTION,
             **FLAT_TABLES,
             **TRAINING_TABLES,
         }

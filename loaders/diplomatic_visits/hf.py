@@ -65,14 +65,19 @@ def card_text(
     language, task categories, size category) and the data card's prose."""
     import yaml
 
-    from diplomatic_visits.arrow import FLAT_TABLES, TRAINING_TABLES
+    from diplomatic_visits.arrow import (
+        ARTICLES_DESCRIPTION,
+        ARTICLES_TABLE,
+        FLAT_TABLES,
+        TRAINING_TABLES,
+    )
 
     meta, body = _card_parts()
     meta["configs"] = [
         {
             "config_name": name,
             "data_files": [{"split": split, "path": files[name]}],
-            **({"default": True} if name == "articles" else {}),
+            **({"default": True} if name == ARTICLES_TABLE else {}),
         }
         for name in files
     ]
@@ -84,8 +89,8 @@ def card_text(
         for name in files
     ]
     lines = [
-        "- `articles`: one row per article: the whole record and the article `text`, so that a "
-        f"row pairs input and target ({counts['articles']} rows)"
+        f"- `{ARTICLES_TABLE}`: {ARTICLES_DESCRIPTION}, so that a row pairs input and target "
+        f"({counts[ARTICLES_TABLE]} rows)"
     ]
     lines += [
         f"- `{n}`: {d}, keyed by `record_id` ({counts[n]} rows)"

@@ -44,6 +44,8 @@ from diplomatic_visits.schema import (
     declared_version,
     is_null_union,
     latest_version,
+    referenced_defs,
+    resolve,
     strip_annotations,
 )
 from diplomatic_visits.schema import bundle_schema as canonical_schema
@@ -163,19 +165,10 @@ class _Schema:
     def deref(self, node: Mapping[str, Any]) -> tuple[Mapping[str, Any], str | None, bool]:
         """The node a property's schema stands for, the ``$defs`` name it came from (or None),
         and whether null is allowed."""
-        nullable, name = False, None
-        while True:
-            if "$ref" in node:
-                name = node["$ref"].rsplit("/", 1)[1]
-                node = self.defs[name]
-            elif is_null_union(node):
-                node = next(s for s in node["anyOf"] if s != {"type": "null"})
-                nullable = True
-            else:
-                t = node.get("type")
-                if isinstance(t, list) and "null" in t:
-                    nullable = True
-                return node, name, nullable
+        found = resolve(node, self.defs)
+        t = found.schema.get("type")
+        nullable = found.nullable or (isinstance(t, list) and "null" in t)
+        return found.schema, found.name, nullable
 
     def fate(self, owner: str, prop: str, node: Mapping[str, Any], required: bool) -> Fate:
         if (owner, prop) in OMIT:
@@ -313,7 +306,7 @@ def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
     for key in ("$schema", "$id"):
         drops.append(Dropped("portable_keywords", "", key, doc[key]))
     root = convert_object(root_in, portable(root_in, ""), "", ROOT)
-    used = _reachable(root, defs)
+    used = referenced_defs(root, defs)
     out = {
         "title": f"diplomatic-visits {version} llm profile",
         **root,
@@ -346,27 +339,6 @@ def _quote_doc(node: Mapping[str, Any], canon: _Schema) -> str:
     quote = canon.defs["span"]["properties"]["quote"]["description"]
     lead = f"{own} " if own else ""
     return f"{lead}The quote: {quote} Copy enough words that they occur only once in the article."
-
-
-def _reachable(root: Mapping[str, Any], defs: Mapping[str, Any]) -> set[str]:
-    seen: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                name = ref.rsplit("/", 1)[1]
-                if name not in seen:
-                    seen.add(name)
-                    walk(defs[name])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(root)
-    return seen
 
 
 def profile_schema(version: str | None = None, profile: Profile = "llm") -> dict[str, Any]:

@@ -46,6 +46,8 @@ class Resolved:
     around: Mapping[str, Any]
     """Keywords that stood beside the ``$ref`` or the ``anyOf`` on the way (the outermost wins),
     such as a ``description`` or an ``x-dv`` rule annotation."""
+    name: str | None = None
+    """The ``$defs`` name of the last ``$ref`` followed (None: no ``$ref`` on the way)."""
 
 
 def is_null_union(node: Mapping[str, Any]) -> bool:
@@ -62,16 +64,39 @@ def resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Resolved:
     gate, canonical key order)."""
     nullable = False
     around: dict[str, Any] = {}
+    name = None
     while True:
         if "$ref" in node:
             around = {**{k: v for k, v in node.items() if k != "$ref"}, **around}
-            node = defs[node["$ref"].rsplit("/", 1)[1]]
+            name = node["$ref"].rsplit("/", 1)[1]
+            node = defs[name]
         elif is_null_union(node):
             around = {**{k: v for k, v in node.items() if k != "anyOf"}, **around}
             node = next(s for s in node["anyOf"] if s != {"type": "null"})
             nullable = True
         else:
-            return Resolved(node, nullable, around)
+            return Resolved(node, nullable, around, name)
+
+
+def referenced_defs(node: Any, defs: Mapping[str, Any]) -> set[str]:
+    """The ``$defs`` names ``node`` reaches through ``$ref`` s (``#/$defs/NAME``), directly or
+    through the definitions it reaches: those a bundle must keep."""
+    used: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (name := ref.rsplit("/", 1)[1]) not in used:
+                used.add(name)
+                collect(defs[name])
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(node)
+    return used
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -314,21 +339,7 @@ def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
     flat.update(
         {k: v for k, v in body.items() if k not in ("$id", "$schema", "title", "description")}
     )
-    used: set[str] = set()
-
-    def collect(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and (name := ref.rsplit("/", 1)[1]) not in used:
-                used.add(name)
-                collect(defs[name])
-            for v in node.values():
-                collect(v)
-        elif isinstance(node, list):
-            for v in node:
-                collect(v)
-
-    collect(flat)
+    used = referenced_defs(flat, defs)
     flat["$defs"] = {k: v for k, v in defs.items() if k in used}
     return flat
 

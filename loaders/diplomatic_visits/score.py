@@ -286,6 +286,7 @@ def compile_plan(
     """Compile a bundled (self-contained) schema document, with its ``x-dv`` declarations and
     the scoring file (``overlay``, default :func:`load_overlay` of ``version``), into a plan."""
     from diplomatic_visits.rules import SCORE, declarations
+    from diplomatic_visits.schema import resolve
 
     spec = load_overlay(version) if overlay is None else overlay
     policies: Mapping[str, Any] = spec.get("fields", {})
@@ -300,18 +301,8 @@ def compile_plan(
 
     def deref(node: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, Any], str | None]:
         """The node a value is (refs and null unions opened), its x-dv, and its definition."""
-        around: dict[str, Any] = {}
-        name = None
-        while True:
-            if "$ref" in node:
-                around = {**{k: v for k, v in node.items() if k != "$ref"}, **around}
-                name = node["$ref"].rsplit("/", 1)[1]
-                node = defs[name]
-            elif isinstance(node.get("anyOf"), list) and {"type": "null"} in node["anyOf"]:
-                around = {**{k: v for k, v in node.items() if k != "anyOf"}, **around}
-                node = next(s for s in node["anyOf"] if s != {"type": "null"})
-            else:
-                return node, declarations(around, node, name or "?"), name
+        found = resolve(node, defs)
+        return found.schema, declarations(found.around, found.schema, found.name or "?"), found.name
 
     def shape_of(schema: Mapping[str, Any], decl: Mapping[str, Any], pointer: str) -> Shape:
         basis = span = None
@@ -1199,11 +1190,16 @@ class ArticleScore:
     quotes: dict[str, int] | None = None  # by quote_status; None: no text
 
     def micro(self) -> Counts:
-        total = Counts()
-        for fs in self.fields.values():
-            for c in fs.values():
-                total.add(c)
-        return total
+        return _micro(self.fields)
+
+
+def _micro(fields: Mapping[str, Mapping[str, Counts]]) -> Counts:
+    """Every field's counts added up (micro-averaging)."""
+    total = Counts()
+    for fs in fields.values():
+        for c in fs.values():
+            total.add(c)
+    return total
 
 
 def _f1s(fields: Mapping[str, Mapping[str, Counts]]) -> list[float]:
@@ -1237,11 +1233,7 @@ class Score:
 
     @property
     def micro(self) -> Counts:
-        total = Counts()
-        for fs in self.fields.values():
-            for c in fs.values():
-                total.add(c)
-        return total
+        return _micro(self.fields)
 
     @property
     def macro_f1(self) -> float | None:

@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from diplomatic_visits.checks import iter_spans, locate_quote
+from diplomatic_visits.checks import iter_objects, iter_spans, locate_quote
 from diplomatic_visits.errors import DiplomaticVisitsError
 from diplomatic_visits.inputs import Sources
 from diplomatic_visits.rules import Node, rules_for
@@ -140,24 +140,8 @@ class _Object:
 
 def _objects(record: Any) -> dict[JsonPath, _Object]:
     """Every object of the record the rule plan reaches, by path."""
-    out: dict[JsonPath, _Object] = {}
-
-    def walk(value: Any, node: Node, path: JsonPath) -> None:
-        if not isinstance(value, dict):
-            return
-        out[path] = _Object(path, value, node)
-        for f in node.fields:
-            sub = value.get(f.key)
-            if f.obj is None or sub is None:
-                continue
-            if f.many and isinstance(sub, list):
-                for i, item in enumerate(sub):
-                    walk(item, f.obj, (*path, f.key, i))
-            elif not f.many:
-                walk(sub, f.obj, (*path, f.key))
-
-    walk(record, rules_for(declared_version(record)).root, ())
-    return out
+    root = rules_for(declared_version(record)).root
+    return {path: _Object(path, value, node) for path, value, node in iter_objects(record, root)}
 
 
 def _owner_path(path: JsonPath) -> JsonPath:
