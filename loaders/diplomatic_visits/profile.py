@@ -199,23 +199,61 @@ def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
     if profile not in PROFILES:
         raise DiplomaticVisitsError(f"unknown profile {profile!r}; profiles: {', '.join(PROFILES)}")
     canon = _canonical(version)
-    drops: list[Dropped] = []
+    steps = _Steps(canon)
+    doc = canon.doc
+    defs = {
+        name: steps.definition(name, node)
+        for name, node in doc["$defs"].items()
+        if name != "span"  # every use became a quote
+    }
+    root_in = {k: v for k, v in doc.items() if k not in ("$defs", "$schema", "$id", "title")}
+    for key in ("$schema", "$id"):
+        steps.drops.append(Dropped("portable_keywords", "", key, doc[key]))
+    root = steps.object(root_in, steps.portable_keywords(root_in, ""), "", ROOT)
+    used = referenced_defs(root, defs)
+    out = {
+        "title": f"diplomatic-visits {version} llm profile",
+        **root,
+        "$defs": {k: v for k, v in defs.items() if k in used},
+    }
+    # engines may keep the dict; callers get copies of this frozen text
+    return json.dumps(out, ensure_ascii=False), steps.drops
 
-    def portable(node: Mapping[str, Any], where: str) -> dict[str, Any]:
+
+class _Steps:
+    """The :data:`STEPS` applied to the nodes of one canonical schema; ``drops`` collects what
+    each step took out, in the order the nodes are met."""
+
+    def __init__(self, canon: _Schema) -> None:
+        self.canon = canon
+        self.drops: list[Dropped] = []
+
+    def definition(self, name: str, node: Mapping[str, Any]) -> dict[str, Any]:
+        """A ``$defs`` entry in profile form."""
+        where = f"/$defs/{name}"
+        converted = self.portable_keywords(node, where)
+        if converted.get("type") == "object" and "properties" in converted:
+            return self.object(node, converted, where, name)
+        return self.convert(node, where)
+
+    def portable_keywords(self, node: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """Step ``portable_keywords``: ``node`` with only :data:`KEPT_KEYWORDS`, and the type
+        of its ``const`` or ``enum`` beside it."""
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in KEPT_KEYWORDS:
                 out[key] = value
             else:
-                drops.append(Dropped("portable_keywords", where, key, value))
+                self.drops.append(Dropped("portable_keywords", where, key, value))
         if "type" not in out and ("const" in out or "enum" in out):
             literal_type = _literal_type([out["const"]] if "const" in out else out["enum"])
             if literal_type is not None:
                 out["type"] = literal_type
         return out
 
-    def nullable(node: dict[str, Any]) -> dict[str, Any]:
-        """``node`` that also admits null, in the ``anyOf`` form."""
+    @staticmethod
+    def null_as_anyof(node: dict[str, Any]) -> dict[str, Any]:
+        """Step ``null_as_anyof``: ``node`` that also admits null, in the ``anyOf`` form."""
         if "anyOf" in node:
             if {"type": "null"} not in node["anyOf"]:
                 node["anyOf"] = [*node["anyOf"], {"type": "null"}]
@@ -230,90 +268,85 @@ def _derive(version: str, profile: Profile) -> tuple[str, list[Dropped]]:
             out["description"] = desc
         return out
 
-    def convert(node: Mapping[str, Any], where: str) -> dict[str, Any]:
+    def convert(self, node: Mapping[str, Any], where: str) -> dict[str, Any]:
         """A canonical schema node (not an object of our own), in profile form."""
         if "$ref" in node:
             name = node["$ref"].rsplit("/", 1)[1]
-            rest = portable({k: v for k, v in node.items() if k != "$ref"}, where)
+            rest = self.portable_keywords({k: v for k, v in node.items() if k != "$ref"}, where)
             ref = {"$ref": f"#/$defs/{name}"}
             return {"anyOf": [ref], **rest} if rest else ref
         if is_null_union(node):
             inner = next(s for s in node["anyOf"] if s != {"type": "null"})
-            rest = portable({k: v for k, v in node.items() if k != "anyOf"}, where)
-            return {**nullable(convert(inner, f"{where}/anyOf/0")), **rest}
-        out = portable(node, where)
+            rest = self.portable_keywords({k: v for k, v in node.items() if k != "anyOf"}, where)
+            return {**self.null_as_anyof(self.convert(inner, f"{where}/anyOf/0")), **rest}
+        out = self.portable_keywords(node, where)
         t = out.get("type")
         if t == "object" and "properties" in out:
-            return convert_object(node, out, where, "")
+            return self.object(node, out, where, "")
         if t == "array" and "items" in out:
-            out["items"] = convert(node["items"], f"{where}/items")
+            out["items"] = self.convert(node["items"], f"{where}/items")
         if isinstance(t, list) and "null" in t:
-            return nullable(out)
+            return self.null_as_anyof(out)
         return out
 
-    def convert_object(
-        node: Mapping[str, Any], out: dict[str, Any], where: str, owner: str
+    def object(
+        self, node: Mapping[str, Any], out: dict[str, Any], where: str, owner: str
     ) -> dict[str, Any]:
+        """An object of ours (``out``: its own keywords, already portable) with each property
+        in profile form; step ``required_nullable``: every property required, an optional one
+        nullable."""
         required = set(node.get("required", ()))
         props: dict[str, Any] = {}
         for prop, sub in node["properties"].items():
             at = f"{where}/properties/{prop}"
-            fate = canon.fate(owner, prop, sub, prop in required)
-            if fate.kind == "omit":
-                drops.append(Dropped("omit_unproducible", at, prop, fate.reason))
+            new = self.property(owner, prop, sub, at, prop in required)
+            if new is None:
                 continue
-            if fate.kind == "quote":
-                _, _, null_ok = canon.deref(sub)
-                new: dict[str, Any] = {"type": "string", "description": _quote_doc(sub, canon)}
-                drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
-                if null_ok:
-                    new = nullable(new)
-            elif fate.kind == "quotes":
-                target, _, _ = canon.deref(sub)
-                new = {
-                    "type": "array",
-                    "description": sub.get("description", target.get("description", "")),
-                    "items": {"type": "string", "description": _quote_doc({}, canon)},
-                }
-                drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
-                for key in ("minItems", "maxItems"):
-                    if key in target:
-                        drops.append(Dropped("portable_keywords", at, key, target[key]))
-            else:
-                new = convert(sub, at)
             if prop not in required:
-                drops.append(Dropped("required_nullable", at, "optional", prop))
-                new = nullable(new)
+                self.drops.append(Dropped("required_nullable", at, "optional", prop))
+                new = self.null_as_anyof(new)
             props[prop] = new
         out["properties"] = props
         out["required"] = list(props)
         out["additionalProperties"] = False
         return out
 
-    doc = canon.doc
-    defs: dict[str, Any] = {}
-    for name, node in doc["$defs"].items():
-        if name == "span":
-            continue  # every use became a quote
-        where = f"/$defs/{name}"
-        converted = portable(node, where)
-        if converted.get("type") == "object" and "properties" in converted:
-            converted = convert_object(node, converted, where, name)
-        else:
-            converted = convert(node, where)
-        defs[name] = converted
-    root_in = {k: v for k, v in doc.items() if k not in ("$defs", "$schema", "$id", "title")}
-    for key in ("$schema", "$id"):
-        drops.append(Dropped("portable_keywords", "", key, doc[key]))
-    root = convert_object(root_in, portable(root_in, ""), "", ROOT)
-    used = referenced_defs(root, defs)
-    out = {
-        "title": f"diplomatic-visits {version} llm profile",
-        **root,
-        "$defs": {k: v for k, v in defs.items() if k in used},
-    }
-    # engines may keep the dict; callers get copies of this frozen text
-    return json.dumps(out, ensure_ascii=False), drops
+    def property(
+        self, owner: str, prop: str, sub: Mapping[str, Any], at: str, required: bool
+    ) -> dict[str, Any] | None:
+        """One property in profile form, as its :class:`Fate` says; None when step
+        ``omit_unproducible`` leaves it out."""
+        fate = self.canon.fate(owner, prop, sub, required)
+        if fate.kind == "omit":
+            self.drops.append(Dropped("omit_unproducible", at, prop, fate.reason))
+            return None
+        if fate.kind == "quote":
+            return self.quote(sub, at)
+        if fate.kind == "quotes":
+            return self.quotes(sub, at)
+        return self.convert(sub, at)
+
+    def quote(self, sub: Mapping[str, Any], at: str) -> dict[str, Any]:
+        """Step ``quotes_for_spans`` for one span: its quote, a string (null where the span
+        may be)."""
+        _, _, null_ok = self.canon.deref(sub)
+        new: dict[str, Any] = {"type": "string", "description": _quote_doc(sub, self.canon)}
+        self.drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
+        return self.null_as_anyof(new) if null_ok else new
+
+    def quotes(self, sub: Mapping[str, Any], at: str) -> dict[str, Any]:
+        """Step ``quotes_for_spans`` for a list of spans: a list of quotes, without bounds."""
+        target, _, _ = self.canon.deref(sub)
+        new = {
+            "type": "array",
+            "description": sub.get("description", target.get("description", "")),
+            "items": {"type": "string", "description": _quote_doc({}, self.canon)},
+        }
+        self.drops.append(Dropped("quotes_for_spans", at, "start/end", "offsets"))
+        for key in ("minItems", "maxItems"):
+            if key in target:
+                self.drops.append(Dropped("portable_keywords", at, key, target[key]))
+        return new
 
 
 def _literal_type(values: list[Any]) -> str | list[str] | None:
@@ -599,7 +632,19 @@ def lift(
         version = latest_version()
     _derive(version, profile)
     canon = _canonical(version)
-    context: dict[tuple[str, str], Callable[[], Any]] = {
+    context = _lift_context(canon, text, record_id, article_id, text_path)
+    record = _Lifter(canon, context, issues).obj(instance, canon.doc, ROOT, "$")
+    issues.extend(_placement_issue(p, text) for p in ground(record, text) if p.status != "exact")
+    _place_title(record, text)
+    return record, issues
+
+
+def _lift_context(
+    canon: _Schema, text: str, record_id: str | None, article_id: str, text_path: str | None
+) -> dict[tuple[str, str], Callable[[], Any]]:
+    """What :func:`lift` fills of what the profile leaves out, by (owner, property): from its
+    arguments and the text."""
+    return {
         (ROOT, "record_id"): lambda: record_id or article_id,
         ("article", "id"): lambda: article_id,
         ("article", "text_file"): lambda: {
@@ -615,49 +660,70 @@ def lift(
         },
     }
 
-    def span(quote: Any, path: str) -> Any:
-        return {"quote": quote}  # placed by ground() once the whole record is known
 
-    def obj(value: Mapping[str, Any], node: Mapping[str, Any], owner: str, path: str) -> Any:
+class _Lifter:
+    """A profile instance walked back into a canonical record: what the profile leaves out
+    filled (``context``, else the schema's empty value), the nulls the canonical schema does
+    not allow removed, each quote made a span to place; the shape's problems go to
+    ``issues``."""
+
+    def __init__(
+        self,
+        canon: _Schema,
+        context: Mapping[tuple[str, str], Callable[[], Any]],
+        issues: list[LiftIssue],
+    ) -> None:
+        self.canon = canon
+        self.context = context
+        self.issues = issues
+
+    def obj(self, value: Mapping[str, Any], node: Mapping[str, Any], owner: str, path: str) -> Any:
         out: dict[str, Any] = {}
         known = set()
-        for prop, sub, req, fate in _walk_props(canon, node, owner):
+        for prop, sub, req, fate in _walk_props(self.canon, node, owner):
             known.add(prop)
             at = f"{path}.{prop}"
             if fate.kind == "omit":
-                if (owner, prop) in context:
-                    out[prop] = context[owner, prop]()
+                if (owner, prop) in self.context:
+                    out[prop] = self.context[owner, prop]()
                 elif req:
-                    out[prop] = _empty(canon, sub)
+                    out[prop] = _empty(self.canon, sub)
                 continue
             if prop not in value:
-                issues.append(LiftIssue(at, "shape", "missing: the profile requires it"))
+                self.issues.append(LiftIssue(at, "shape", "missing: the profile requires it"))
                 continue
             got = value[prop]
-            _, _, null_ok = canon.deref(sub)
+            _, _, null_ok = self.canon.deref(sub)
             if got is None and not req and not null_ok:
                 continue
             if fate.kind == "quote":
-                out[prop] = None if got is None else span(got, at)
+                out[prop] = None if got is None else _span(got)
             elif fate.kind == "quotes" and isinstance(got, list):
-                out[prop] = [span(q, f"{at}[{i}]") for i, q in enumerate(got)]
+                out[prop] = [_span(q) for q in got]
             else:
-                out[prop] = any_value(got, sub, at)
+                out[prop] = self.any_value(got, sub, at)
         for prop in value:
             if prop not in known:
-                issues.append(LiftIssue(f"{path}.{prop}", "shape", "not in the profile: dropped"))
+                self.issues.append(
+                    LiftIssue(f"{path}.{prop}", "shape", "not in the profile: dropped")
+                )
         return out
 
-    def any_value(value: Any, sub: Mapping[str, Any], path: str) -> Any:
-        target, name, _ = canon.deref(sub)
+    def any_value(self, value: Any, sub: Mapping[str, Any], path: str) -> Any:
+        target, name, _ = self.canon.deref(sub)
         if isinstance(value, Mapping) and "properties" in target:
-            return obj(value, target, name or "", path)
+            return self.obj(value, target, name or "", path)
         if isinstance(value, list) and "items" in target:
-            return [any_value(v, target["items"], f"{path}[{i}]") for i, v in enumerate(value)]
+            return [self.any_value(v, target["items"], f"{path}[{i}]") for i, v in enumerate(value)]
         return copy.deepcopy(value)
 
-    record = obj(instance, canon.doc, ROOT, "$")
-    issues.extend(_placement_issue(p, text) for p in ground(record, text) if p.status != "exact")
+
+def _span(quote: Any) -> dict[str, Any]:
+    return {"quote": quote}  # placed by ground() once the whole record is known
+
+
+def _place_title(record: dict[str, Any], text: str) -> None:
+    """The article's ``title_span``, where the title occurs once in the text (else null)."""
     article = record.get("article")
     if isinstance(article, dict) and "title_span" in article:
         title = article.get("title")
@@ -665,7 +731,6 @@ def lift(
         article["title_span"] = (
             {"start": where[0][0], "end": where[0][1], "quote": title} if len(where) == 1 else None
         )
-    return record, issues
 
 
 _HOW = {

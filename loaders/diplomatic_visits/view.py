@@ -27,7 +27,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -435,105 +435,28 @@ def compare_page(
     scorer can read it (so an object with an invented quote shows as invented), else without
     its objects with problems, as ``score --partial`` does; one too broken for either is
     shown unaligned, with its issues."""
-    from diplomatic_visits.score import (
-        iter_pairs,
-        plan_for_pair,
-        score_ready,
-        score_records,
-        valid_parts,
-    )
+    from diplomatic_visits.score import iter_pairs, plan_for_pair
 
     plan = plan_for_pair(pred, gold)
-    top = {p[0] for p in plan.entity_paths()}
-
-    scored: Any = pred
-    note = None
-    if pred_issues:
-        # aligned as it stands when it can be read (an invented quote is then shown as
-        # invented); else without its objects with problems, as score --partial does
-        note = "the prediction is invalid (score would not count it without --partial)"
-        if not score_ready(pred):
-            inside = [i for i in pred_issues if i.path[:1] and i.path[0] in top]
-            scored = valid_parts(pred, inside)
-            if scored is None or not score_ready(scored):
-                scored = None
-                note = "the prediction is too broken to align: its issues are listed above"
-            else:
-                note += "; its objects with problems are left out"
+    scored, note = _aligned_part(pred, pred_issues, {p[0] for p in plan.entity_paths()})
     pairs = list(iter_pairs(scored, gold, stated_only, plan)) if scored is not None else []
-    pred_status: dict[JsonPath, str] = {}
-    gold_status: dict[JsonPath, str] = {}
-    for pair in pairs:
-        if pair.pred_path is not None:
-            pred_status[_orig_path(pair.pred_path, pred, scored)] = pair.status
-        if pair.gold_path is not None:
-            gold_status[pair.gold_path] = pair.status
+    pred_status, gold_status = _statuses(pairs, pred, scored)
     b = _Builder(text)
     b.add_record(pred, "prediction", pred_status)
     b.add_record(gold, "gold", gold_status)
     _mark_differences(b, pairs, pred, scored)
-    # a prediction's spans outside any aligned object are left out of the drawing, but a quote
-    # of one that is not in the text is still flagged
     missing = _missing(b)
-    for path, span in iter_spans(pred):
-        if _innermost(path, pred_status) is None and place_span(text, span)[2] == "missing":
-            missing["items"].append(
-                {
-                    "label": _short(span.get("quote")),
-                    "sub": f"{json_path(path)} (prediction)",
-                    "spans": [],
-                    "badges": ["not in the text"],
-                }
-            )
-    groups = []
-    for kind in plan.leaves:
-        items = []
-        for pair in pairs:
-            if pair.kind != kind:
-                continue
-            ppath = _orig_path(pair.pred_path, pred, scored) if pair.pred_path else None
-            spans = sorted(
-                b.by_entity.get(("prediction", ppath), []) if ppath is not None else []
-            ) + sorted(b.by_entity.get(("gold", pair.gold_path), []) if pair.gold_path else [])
-            rows = []
-            for name in plan.leaves[kind]:
-                pv = pair.pred.get(name) if pair.pred is not None else None
-                gv = pair.gold.get(name) if pair.gold is not None else None
-                c = pair.counts.get(name)
-                if pv is None and gv is None and c is None:
-                    continue
-                rows.append([name, _shown(gv), _shown(pv), _credit(c, pair.status)])
-            label = (pair.gold or pair.pred or {}).get("_label", "")
-            items.append(
-                {
-                    "label": _short(label),
-                    "sub": " ↔ ".join(
-                        x
-                        for x in (
-                            f"gold {json_path(pair.gold_path)}" if pair.gold_path else "",
-                            f"prediction {json_path(ppath)}" if ppath else "",
-                        )
-                        if x
-                    ),
-                    "spans": spans,
-                    "badges": [pair.status],
-                    "status": pair.status,
-                    "fields": rows,
-                }
-            )
-        groups.append({"key": kind, "title": kind.replace("_", "-"), "items": items})
-    scores = None
-    if scored is not None:
-        result = score_records([scored], [gold], stated_only, plan=plan)
-        scores = [
-            [kind, name, c.precision, c.recall, c.f1, c.tp, c.fp, c.fn]
-            for kind, fs in result.fields.items()
-            for name, c in [("(aligned)", result.objects[kind]), *fs.items()]
-        ]
-        micro = result.micro
-        scores.append(
-            ["all", "micro", micro.precision, micro.recall, micro.f1, micro.tp, micro.fp, micro.fn]
-        )
+    missing["items"].extend(_unaligned_quotes_not_in_text(pred, pred_status, text))
+    groups = [
+        {
+            "key": kind,
+            "title": kind.replace("_", "-"),
+            "items": [
+                _pair_item(pair, names, b, pred, scored) for pair in pairs if pair.kind == kind
+            ],
+        }
+        for kind, names in plan.leaves.items()
+    ]
     counts = {s: sum(1 for p in pairs if p.status == s) for s in ("matched", "missed", "invented")}
     return {
         "mode": "compare",
@@ -546,11 +469,113 @@ def compare_page(
         "issues": _issue_items(pred_issues, b, "prediction") + _issue_items(gold_issues, b, "gold"),
         "missing": missing,
         "groups": [*groups, _located(b)],
-        "scores": scores,
+        "scores": _score_rows(scored, gold, stated_only, plan) if scored is not None else None,
         "styles": _styles(
             ["matched", "differs", "missed", "invented", *(s["cls"] for s in b.spans)]
         ),
     }
+
+
+def _aligned_part(pred: Any, pred_issues: Sequence[Issue], top: set[Any]) -> tuple[Any, str | None]:
+    """What of the prediction the scorer aligns (None: nothing), and a note saying why it is
+    not all of it: an invalid prediction is aligned as it stands when it can be read (an
+    invented quote is then shown as invented); else without its objects with problems, as
+    ``score --partial`` does. ``top``: the record's properties that hold scored objects."""
+    from diplomatic_visits.score import score_ready, valid_parts
+
+    if not pred_issues:
+        return pred, None
+    note = "the prediction is invalid (score would not count it without --partial)"
+    if score_ready(pred):
+        return pred, note
+    inside = [i for i in pred_issues if i.path[:1] and i.path[0] in top]
+    scored = valid_parts(pred, inside)
+    if scored is None or not score_ready(scored):
+        return None, "the prediction is too broken to align: its issues are listed above"
+    return scored, note + "; its objects with problems are left out"
+
+
+def _statuses(
+    pairs: Sequence[Any], pred: Any, scored: Any
+) -> tuple[dict[JsonPath, str], dict[JsonPath, str]]:
+    """The alignment status of each aligned object, by its path in the prediction as given
+    and by its path in the gold record."""
+    pred_status: dict[JsonPath, str] = {}
+    gold_status: dict[JsonPath, str] = {}
+    for pair in pairs:
+        if pair.pred_path is not None:
+            pred_status[_orig_path(pair.pred_path, pred, scored)] = pair.status
+        if pair.gold_path is not None:
+            gold_status[pair.gold_path] = pair.status
+    return pred_status, gold_status
+
+
+def _unaligned_quotes_not_in_text(
+    pred: Any, pred_status: Mapping[JsonPath, str], text: str
+) -> Iterator[dict[str, Any]]:
+    """A prediction's spans outside any aligned object are left out of the drawing, but a
+    quote of one that is not in the text is still flagged: an item of the missing list each."""
+    for path, span in iter_spans(pred):
+        if _innermost(path, pred_status) is None and place_span(text, span)[2] == "missing":
+            yield {
+                "label": _short(span.get("quote")),
+                "sub": f"{json_path(path)} (prediction)",
+                "spans": [],
+                "badges": ["not in the text"],
+            }
+
+
+def _pair_item(
+    pair: Any, names: Iterable[str], b: _Builder, pred: Any, scored: Any
+) -> dict[str, Any]:
+    """One aligned pair as an item of its kind's group: its spans on both sides, and a row per
+    scored field (``names``) that either side has or that was counted."""
+    ppath = _orig_path(pair.pred_path, pred, scored) if pair.pred_path else None
+    spans = sorted(
+        b.by_entity.get(("prediction", ppath), []) if ppath is not None else []
+    ) + sorted(b.by_entity.get(("gold", pair.gold_path), []) if pair.gold_path else [])
+    rows = []
+    for name in names:
+        pv = pair.pred.get(name) if pair.pred is not None else None
+        gv = pair.gold.get(name) if pair.gold is not None else None
+        c = pair.counts.get(name)
+        if pv is None and gv is None and c is None:
+            continue
+        rows.append([name, _shown(gv), _shown(pv), _credit(c, pair.status)])
+    label = (pair.gold or pair.pred or {}).get("_label", "")
+    return {
+        "label": _short(label),
+        "sub": " ↔ ".join(
+            x
+            for x in (
+                f"gold {json_path(pair.gold_path)}" if pair.gold_path else "",
+                f"prediction {json_path(ppath)}" if ppath else "",
+            )
+            if x
+        ),
+        "spans": spans,
+        "badges": [pair.status],
+        "status": pair.status,
+        "fields": rows,
+    }
+
+
+def _score_rows(scored: Any, gold: Any, stated_only: bool, plan: Any) -> list[list[Any]]:
+    """The score table: per kind, the alignment's counts then each field's, and the micro
+    average last."""
+    from diplomatic_visits.score import score_records
+
+    result = score_records([scored], [gold], stated_only, plan=plan)
+    rows: list[list[Any]] = [
+        [kind, name, c.precision, c.recall, c.f1, c.tp, c.fp, c.fn]
+        for kind, fs in result.fields.items()
+        for name, c in [("(aligned)", result.objects[kind]), *fs.items()]
+    ]
+    micro = result.micro
+    rows.append(
+        ["all", "micro", micro.precision, micro.recall, micro.f1, micro.tp, micro.fp, micro.fn]
+    )
+    return rows
 
 
 def _mark_differences(b: _Builder, pairs: Sequence[Any], pred: Any, scored: Any) -> None:
