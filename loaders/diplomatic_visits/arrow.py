@@ -15,6 +15,7 @@ pyarrow is imported here only, never at package import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -280,42 +281,97 @@ class _Unlike(Exception):
     """The JSON reader's table holds a null where the derived schema forbids one."""
 
 
-def _retyped(
-    array: pa.Array, t: pa.DataType, nullable: bool, hidden: pa.Array | None = None
-) -> pa.Array:
-    """``array`` (read with :func:`_nullable` of ``t``) as type ``t``, buffers shared where
-    they can be. The reader leaves nulls inside a null parent (a null ``text_file``'s
-    ``path``) where ``t`` says not null, and Parquet refuses a non-nullable column holding a
-    null even there: such slots (``hidden``: under a null parent) get the placeholder the other
-    builder gives them (``""``, 0, false, an empty list), which no reader sees. A null anywhere
-    else raises :class:`_Unlike`."""
+@dataclass(frozen=True)
+class _Fill:
+    """A node of the derived type below which the reader's array needs more than a cast (see
+    :func:`_filled`): ``kind`` is ``struct``, ``list`` or the scalar type's name; ``children``
+    only the fields (a list: its items, index 0) that lead to such a slot."""
+
+    kind: str
+    nullable: bool
+    children: tuple[tuple[int, _Fill], ...] = ()
+
+
+def _fill_plan(t: pa.DataType, nullable: bool, hidden: bool) -> _Fill | None:
+    """The :class:`_Fill` of type ``t``, or None where a cast does it all: a non-nullable
+    slot that a null parent (``hidden``: a nullable struct above, within the same list item)
+    can hide, and a list that can be null (its null entries are checked to hold no items)."""
+    import pyarrow as pa
+
+    own = hidden and not nullable
+    if pa.types.is_struct(t):
+        below = hidden or nullable
+        kids = tuple(
+            (i, p) for i, f in enumerate(t) if (p := _fill_plan(f.type, f.nullable, below))
+        )
+        return _Fill("struct", nullable, kids) if kids or own else None
+    if pa.types.is_list(t):
+        values = _fill_plan(t.value_type, t.value_field.nullable, False)
+        kids = ((0, values),) if values is not None else ()
+        return _Fill("list", nullable, kids) if kids or own or nullable else None
+    return _Fill(str(t), nullable) if own else None
+
+
+@cache
+def _articles_plan(version: str | None, level: Level) -> _Fill | None:
+    import pyarrow as pa
+
+    fields = [f for f in articles_schema(version, level) if f.name != TEXT_COLUMN]
+    return _fill_plan(pa.struct(fields), False, False)
+
+
+def _filled(array: pa.Array, plan: _Fill, hidden: pa.Array | None = None) -> pa.Array:
+    """``array`` (read with :func:`_nullable` of the derived type, and still of that type)
+    made castable to the derived type, buffers shared where they can be. The reader leaves
+    nulls inside a null parent (a null ``text_file``'s ``path``) where the derived type says
+    not null, and a cast (as Parquet) refuses a non-nullable field holding a null even there:
+    such slots (``hidden``: under a null parent) get the placeholder the other builder gives
+    them (``""``, 0, false, an empty list), which no reader sees. A null where no null parent
+    hides it raises :class:`_Unlike` (or is left for the cast to refuse), as does a null list
+    holding items. Only the nodes of ``plan`` are visited."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     nulls = array.is_null() if array.null_count else None
-    if nulls is not None and not nullable:
+    if nulls is not None and not plan.nullable:
         exposed = nulls if hidden is None else pc.and_(nulls, pc.invert(hidden))
         if pc.any(exposed).as_py():
             raise _Unlike
-    mask = nulls if nullable else None
-    if pa.types.is_struct(t):
+    mask = nulls if plan.nullable else None
+    if plan.kind == "struct":
+        if not plan.children and mask is nulls:
+            return array
         below = hidden if nulls is None else nulls if hidden is None else pc.or_(hidden, nulls)
-        children = [_retyped(array.field(i), f.type, f.nullable, below) for i, f in enumerate(t)]
-        return pa.StructArray.from_arrays(children, fields=list(t), mask=mask)
-    if pa.types.is_list(t):
+        children = [array.field(i) for i in range(array.type.num_fields)]
+        for i, sub in plan.children:
+            children[i] = _filled(children[i], sub, below)
+        return pa.StructArray.from_arrays(children, fields=list(array.type), mask=mask)
+    if plan.kind == "list":
         offsets = array.offsets
         if nulls is not None:  # a null list must hold no items, to become an empty one
             lengths = pc.subtract(offsets[1:], offsets[:-1])
-            if pc.any(pc.and_(nulls, pc.not_equal(lengths, 0))).as_py():
+            # (a cast to bool, not a comparison with 0: a Python scalar would import pandas)
+            if pc.any(pc.and_(nulls, lengths.cast(pa.bool_()))).as_py():
                 raise _Unlike
-        values = _retyped(array.values, t.value_type, t.value_field.nullable)
-        return pa.ListArray.from_arrays(offsets, values, type=t, mask=mask)
-    if nulls is not None and not nullable:
-        return pc.fill_null(array, pa.scalar(_PLACEHOLDER[str(t)], t))
+        if not plan.children and mask is nulls:
+            return array
+        values = _filled(array.values, plan.children[0][1]) if plan.children else array.values
+        return pa.ListArray.from_arrays(offsets, values, type=array.type, mask=mask)
+    if nulls is not None and not plan.nullable:
+        return pc.fill_null(array, _placeholder(array.type))
     return array
 
 
-_PLACEHOLDER: dict[str, Any] = {"string": "", "int64": 0, "double": 0.0, "bool": False}
+def _placeholder(t: pa.DataType) -> pa.Scalar:
+    """The value the other builder gives a hidden slot of scalar type ``t``: ``""``, 0, 0.0 or
+    false, read from zeroed buffers (``pa.scalar`` would import pandas: a second of start-up)."""
+    import pyarrow as pa
+
+    if str(t) not in ("string", "int64", "double", "bool"):
+        raise _Unlike
+    zeros = pa.py_buffer(bytes(8))
+    buffers = [None, zeros, pa.py_buffer(b"")] if t == pa.string() else [None, zeros]
+    return pa.Array.from_buffers(t, 1, buffers)[0]
 
 
 @cache
@@ -360,9 +416,13 @@ def articles_from_json_lines(
     if struct is None:
         return None
     fields = [f for f in schema if f.name != TEXT_COLUMN]
+    plan = _articles_plan(version, level)
     try:
-        out = pa.Table.from_struct_array(_retyped(struct, pa.struct(fields), False))
-    except _Unlike:
+        filled = _filled(struct, plan) if plan is not None else struct
+        # one cast gives every field its derived type, sharing the buffers; it refuses a
+        # non-nullable field that holds a null
+        out = pa.Table.from_struct_array(filled.cast(pa.struct(fields)))
+    except (_Unlike, pa.ArrowInvalid):
         return None
     text = schema.field(TEXT_COLUMN)
     out = out.append_column(text, pa.nulls(out.num_rows, text.type))

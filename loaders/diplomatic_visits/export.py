@@ -110,7 +110,10 @@ METADATA_KEY = b"diplomatic_visits"
 
 
 def with_metadata(table: Any, name: str, version: str | None, level: str) -> Any:
-    """``table`` with the export's metadata: table name, schema and data versions, level."""
+    """``table`` (or an Arrow schema) with the export's metadata: table name, schema and data
+    versions, level."""
+    import pyarrow as pa
+
     from diplomatic_visits._version import __version__
     from diplomatic_visits.records import dataset_version
     from diplomatic_visits.schema import latest_version
@@ -122,7 +125,10 @@ def with_metadata(table: Any, name: str, version: str | None, level: str) -> Any
         "dataset_version": dataset_version(),
         "package_version": __version__,
     }
-    return table.replace_schema_metadata({METADATA_KEY: json.dumps(meta, sort_keys=True).encode()})
+    metadata = {METADATA_KEY: json.dumps(meta, sort_keys=True).encode()}
+    if isinstance(table, pa.Schema):
+        return table.with_metadata(metadata)
+    return table.replace_schema_metadata(metadata)
 
 
 def write_parquet_table(table: Any, f: IO[bytes]) -> None:
@@ -184,7 +190,9 @@ class _HFFolder:
         self.files = {n: f"data/{n}/{split}.parquet" for n in schemas}
         self.counts = dict.fromkeys(schemas, 0)
         self.schemas = {
-            n: with_metadata(s.empty_table(), n, version, level).schema for n, s in schemas.items()
+            # of the schema, not of an empty table: Schema.empty_table imports pandas (a second)
+            n: with_metadata(s, n, version, level)
+            for n, s in schemas.items()
         }
         self.writers = {}
         for name, rel in self.files.items():
@@ -475,8 +483,8 @@ class _ParquetSink(_Sink):
         from diplomatic_visits.arrow import table_schema
 
         self.name, self.rows = name, 0
-        empty = table_schema(name, version, level).empty_table()
-        self.schema = with_metadata(empty, name, version, level).schema
+        # not of an empty table: Schema.empty_table imports pandas, a second of start-up
+        self.schema = with_metadata(table_schema(name, version, level), name, version, level)
         self.writer = pq.ParquetWriter(f, self.schema, **PARQUET_OPTIONS)
 
     def add(self, made: Any) -> None:
