@@ -43,7 +43,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
-from diplomatic_visits import accel, checks, pipeline, rules  # noqa: E402
+from diplomatic_visits import accel, checks, chunkwork, rules  # noqa: E402
 from diplomatic_visits.errors import InputError  # noqa: E402
 from diplomatic_visits.inputs import Source, Sources  # noqa: E402
 from diplomatic_visits.parse import line_document, strict_line  # noqa: E402
@@ -607,7 +607,7 @@ class Harness:
         lines, self.window = self.window, []
         blob = b"\n".join(raw for raw, _ in lines) + b"\n"
         with pure_python(False):
-            batch = pipeline._acceptors(self.settings[0])[1]
+            batch = chunkwork._acceptors(self.settings[0])[1]
             count, valid, rejected, _ = batch(blob, False, False)
         blank = {i + 1 for i, (raw, _) in enumerate(lines) if not raw.strip(b" \t\r\n\x0b\x0c")}
         expected = {i + 1 for i, (_, ok) in enumerate(lines) if not ok} - blank
@@ -653,7 +653,7 @@ def use_module(path: str) -> None:
     sys.modules["diplomatic_visits._speedups"] = module
     accel._speedups = module
     accel._compiled.cache_clear()
-    pipeline._ACCEPTORS.clear()
+    chunkwork._ACCEPTORS.clear()
 
 
 def run(

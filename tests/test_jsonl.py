@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diplomatic_visits import jsonl
+from diplomatic_visits.chunkwork import renumbered
 from diplomatic_visits.errors import InputError
-from diplomatic_visits.pipeline import _renumbered
 from diplomatic_visits.report import RecordResult
 
 LINES = st.lists(
@@ -90,11 +90,11 @@ def test_over_long_lines_are_reported_with_their_numbers(
 
 def test_renumbering_moves_problems_by_the_lines_before() -> None:
     err = InputError("f", "bad", 3, 7)
-    moved = _renumbered(err, 100)
+    moved = renumbered(err, 100)
     assert (moved.path, moved.reason, moved.line, moved.column) == ("f", "bad", 103, 7)
-    assert _renumbered(InputError("f", "unreadable"), 100).line is None
+    assert renumbered(InputError("f", "unreadable"), 100).line is None
     result = RecordResult("f", 3, "r1", [])
-    assert _renumbered(result, 100) == RecordResult("f", 103, "r1", [])
+    assert renumbered(result, 100) == RecordResult("f", 103, "r1", [])
     assert result.line == 3  # a copy: the worker's result is left as it was
 
 

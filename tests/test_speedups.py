@@ -661,7 +661,7 @@ def test_a_chunk_read_whole_gives_what_its_lines_give(
 ) -> None:
     # the compiled engine splits a chunk's lines itself: numbering, blank lines, a byte-order
     # mark, CRLF, a last line without a newline and every problem come out as line by line
-    from diplomatic_visits import pipeline
+    from diplomatic_visits import chunkwork, pipeline
     from diplomatic_visits.jsonl import chunks
 
     good = json.dumps(BASES[0], ensure_ascii=False)
@@ -691,13 +691,13 @@ def test_a_chunk_read_whole_gives_what_its_lines_give(
         return out
 
     whole = run()
-    line_by_line_acceptor = pipeline._acceptors(s)[0]
-    original = pipeline._acceptors
+    line_by_line_acceptor = chunkwork._acceptors(s)[0]
+    original = chunkwork._acceptors
     try:
-        pipeline._acceptors = lambda _: (line_by_line_acceptor, None)  # type: ignore[assignment]
+        chunkwork._acceptors = lambda _: (line_by_line_acceptor, None)  # type: ignore[assignment]
         by_line = run()
     finally:
-        pipeline._acceptors = original  # type: ignore[assignment]
+        chunkwork._acceptors = original  # type: ignore[assignment]
     assert whole == by_line
 
 

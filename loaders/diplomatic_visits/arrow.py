@@ -25,6 +25,8 @@ from diplomatic_visits.schema import Level, bundle_schema, resolve
 if TYPE_CHECKING:
     import pyarrow as pa
 
+#: The key of the Parquet metadata where an export names its table and versions.
+METADATA_KEY = b"diplomatic_visits"
 #: The table of whole records, the export's default (and the one ``validate`` reads back).
 ARTICLES_TABLE = "articles"
 ARTICLES_DESCRIPTION = "one row per article: the whole record and the article `text`"

@@ -7,7 +7,7 @@ column, and ``text``). When the batch carries the article text (a ``text`` colum
 record's quotes are checked against its own row's text, as ``validate --source`` does.
 
 Nothing is checked here: the rows go through the per-line path of ``validate``
-(:func:`diplomatic_visits.pipeline.check_chunk`, with the compiled engine where there is one),
+(:func:`diplomatic_visits.chunkwork.check_chunk`, with the compiled engine where there is one),
 so the results are those of ``validate`` on the same records. A typed row is first turned
 back into its JSON record (:func:`records_from_arrow`, the documented normalisation of
 :func:`diplomatic_visits.arrow.from_arrow_rows`).
@@ -28,12 +28,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from diplomatic_visits.accel import exact_scan
-from diplomatic_visits.arrow import ARTICLES_TABLE, is_optional
-from diplomatic_visits.errors import DiplomaticVisitsError, InputError
-from diplomatic_visits.inputs import Source, Sources
-from diplomatic_visits.jsonl import Chunk
-from diplomatic_visits.parse import detached, line_document
-from diplomatic_visits.pipeline import (
+from diplomatic_visits.arrow import ARTICLES_TABLE, METADATA_KEY, is_optional
+from diplomatic_visits.chunkwork import (
     ChunkResult,
     Problem,
     Settings,
@@ -41,8 +37,13 @@ from diplomatic_visits.pipeline import (
     check_chunk,
     check_version,
     collector_paused,
+    convert_chunk,
     fast_acceptor,
 )
+from diplomatic_visits.errors import DiplomaticVisitsError, InputError
+from diplomatic_visits.inputs import Source, Sources
+from diplomatic_visits.jsonl import Chunk
+from diplomatic_visits.parse import detached, line_document
 from diplomatic_visits.report import RecordResult
 from diplomatic_visits.schema import Level, declared_version, rs_validator
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
@@ -362,8 +363,6 @@ class BatchValidator:
         first_row: int,
     ) -> dict[str, pa.Table] | None:
         """Every row as a line of one chunk through the pipeline's chunk function."""
-        from diplomatic_visits.export import convert_chunk
-
         rows = [i for i, p in enumerate(problems) if p is None]
         held = tuple(lines[i] for i in rows)
         # start 1: a row is never the start of a file (no byte-order mark is tolerated)
@@ -372,7 +371,7 @@ class BatchValidator:
         for p in result.problems:
             assert p.line is not None  # every problem of a chunk's line has its line
             i = rows[p.line - 1]
-            problems[i] = _renumbered(p, first_row + i + 1)
+            problems[i] = _at_row(p, first_row + i + 1)
         if not s.tables:
             return None
         made, _ = result.payload
@@ -412,11 +411,11 @@ class BatchValidator:
                     try:
                         doc = line_document(raw, name, lineno, exact)
                     except InputError as exc:
-                        problems[i] = _renumbered(detached(exc), lineno)
+                        problems[i] = _at_row(detached(exc), lineno)
                         continue
                     result = check(doc, row_s)
                     if not (isinstance(result, RecordResult) and result.valid):
-                        problems[i] = _renumbered(result, lineno)
+                        problems[i] = _at_row(result, lineno)
                         continue
                     value = doc.value
                 found = row_s.sources.find(value) if row_s.sources is not None else None
@@ -502,7 +501,7 @@ def _with_text(s: Settings, text: str, label: str) -> Settings:
     return replace(s, sources=Sources((source,)))
 
 
-def _renumbered(p: Problem, line: int) -> Problem:
+def _at_row(p: Problem, line: int) -> Problem:
     """A problem found at a line of the chunk, numbered as the batch's row ``line``."""
     if isinstance(p, InputError):
         return InputError(p.path, p.reason, line, p.column)
@@ -512,8 +511,6 @@ def _renumbered(p: Problem, line: int) -> Problem:
 def exported_table(metadata: Mapping[bytes, bytes] | None) -> str | None:
     """The table name our export wrote into a Parquet file's metadata, or None for a file that
     is not one of our exports (or is unreadable as one)."""
-    from diplomatic_visits.export import METADATA_KEY
-
     raw = (metadata or {}).get(METADATA_KEY)
     if raw is None:
         return None

@@ -17,26 +17,21 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from diplomatic_visits.accel import exact_scan
-from diplomatic_visits.errors import DiplomaticVisitsError, InputError
-from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file, iter_documents
-from diplomatic_visits.jsonl import Chunk, Lines, chunk_bytes
-from diplomatic_visits.output import OutputExistsError as OutputExistsError
-from diplomatic_visits.output import atomic_dir, atomic_file
-from diplomatic_visits.parse import detached, line_document
-from diplomatic_visits.pipeline import (
-    ChunkResult,
+from diplomatic_visits.arrow import METADATA_KEY
+from diplomatic_visits.chunkwork import (
     Problem,
     Settings,
-    accepted_lines,
-    check,
     check_version,
-    collector_paused,
-    fast_acceptor,
-    map_chunks,
-    worker_pool,
+    convert_chunk,
+    convert_json_file,
 )
-from diplomatic_visits.report import RecordResult, no_records
+from diplomatic_visits.errors import DiplomaticVisitsError, InputError
+from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file
+from diplomatic_visits.jsonl import jsonl_line
+from diplomatic_visits.output import OutputExistsError as OutputExistsError
+from diplomatic_visits.output import atomic_dir, atomic_file
+from diplomatic_visits.pipeline import map_chunks, worker_pool
+from diplomatic_visits.report import no_records
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
@@ -74,11 +69,6 @@ class RefusedExportError(DiplomaticVisitsError):
         )
 
 
-def jsonl_line(record: Mapping[str, Any]) -> bytes:
-    """One record as a JSON Lines line: compact, UTF-8, keys in the record's own order."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-
-
 def write_jsonl(records: Iterable[Mapping[str, Any]], out: str | Path, force: bool = False) -> int:
     """Write records one per line to ``out`` (``"-"``: stdout). Returns the number written."""
     n = 0
@@ -106,7 +96,6 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "data_page_version": "1.0",
 }
-METADATA_KEY = b"diplomatic_visits"
 
 
 def with_metadata(table: Any, name: str, version: str | None, level: str) -> Any:
@@ -237,150 +226,6 @@ class _HFFolder:
         return dict(self.counts)
 
 
-# --- your own records, checked and converted by the pipeline ---------------------------------
-
-
-class _Builders:
-    """What the valid records of a chunk become: a table for each of ``s.tables``, or (no
-    tables) their JSON Lines lines. Nothing once a problem is found (the export is refused),
-    unless ``s.keep_valid``."""
-
-    def __init__(self, s: Settings, problems: list[Problem]) -> None:
-        from diplomatic_visits.arrow import TableBuilder
-
-        self.s = s
-        self.problems = problems
-        self.tables = [TableBuilder(t, s.version, s.level) for t in s.tables]
-        self.lines: list[bytes] = []
-        self.kept = 0  # valid records converted
-
-    def add(self, value: Any) -> None:
-        if self.problems and not self.s.keep_valid:
-            return
-        self.kept += 1
-        if not self.tables:
-            self.lines.append(jsonl_line(value))
-            return
-        found = self.s.sources.find(value) if self.s.sources is not None else None
-        for b in self.tables:
-            b.add(value, found.text if found is not None else None)
-
-    def result(self, n: int) -> tuple[Any, int, int]:
-        """(the tables by name, or the lines; None if there were problems), ``n`` checked,
-        and how many valid records were converted"""
-        if self.problems and not self.s.keep_valid:
-            return None, n, 0
-        if not self.tables:
-            return self.lines, n, self.kept
-        return {b.name: b.finish() for b in self.tables}, n, self.kept
-
-
-def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
-    """Worker side of :func:`export_inputs`: parse and check a chunk of lines and, when every
-    record in it is valid (or ``s.keep_valid``), convert them (``payload``: (what
-    :class:`_Builders` made, the number of lines checked, the number of valid records
-    converted))."""
-    lines_read = _articles_from_lines(chunk, s)
-    if lines_read is not None:
-        return lines_read
-    problems: list[Problem] = []
-    out = _Builders(s, problems)
-    with collector_paused():
-        batch = accepted_lines(chunk, s, keep=True)
-        if batch is not None:  # the compiled engine took every line it could; the rest report
-            count, n, rejected, kept = batch
-            waiting = iter(rejected)
-            other = next(waiting, None)
-            for lineno, value in kept:  # in the input's order, the rejected lines among them
-                while other is not None and other[0] < lineno:
-                    n += _reference(other, chunk.name, s, problems, out)
-                    other = next(waiting, None)
-                out.add(value)
-            while other is not None:
-                n += _reference(other, chunk.name, s, problems, out)
-                other = next(waiting, None)
-            return ChunkResult(count, problems, out.result(n))
-    accept, exact = fast_acceptor(s), exact_scan()
-    n = 0
-    lines = Lines(chunk)
-    with collector_paused():
-        for lineno, raw in lines:
-            if isinstance(raw, InputError):
-                problems.append(raw)
-                continue
-            n += 1
-            value = accept(raw) if accept is not None else None
-            if value is not None:  # certainly valid: nothing to report
-                out.add(value)
-                continue
-            try:
-                doc = line_document(raw, chunk.name, lineno, exact)
-            except InputError as exc:
-                problems.append(detached(exc))
-                continue
-            _keep(doc, s, problems, out)
-        return ChunkResult(lines.count, problems, out.result(n))
-
-
-def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
-    """:func:`convert_chunk` for the ``articles`` table without article texts, when the
-    compiled engine accepts every line of the chunk: the lines go to pyarrow's JSON reader with
-    the derived schema (:func:`~diplomatic_visits.arrow.articles_from_json_lines`) instead of
-    becoming Python objects first. None for any other chunk (a line the engine does not take,
-    a value the reader could read differently): the general path then does it all again."""
-    from diplomatic_visits.arrow import articles_from_json_lines
-
-    if s.tables != ("articles",) or s.sources is not None:
-        return None
-    batch = accepted_lines(chunk, s, keep=False)
-    if batch is None:
-        return None
-    count, accepted, rejected, _ = batch
-    if rejected or not accepted:
-        return None
-    blob = chunk_bytes(chunk)
-    table = None if blob is None else articles_from_json_lines(blob, accepted, s.version, s.level)
-    if table is None:
-        return None
-    return ChunkResult(count, [], ({"articles": table}, accepted, accepted))
-
-
-def _reference(
-    numbered: tuple[int, bytes], name: str, s: Settings, problems: list[Problem], out: _Builders
-) -> int:
-    """Parse and check a line the compiled engine did not accept (the reference path)."""
-    lineno, line = numbered
-    try:
-        doc = line_document(line, name, lineno, exact_scan())
-    except InputError as exc:
-        problems.append(detached(exc))
-        return 1
-    _keep(doc, s, problems, out)
-    return 1
-
-
-def _keep(doc: Any, s: Settings, problems: list[Problem], out: _Builders) -> None:
-    result = check(doc, s)
-    if isinstance(result, RecordResult) and result.valid:
-        out.add(doc.value)
-    else:
-        problems.append(result)
-
-
-def _json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
-    """A ``.json`` file (one record or an array) as one chunk, checked here."""
-    problems: list[Problem] = []
-    out = _Builders(s, problems)
-    n = 0
-    for doc in iter_documents(path):
-        if isinstance(doc, InputError):
-            problems.append(doc)
-            continue
-        n += 1
-        _keep(doc, s, problems, out)
-    yield ChunkResult(0, problems, out.result(n))
-
-
 def export_inputs(
     inputs: Sequence[str],
     fmt: str,
@@ -431,7 +276,7 @@ def export_inputs(
                 found(path)
                 continue
             results = (
-                _json_file(path, settings)
+                convert_json_file(path, settings)
                 if is_json_file(path)
                 else map_chunks(path, convert_chunk, settings, pool, 2 * jobs)
             )

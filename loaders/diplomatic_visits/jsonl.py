@@ -4,19 +4,20 @@ A file is cut into byte ranges of whole lines, about :data:`CHUNK_BYTES` each, t
 reads itself: the process that hands out the work reads almost nothing (a line at each cut).
 Standard input, or any stream that cannot seek, is read by that process line by line instead,
 and the lines themselves are handed over. Either way a worker numbers lines from 1 within its
-chunk and says how many there were; :func:`diplomatic_visits.validate.map_chunks` turns those
+chunk and says how many there were; :func:`diplomatic_visits.pipeline.map_chunks` turns those
 numbers into the input's own, since only it knows how many lines came before.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.parse import not_json_lines
@@ -234,3 +235,8 @@ def read_lines(stream: IO[bytes], name: str) -> Iterator[tuple[int, bytes | Inpu
     over-long line comes as an :class:`InputError`)."""
     lines = Lines(Chunk(name))
     yield from _first_line_check(lines._number(_raw_lines(stream)))
+
+
+def jsonl_line(record: Mapping[str, Any]) -> bytes:
+    """One record as a JSON Lines line: compact, UTF-8, keys in the record's own order."""
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

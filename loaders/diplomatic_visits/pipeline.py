@@ -2,26 +2,37 @@
 
 JSON Lines files are cut into chunks (:mod:`diplomatic_visits.jsonl`) that workers read
 themselves; each worker builds its validators and accelerator once, and applies a chunk
-function (:func:`check_chunk` here, :func:`diplomatic_visits.export.convert_chunk` for
-exports) to each chunk it is given. Results come back in input order, their problems numbered by
-the lines of the input, with at most two chunks per worker in flight, so memory stays flat on
-any input size.
+function (:func:`~diplomatic_visits.chunkwork.check_chunk` for ``validate``,
+:func:`~diplomatic_visits.chunkwork.convert_chunk` for exports) to each chunk it is given.
+Results come back in input order, their problems numbered by the lines of the input, with at
+most two chunks per worker in flight, so memory stays flat on any input size.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from diplomatic_visits.accel import acceptor, chunk_acceptor, exact_scan
-from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
+from diplomatic_visits.chunkwork import (
+    ChunkFn,
+    ChunkResult,
+    Settings,
+    check,
+    check_chunk,
+    check_version,
+    fast_acceptor,
+    issue_count,
+    renumbered,
+)
+
+# named here before chunkwork held them, and still found here
+from diplomatic_visits.chunkwork import check_line as check_line
+from diplomatic_visits.errors import InputError
 from diplomatic_visits.inputs import (
     JSON_SUFFIXES,
     JSONL_SUFFIXES,
@@ -34,149 +45,9 @@ from diplomatic_visits.inputs import (
     is_parquet_file,
     iter_documents,
 )
-from diplomatic_visits.jsonl import (
-    Chunk,
-    ChunkSizes,
-    Lines,
-    NotJSONLinesError,
-    chunk_bytes,
-    chunks,
-)
-from diplomatic_visits.parse import Document, detached, line_document
+from diplomatic_visits.jsonl import Chunk, ChunkSizes, NotJSONLinesError, chunks
 from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
-from diplomatic_visits.schema import Level, available_versions, rs_validator
-from diplomatic_visits.validate import check_document
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every record of a run is checked with (handed to each worker once)."""
-
-    version: str | None = None
-    level: Level = "extraction"
-    sources: Sources | None = None
-    max_errors: int | None = None
-    tables: tuple[str, ...] = ()  # for exports: the tables the workers build
-    # for exports: convert the valid records of a chunk even when others in it are not (a
-    # run that writes the valid records and reports the rest, instead of refusing)
-    keep_valid: bool = False
-
-
-Problem = RecordResult | InputError
-
-
-@dataclass(frozen=True)
-class ChunkResult:
-    """What a chunk function made of a :class:`~diplomatic_visits.jsonl.Chunk`: how many lines
-    it had, its ``problems`` (invalid :class:`RecordResult` and :class:`InputError`, in line
-    order) and whatever else the work produced (``payload``)."""
-
-    lines: int
-    problems: list[Problem]
-    payload: Any = None
-
-
-ChunkFn = Callable[[Chunk, Settings], ChunkResult]
-
-
-def check(doc: Document, s: Settings) -> RecordResult | InputError:
-    """Check one parsed document with the run's settings."""
-    try:
-        return check_document(doc, s.version, s.level, s.sources, s.max_errors)
-    except InputError as exc:  # found by the strict re-parse of an invalid record
-        return detached(exc)
-
-
-def check_line(path: str, lineno: int, raw: bytes, s: Settings) -> RecordResult | InputError:
-    """Parse and check one JSON Lines line (the reference path, which reports)."""
-    try:
-        doc = line_document(raw, path, lineno, exact_scan())
-    except InputError as exc:
-        return detached(exc)
-    return check(doc, s)
-
-
-_ACCEPTORS: dict[int, tuple[Settings, Any, Any]] = {}
-
-
-def _acceptors(s: Settings) -> tuple[Any, Any]:
-    held = _ACCEPTORS.get(id(s))
-    if held is None or held[0] is not s:  # made once per process and run
-        choose = s.sources.choose if s.sources is not None else None
-        held = (s, acceptor(s.level, choose), chunk_acceptor(s.level, choose))
-        _ACCEPTORS.clear()
-        _ACCEPTORS[id(s)] = held
-    return held[1], held[2]
-
-
-def fast_acceptor(s: Settings) -> Callable[[bytes], Any] | None:
-    """The compiled engine's acceptor of one line for these settings (see
-    :func:`diplomatic_visits.accel.acceptor`); None without the engine."""
-    return _acceptors(s)[0]  # type: ignore[no-any-return]
-
-
-def accepted_lines(
-    chunk: Chunk, s: Settings, keep: bool
-) -> tuple[int, int, list[tuple[int, bytes]], Any] | None:
-    """The compiled engine's pass over a whole chunk (:func:`accel.chunk_acceptor
-    <diplomatic_visits.accel.chunk_acceptor>`): (lines, accepted, the other lines with their
-    numbers, the accepted records if ``keep``); None without the engine or for a chunk it
-    cannot take whole."""
-    batch = _acceptors(s)[1]
-    if batch is None:
-        return None
-    blob = chunk_bytes(chunk)
-    if blob is None:
-        return None
-    return batch(blob, chunk.start == 0, keep)  # type: ignore[no-any-return]
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Parsed records hold no reference cycles: reference counting frees each one as soon as it
-    is done with. The cyclic collector, triggered every few hundred new objects, would only walk
-    the records still held again and again, so it waits for the block to end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
-    """The problems of a chunk, and (``payload``) how many of its records are valid."""
-    problems: list[Problem] = []
-    with collector_paused():
-        batch = accepted_lines(chunk, s, keep=False)
-        if batch is not None:  # the compiled engine took every line it could; the rest report
-            count, valid, rejected, _ = batch
-            for lineno, line in rejected:
-                result = check_line(chunk.name, lineno, line, s)
-                if isinstance(result, RecordResult) and result.valid:
-                    valid += 1
-                else:
-                    problems.append(result)
-            return ChunkResult(count, problems, valid)
-    accept = fast_acceptor(s)
-    valid = 0
-    lines = Lines(chunk)
-    with collector_paused():
-        for lineno, raw in lines:
-            if isinstance(raw, InputError):
-                problems.append(raw)
-                continue
-            if accept is not None and accept(raw) is not None:
-                valid += 1
-                continue
-            result = check_line(chunk.name, lineno, raw, s)
-            if isinstance(result, RecordResult) and result.valid:
-                valid += 1
-            else:
-                problems.append(result)
-    return ChunkResult(lines.count, problems, valid)
-
+from diplomatic_visits.schema import Level, rs_validator
 
 # --- worker processes ----------------------------------------------------------------------
 
@@ -303,8 +174,8 @@ def map_chunks(
         nonlocal before
         result: ChunkResult = work.result() if pool else work
         if sizes is not None:
-            sizes.done(length, sum(_issue_count(p) for p in result.problems))
-        problems = [_renumbered(p, before) for p in result.problems] if before else result.problems
+            sizes.done(length, sum(issue_count(p) for p in result.problems))
+        problems = [renumbered(p, before) for p in result.problems] if before else result.problems
         before += result.lines
         return ChunkResult(result.lines, problems, result.payload)
 
@@ -320,25 +191,6 @@ def map_chunks(
         yield ChunkResult(0, [InputError(name, f"cannot read: {exc.strerror or exc}")])
     except NotJSONLinesError as exc:
         yield ChunkResult(0, [InputError(name, exc.reason, exc.line)])
-
-
-def _issue_count(problem: Problem) -> int:
-    return 1 if isinstance(problem, InputError) else max(len(problem.issues), 1)
-
-
-def _renumbered(problem: Problem, before: int) -> Problem:
-    if problem.line is None:
-        return problem
-    if isinstance(problem, InputError):
-        return InputError(problem.path, problem.reason, problem.line + before, problem.column)
-    lines = tuple(n + before if n is not None else None for n in problem.lines)
-    return replace(problem, line=problem.line + before, lines=lines)
-
-
-def check_version(version: str | None) -> None:
-    """Raise :class:`UnknownSchemaVersionError` unless ``version`` is None or shipped."""
-    if version is not None and version not in available_versions():
-        raise UnknownSchemaVersionError(version, available_versions())
 
 
 def iter_results(

@@ -49,6 +49,16 @@ from diplomatic_visits.batch import (
     issues_schema,
     row_groups,
 )
+from diplomatic_visits.chunkwork import (
+    ChunkResult,
+    Problem,
+    Settings,
+    check_chunk,
+    check_version,
+    convert_chunk,
+    convert_json_file,
+    renumbered,
+)
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import (
     JSON_SUFFIXES,
@@ -61,14 +71,6 @@ from diplomatic_visits.inputs import (
     is_parquet_file,
 )
 from diplomatic_visits.jsonl import Chunk, NotJSONLinesError, chunks
-from diplomatic_visits.pipeline import (
-    ChunkResult,
-    Problem,
-    Settings,
-    _renumbered,
-    check_chunk,
-    check_version,
-)
 from diplomatic_visits.report import RecordResult, ValidRecords, no_records
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
@@ -252,13 +254,11 @@ class UnitWorker:
 
     def work(self, unit: Unit) -> tuple[ChunkResult, int]:
         """The unit checked (and converted when writing): its result and records checked."""
-        from diplomatic_visits.export import _json_file, convert_chunk
-
         s = self.settings
         if unit.kind == "parquet":
             return self._row_group(unit)
         if unit.kind == "json":
-            result = next(iter(_json_file(unit.path, s)))
+            result = next(iter(convert_json_file(unit.path, s)))
             valid = int(result.payload[2])
         elif self.parts is None:  # validate only: no conversion
             assert unit.chunk is not None
@@ -493,7 +493,7 @@ def iter_results(
         problems: list[Problem] = pickle.loads(row["problems"])
         if unit.kind == "jsonl":
             at = before.get(unit.path, 0)
-            problems = [_renumbered(p, at) for p in problems] if at else problems
+            problems = [renumbered(p, at) for p in problems] if at else problems
             before[unit.path] = at + int(row["lines"])
         totals.checked += int(row["checked"])
         totals.valid += int(row["valid"])

@@ -1,0 +1,325 @@
+"""What is done with a unit of input, the same in this process, in worker processes and in
+Ray: each record checked with the run's :class:`Settings`, fast path first, and the valid ones
+counted (:func:`check_chunk`, for ``validate``) or converted (:func:`convert_chunk`, for the
+exports).
+
+The fast path is the compiled engine (:mod:`diplomatic_visits.accel`): a record it accepts is
+certainly valid and needs no report. Every other record takes the reference path, which parses
+strictly and reports. The drivers sit above: :mod:`diplomatic_visits.pipeline` hands chunks to
+worker processes, :mod:`diplomatic_visits.batch` checks Arrow batches a row at a time or as
+one chunk, :mod:`diplomatic_visits.export` writes what the chunks made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from diplomatic_visits.accel import acceptor, chunk_acceptor, exact_scan
+from diplomatic_visits.errors import InputError, UnknownSchemaVersionError
+from diplomatic_visits.inputs import Sources, iter_documents
+from diplomatic_visits.jsonl import Chunk, Lines, chunk_bytes, jsonl_line
+from diplomatic_visits.parse import Document, detached, line_document
+from diplomatic_visits.report import RecordResult
+from diplomatic_visits.schema import Level, available_versions
+from diplomatic_visits.validate import check_document
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every record of a run is checked with (handed to each worker once)."""
+
+    version: str | None = None
+    level: Level = "extraction"
+    sources: Sources | None = None
+    max_errors: int | None = None
+    tables: tuple[str, ...] = ()  # for exports: the tables the workers build
+    # for exports: convert the valid records of a chunk even when others in it are not (a
+    # run that writes the valid records and reports the rest, instead of refusing)
+    keep_valid: bool = False
+
+
+Problem = RecordResult | InputError
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a chunk function made of a :class:`~diplomatic_visits.jsonl.Chunk`: how many lines
+    it had, its ``problems`` (invalid :class:`RecordResult` and :class:`InputError`, in line
+    order) and whatever else the work produced (``payload``)."""
+
+    lines: int
+    problems: list[Problem]
+    payload: Any = None
+
+
+ChunkFn = Callable[[Chunk, Settings], ChunkResult]
+
+
+def check_version(version: str | None) -> None:
+    """Raise :class:`UnknownSchemaVersionError` unless ``version`` is None or shipped."""
+    if version is not None and version not in available_versions():
+        raise UnknownSchemaVersionError(version, available_versions())
+
+
+def check(doc: Document, s: Settings) -> RecordResult | InputError:
+    """Check one parsed document with the run's settings."""
+    try:
+        return check_document(doc, s.version, s.level, s.sources, s.max_errors)
+    except InputError as exc:  # found by the strict re-parse of an invalid record
+        return detached(exc)
+
+
+def check_line(path: str, lineno: int, raw: bytes, s: Settings) -> RecordResult | InputError:
+    """Parse and check one JSON Lines line (the reference path, which reports)."""
+    try:
+        doc = line_document(raw, path, lineno, exact_scan())
+    except InputError as exc:
+        return detached(exc)
+    return check(doc, s)
+
+
+_ACCEPTORS: dict[int, tuple[Settings, Any, Any]] = {}
+
+
+def _acceptors(s: Settings) -> tuple[Any, Any]:
+    held = _ACCEPTORS.get(id(s))
+    if held is None or held[0] is not s:  # made once per process and run
+        choose = s.sources.choose if s.sources is not None else None
+        held = (s, acceptor(s.level, choose), chunk_acceptor(s.level, choose))
+        _ACCEPTORS.clear()
+        _ACCEPTORS[id(s)] = held
+    return held[1], held[2]
+
+
+def fast_acceptor(s: Settings) -> Callable[[bytes], Any] | None:
+    """The compiled engine's acceptor of one line for these settings (see
+    :func:`diplomatic_visits.accel.acceptor`); None without the engine."""
+    return _acceptors(s)[0]  # type: ignore[no-any-return]
+
+
+def accepted_lines(
+    chunk: Chunk, s: Settings, keep: bool
+) -> tuple[int, int, list[tuple[int, bytes]], Any] | None:
+    """The compiled engine's pass over a whole chunk (:func:`accel.chunk_acceptor
+    <diplomatic_visits.accel.chunk_acceptor>`): (lines, accepted, the other lines with their
+    numbers, the accepted records if ``keep``); None without the engine or for a chunk it
+    cannot take whole."""
+    batch = _acceptors(s)[1]
+    if batch is None:
+        return None
+    blob = chunk_bytes(chunk)
+    if blob is None:
+        return None
+    return batch(blob, chunk.start == 0, keep)  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Parsed records hold no reference cycles: reference counting frees each one as soon as it
+    is done with. The cyclic collector, triggered every few hundred new objects, would only walk
+    the records still held again and again, so it waits for the block to end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
+    """The problems of a chunk, and (``payload``) how many of its records are valid."""
+    problems: list[Problem] = []
+    with collector_paused():
+        batch = accepted_lines(chunk, s, keep=False)
+        if batch is not None:  # the compiled engine took every line it could; the rest report
+            count, valid, rejected, _ = batch
+            for lineno, line in rejected:
+                result = check_line(chunk.name, lineno, line, s)
+                if isinstance(result, RecordResult) and result.valid:
+                    valid += 1
+                else:
+                    problems.append(result)
+            return ChunkResult(count, problems, valid)
+    accept = fast_acceptor(s)
+    valid = 0
+    lines = Lines(chunk)
+    with collector_paused():
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                problems.append(raw)
+                continue
+            if accept is not None and accept(raw) is not None:
+                valid += 1
+                continue
+            result = check_line(chunk.name, lineno, raw, s)
+            if isinstance(result, RecordResult) and result.valid:
+                valid += 1
+            else:
+                problems.append(result)
+    return ChunkResult(lines.count, problems, valid)
+
+
+def issue_count(problem: Problem) -> int:
+    """How many issues a problem holds (an input error, or a record with none kept: one)."""
+    return 1 if isinstance(problem, InputError) else max(len(problem.issues), 1)
+
+
+def renumbered(problem: Problem, before: int) -> Problem:
+    """A problem found in a chunk, numbered by the input's lines: ``before`` lines came
+    before the chunk."""
+    if problem.line is None:
+        return problem
+    if isinstance(problem, InputError):
+        return InputError(problem.path, problem.reason, problem.line + before, problem.column)
+    lines = tuple(n + before if n is not None else None for n in problem.lines)
+    return replace(problem, line=problem.line + before, lines=lines)
+
+
+# --- conversion, for the exports ------------------------------------------------------------
+
+
+class Converted:
+    """What the valid records of a chunk become: a table for each of ``s.tables``, or (no
+    tables) their JSON Lines lines. Nothing once a problem is found (the export is refused),
+    unless ``s.keep_valid``."""
+
+    def __init__(self, s: Settings, problems: list[Problem]) -> None:
+        from diplomatic_visits.arrow import TableBuilder
+
+        self.s = s
+        self.problems = problems
+        self.tables = [TableBuilder(t, s.version, s.level) for t in s.tables]
+        self.lines: list[bytes] = []
+        self.kept = 0  # valid records converted
+
+    def add(self, value: Any) -> None:
+        if self.problems and not self.s.keep_valid:
+            return
+        self.kept += 1
+        if not self.tables:
+            self.lines.append(jsonl_line(value))
+            return
+        found = self.s.sources.find(value) if self.s.sources is not None else None
+        for b in self.tables:
+            b.add(value, found.text if found is not None else None)
+
+    def result(self, n: int) -> tuple[Any, int, int]:
+        """(the tables by name, or the lines; None if there were problems), ``n`` checked,
+        and how many valid records were converted"""
+        if self.problems and not self.s.keep_valid:
+            return None, n, 0
+        if not self.tables:
+            return self.lines, n, self.kept
+        return {b.name: b.finish() for b in self.tables}, n, self.kept
+
+
+def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
+    """Worker side of :func:`~diplomatic_visits.export.export_inputs`: parse and check a chunk
+    of lines and, when every record in it is valid (or ``s.keep_valid``), convert them
+    (``payload``: (what :class:`Converted` made, the number of lines checked, the number of
+    valid records converted))."""
+    lines_read = _articles_from_lines(chunk, s)
+    if lines_read is not None:
+        return lines_read
+    problems: list[Problem] = []
+    out = Converted(s, problems)
+    with collector_paused():
+        batch = accepted_lines(chunk, s, keep=True)
+        if batch is not None:  # the compiled engine took every line it could; the rest report
+            count, n, rejected, kept = batch
+            waiting = iter(rejected)
+            other = next(waiting, None)
+            for lineno, value in kept:  # in the input's order, the rejected lines among them
+                while other is not None and other[0] < lineno:
+                    n += _reference(other, chunk.name, s, problems, out)
+                    other = next(waiting, None)
+                out.add(value)
+            while other is not None:
+                n += _reference(other, chunk.name, s, problems, out)
+                other = next(waiting, None)
+            return ChunkResult(count, problems, out.result(n))
+    accept, exact = fast_acceptor(s), exact_scan()
+    n = 0
+    lines = Lines(chunk)
+    with collector_paused():
+        for lineno, raw in lines:
+            if isinstance(raw, InputError):
+                problems.append(raw)
+                continue
+            n += 1
+            value = accept(raw) if accept is not None else None
+            if value is not None:  # certainly valid: nothing to report
+                out.add(value)
+                continue
+            try:
+                doc = line_document(raw, chunk.name, lineno, exact)
+            except InputError as exc:
+                problems.append(detached(exc))
+                continue
+            _keep(doc, s, problems, out)
+        return ChunkResult(lines.count, problems, out.result(n))
+
+
+def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
+    """:func:`convert_chunk` for the ``articles`` table without article texts, when the
+    compiled engine accepts every line of the chunk: the lines go to pyarrow's JSON reader with
+    the derived schema (:func:`~diplomatic_visits.arrow.articles_from_json_lines`) instead of
+    becoming Python objects first. None for any other chunk (a line the engine does not take,
+    a value the reader could read differently): the general path then does it all again."""
+    from diplomatic_visits.arrow import ARTICLES_TABLE, articles_from_json_lines
+
+    if s.tables != (ARTICLES_TABLE,) or s.sources is not None:
+        return None
+    batch = accepted_lines(chunk, s, keep=False)
+    if batch is None:
+        return None
+    count, accepted, rejected, _ = batch
+    if rejected or not accepted:
+        return None
+    blob = chunk_bytes(chunk)
+    table = None if blob is None else articles_from_json_lines(blob, accepted, s.version, s.level)
+    if table is None:
+        return None
+    return ChunkResult(count, [], ({ARTICLES_TABLE: table}, accepted, accepted))
+
+
+def _reference(
+    numbered: tuple[int, bytes], name: str, s: Settings, problems: list[Problem], out: Converted
+) -> int:
+    """Parse and check a line the compiled engine did not accept (the reference path)."""
+    lineno, line = numbered
+    try:
+        doc = line_document(line, name, lineno, exact_scan())
+    except InputError as exc:
+        problems.append(detached(exc))
+        return 1
+    _keep(doc, s, problems, out)
+    return 1
+
+
+def _keep(doc: Any, s: Settings, problems: list[Problem], out: Converted) -> None:
+    result = check(doc, s)
+    if isinstance(result, RecordResult) and result.valid:
+        out.add(doc.value)
+    else:
+        problems.append(result)
+
+
+def convert_json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
+    """:func:`convert_chunk` for a ``.json`` file (one record or an array): one result, its
+    problems unnumbered by line."""
+    problems: list[Problem] = []
+    out = Converted(s, problems)
+    n = 0
+    for doc in iter_documents(path):
+        if isinstance(doc, InputError):
+            problems.append(doc)
+            continue
+        n += 1
+        _keep(doc, s, problems, out)
+    yield ChunkResult(0, problems, out.result(n))
