@@ -33,8 +33,8 @@ from diplomatic_visits.chunkwork import (
     ChunkResult,
     Problem,
     Settings,
-    check,
     check_chunk,
+    check_raw,
     check_version,
     collector_paused,
     convert_chunk,
@@ -43,7 +43,6 @@ from diplomatic_visits.chunkwork import (
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Source, Sources
 from diplomatic_visits.jsonl import Chunk
-from diplomatic_visits.parse import detached, line_document
 from diplomatic_visits.report import RecordResult
 from diplomatic_visits.schema import Level, declared_version, rs_validator
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
@@ -403,21 +402,10 @@ class BatchValidator:
                     row_s = own.get(text) or _with_text(s, text, f"<text of row {first_row + i}>")
                     own = {text: row_s}  # the last one: rows of one article come together
                 lineno = first_row + i + 1
-                value = None
-                accept = fast_acceptor(row_s)
-                if accept is not None:
-                    value = accept(raw)
-                if value is None:
-                    try:
-                        doc = line_document(raw, name, lineno, exact)
-                    except InputError as exc:
-                        problems[i] = _at_row(detached(exc), lineno)
-                        continue
-                    result = check(doc, row_s)
-                    if not (isinstance(result, RecordResult) and result.valid):
-                        problems[i] = _at_row(result, lineno)
-                        continue
-                    value = doc.value
+                value, problem = check_raw(raw, name, lineno, row_s, fast_acceptor(row_s), exact)
+                if problem is not None:
+                    problems[i] = _at_row(problem, lineno)
+                    continue
                 found = row_s.sources.find(value) if row_s.sources is not None else None
                 for b in builders:
                     b.add(value, found.text if found is not None else None)

@@ -5,9 +5,12 @@ exports).
 
 The fast path is the compiled engine (:mod:`diplomatic_visits.accel`): a record it accepts is
 certainly valid and needs no report. Every other record takes the reference path, which parses
-strictly and reports. The drivers sit above: :mod:`diplomatic_visits.pipeline` hands chunks to
-worker processes, :mod:`diplomatic_visits.batch` checks Arrow batches a row at a time or as
-one chunk, :mod:`diplomatic_visits.export` writes what the chunks made.
+strictly and reports. :func:`check_raw` is that choice for one line; :func:`check_lines` is the
+one loop over a chunk (the engine's pass over the whole chunk where it can take it, else line
+by line), which both chunk functions run. The drivers sit above:
+:mod:`diplomatic_visits.pipeline` hands chunks to worker processes,
+:mod:`diplomatic_visits.batch` checks Arrow batches a row at a time or as one chunk,
+:mod:`diplomatic_visits.export` writes what the chunks made.
 """
 
 from __future__ import annotations
@@ -131,37 +134,92 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
-    """The problems of a chunk, and (``payload``) how many of its records are valid."""
-    problems: list[Problem] = []
-    with collector_paused():
-        batch = accepted_lines(chunk, s, keep=False)
-        if batch is not None:  # the compiled engine took every line it could; the rest report
-            count, valid, rejected, _ = batch
-            for lineno, line in rejected:
-                result = check_line(chunk.name, lineno, line, s)
-                if isinstance(result, RecordResult) and result.valid:
-                    valid += 1
-                else:
-                    problems.append(result)
-            return ChunkResult(count, problems, valid)
-    accept = fast_acceptor(s)
+# --- the one loop --------------------------------------------------------------------------
+
+
+def check_raw(
+    raw: bytes,
+    name: str,
+    lineno: int,
+    s: Settings,
+    accept: Callable[[bytes], Any] | None,
+    exact: Callable[[bytes], bool] | None,
+) -> tuple[Any, Problem | None]:
+    """One line of ``name``: (its record, None) when it is valid, else (None, its problem).
+    ``accept`` (:func:`fast_acceptor`), when there is one, goes first: a record it returns is
+    certainly valid. Any other line takes the reference path, which reports (``exact``:
+    :func:`~diplomatic_visits.accel.exact_scan`)."""
+    if accept is not None:
+        value = accept(raw)
+        if value is not None:
+            return value, None
+    try:
+        doc = line_document(raw, name, lineno, exact)
+    except InputError as exc:
+        return None, detached(exc)
+    result = check(doc, s)
+    if isinstance(result, RecordResult) and result.valid:
+        return doc.value, None
+    return None, result
+
+
+def check_lines(
+    chunk: Chunk,
+    s: Settings,
+    problems: list[Problem],
+    add: Callable[[Any], None] | None = None,
+) -> tuple[int, int, int]:
+    """Check every record of ``chunk`` in line order: the compiled engine's pass over the whole
+    chunk where it can take it (the lines it does not accept take the reference path), else
+    line by line (:func:`check_raw`). Problems are appended to ``problems``; each valid record
+    goes to ``add``, in line order (None: only counted, and the engine keeps no values).
+    Returns (the chunk's lines, the records checked, the valid ones)."""
+    exact = exact_scan()
     valid = 0
-    lines = Lines(chunk)
+
+    def take(value: Any, problem: Problem | None) -> None:
+        nonlocal valid
+        if problem is not None:
+            problems.append(problem)
+            return
+        valid += 1
+        if add is not None:
+            add(value)
+
     with collector_paused():
+        batch = accepted_lines(chunk, s, keep=add is not None)
+        if batch is not None:  # the compiled engine took every line it could; the rest report
+            count, accepted, rejected, kept = batch
+            valid = accepted
+            waiting = iter(rejected)
+            other = next(waiting, None)
+            if add is not None:  # the accepted records, the rejected lines among them
+                for lineno, value in kept:
+                    while other is not None and other[0] < lineno:
+                        take(*check_raw(other[1], chunk.name, other[0], s, None, exact))
+                        other = next(waiting, None)
+                    add(value)
+            while other is not None:
+                take(*check_raw(other[1], chunk.name, other[0], s, None, exact))
+                other = next(waiting, None)
+            return count, accepted + len(rejected), valid
+        accept = fast_acceptor(s)
+        checked = 0
+        lines = Lines(chunk)
         for lineno, raw in lines:
             if isinstance(raw, InputError):
                 problems.append(raw)
                 continue
-            if accept is not None and accept(raw) is not None:
-                valid += 1
-                continue
-            result = check_line(chunk.name, lineno, raw, s)
-            if isinstance(result, RecordResult) and result.valid:
-                valid += 1
-            else:
-                problems.append(result)
-    return ChunkResult(lines.count, problems, valid)
+            checked += 1
+            take(*check_raw(raw, chunk.name, lineno, s, accept, exact))
+        return lines.count, checked, valid
+
+
+def check_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
+    """The problems of a chunk, and (``payload``) how many of its records are valid."""
+    problems: list[Problem] = []
+    lines, _, valid = check_lines(chunk, s, problems)
+    return ChunkResult(lines, problems, valid)
 
 
 def issue_count(problem: Problem) -> int:
@@ -228,41 +286,8 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
         return lines_read
     problems: list[Problem] = []
     out = Converted(s, problems)
-    with collector_paused():
-        batch = accepted_lines(chunk, s, keep=True)
-        if batch is not None:  # the compiled engine took every line it could; the rest report
-            count, n, rejected, kept = batch
-            waiting = iter(rejected)
-            other = next(waiting, None)
-            for lineno, value in kept:  # in the input's order, the rejected lines among them
-                while other is not None and other[0] < lineno:
-                    n += _reference(other, chunk.name, s, problems, out)
-                    other = next(waiting, None)
-                out.add(value)
-            while other is not None:
-                n += _reference(other, chunk.name, s, problems, out)
-                other = next(waiting, None)
-            return ChunkResult(count, problems, out.result(n))
-    accept, exact = fast_acceptor(s), exact_scan()
-    n = 0
-    lines = Lines(chunk)
-    with collector_paused():
-        for lineno, raw in lines:
-            if isinstance(raw, InputError):
-                problems.append(raw)
-                continue
-            n += 1
-            value = accept(raw) if accept is not None else None
-            if value is not None:  # certainly valid: nothing to report
-                out.add(value)
-                continue
-            try:
-                doc = line_document(raw, chunk.name, lineno, exact)
-            except InputError as exc:
-                problems.append(detached(exc))
-                continue
-            _keep(doc, s, problems, out)
-        return ChunkResult(lines.count, problems, out.result(n))
+    lines, checked, _ = check_lines(chunk, s, problems, out.add)
+    return ChunkResult(lines, problems, out.result(checked))
 
 
 def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
@@ -288,28 +313,6 @@ def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
     return ChunkResult(count, [], ({ARTICLES_TABLE: table}, accepted, accepted))
 
 
-def _reference(
-    numbered: tuple[int, bytes], name: str, s: Settings, problems: list[Problem], out: Converted
-) -> int:
-    """Parse and check a line the compiled engine did not accept (the reference path)."""
-    lineno, line = numbered
-    try:
-        doc = line_document(line, name, lineno, exact_scan())
-    except InputError as exc:
-        problems.append(detached(exc))
-        return 1
-    _keep(doc, s, problems, out)
-    return 1
-
-
-def _keep(doc: Any, s: Settings, problems: list[Problem], out: Converted) -> None:
-    result = check(doc, s)
-    if isinstance(result, RecordResult) and result.valid:
-        out.add(doc.value)
-    else:
-        problems.append(result)
-
-
 def convert_json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
     """:func:`convert_chunk` for a ``.json`` file (one record or an array): one result, its
     problems unnumbered by line."""
@@ -321,5 +324,9 @@ def convert_json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
             problems.append(doc)
             continue
         n += 1
-        _keep(doc, s, problems, out)
+        result = check(doc, s)
+        if isinstance(result, RecordResult) and result.valid:
+            out.add(doc.value)
+        else:
+            problems.append(result)
     yield ChunkResult(0, problems, out.result(n))
