@@ -26,6 +26,7 @@ refuses invalid input).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 LOADERS = HERE.parent / "loaders"
 
 BASELINE = """
+import json
 import sys
 import pyarrow as pa
 import pyarrow.json as pj
@@ -45,6 +47,7 @@ import pyarrow.parquet as pq
 from diplomatic_visits import arrow
 
 data, out, threads = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+writer = json.loads(sys.argv[4])  # pq.write_table's options
 if not threads:
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
@@ -62,7 +65,7 @@ table = pj.read_json(
     read_options=pj.ReadOptions(use_threads=threads),
     parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
 )
-pq.write_table(table, out)
+pq.write_table(table, out, **writer)
 print(table.num_rows)
 """
 
@@ -78,6 +81,31 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
+def _our_writer_options() -> dict[str, object]:
+    """The command's Parquet writer options, read from its source in a process of its own (so
+    that this one imports nothing of the package)."""
+    got = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json; from diplomatic_visits.export import PARQUET_OPTIONS as o; "
+            "print(json.dumps(o))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(LOADERS)},
+    )
+    options: dict[str, object] = json.loads(got.stdout)
+    return options
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -85,6 +113,13 @@ def main() -> None:
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--data", type=Path, default=HERE / "data" / "valid.jsonl")
     p.add_argument("--repeat", type=int, default=3, help="rounds of every configuration (median)")
+    p.add_argument(
+        "--writer",
+        choices=("ours", "pyarrow"),
+        default="ours",
+        help="the baseline's Parquet writer options: ours (zstd level 3, like for like; "
+        "default) or pyarrow's defaults (snappy, what `pq.write_table(table, path)` writes)",
+    )
     p.add_argument(
         "--also",
         type=Path,
@@ -114,62 +149,89 @@ def main() -> None:
     def env(loaders: Path) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(loaders)}
 
+    # like for like, the command's writer options (zstd level 3, ...); else pyarrow's defaults
+    writer_options = _our_writer_options() if args.writer == "ours" else {}
     configs: dict[str, tuple[list[str], dict[str, str]]] = {}
-    for label, loaders in [("ours", LOADERS), *((f"also {p}", p) for p in args.also)]:
-        for jobs in (1, 2):
-            configs[f"{label}, {jobs} worker{'s' if jobs > 1 else ''}"] = (
-                [
-                    sys.executable,
-                    "-m",
-                    "diplomatic_visits",
-                    "export",
-                    "parquet",
-                    str(args.data),
-                    "--out",
-                    str(out / f"{label.replace(' ', '_').replace('/', '_')}{jobs}.parquet"),
-                    "--jobs",
-                    str(jobs),
-                    "--force",
-                ],
+    labels = ["ours", *(f"also {p}" for p in args.also)]
+    for label, loaders in zip(labels, [LOADERS, *args.also], strict=True):
+        for jobs in ("1", "2", "default"):
+            file = f"{label.replace(' ', '_').replace('/', '_')}{jobs}.parquet"
+            command = [
+                sys.executable,
+                "-m",
+                "diplomatic_visits",
+                "export",
+                "parquet",
+                str(args.data),
+                "--out",
+                str(out / file),
+                "--force",
+            ]
+            configs[f"{label} -j {jobs}"] = (
+                command + ([] if jobs == "default" else ["--jobs", jobs]),
                 env(loaders),
             )
     for threads, name in (("1", "all cores"), ("0", "one thread")):
         configs[f"baseline, {name}"] = (
-            [sys.executable, "-c", BASELINE, str(args.data), str(out / "base.parquet"), threads],
+            [
+                sys.executable,
+                "-c",
+                BASELINE,
+                str(args.data),
+                str(out / "base.parquet"),
+                threads,
+                json.dumps(writer_options),
+            ],
             env(LOADERS),
         )
     names = list(configs)
     runs: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
+    load_before = os.getloadavg()
     for round_ in range(args.repeat):
         order = names[round_ % len(names) :] + names[: round_ % len(names)]
         for name in order:
             runs[name].append(timed(*configs[name]))
+    load_after = os.getloadavg()
 
     def median(name: str, i: int) -> float:
-        values = sorted(r[i] for r in runs[name])
-        return values[len(values) // 2]
+        return _median([r[i] for r in runs[name]])
 
     import pyarrow.parquet as pq
 
     n = pq.read_metadata(out / "ours1.parquet").num_rows
     assert n == pq.read_metadata(out / "base.parquet").num_rows == args.records
     assert (out / "ours1.parquet").read_bytes() == (out / "ours2.parquet").read_bytes()
+    assert (out / "ours1.parquet").read_bytes() == (out / "oursdefault.parquet").read_bytes()
     size = args.data.stat().st_size / 2**20
-    print(f"{n:,} records, {size:.0f} MiB; medians of {args.repeat} rounds")
+    writer = "the command's (zstd 3)" if args.writer == "ours" else "pyarrow's defaults (snappy)"
+    print(f"{n:,} records, {size:.0f} MiB; {args.repeat} rounds; baseline writer: {writer}")
+    print(
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after, on "
+        f"{os.cpu_count()} cores (others' work inflates the wall clock, and the CPU less)"
+    )
     for name in names:
         wall, cpu = median(name, 0), median(name, 1)
         listed = ", ".join(f"{w:.2f}" for w, _ in runs[name])
         print(
-            f"  {name:<32} {wall:6.2f} s wall ({listed}) {wall / n * 1e6:6.1f} us/record,"
-            f" {cpu:6.2f} s CPU"
+            f"  {name:<26} {wall:6.2f} s wall ({listed}) {wall / n * 1e6:6.1f} us/record,"
+            f" {cpu:6.2f} s CPU ({cpu / n * 1e6:5.1f} us/record)"
         )
-    print("ratios, wall (CPU) (target: ours within 1.5x of the baseline):")
-    for label in ["ours", *(f"also {p}" for p in args.also)]:
-        for jobs, base in ((2, "all cores"), (1, "one thread")):
-            mine = f"{label}, {jobs} worker{'s' if jobs > 1 else ''}"
-            wall = median(mine, 0) / median(f"baseline, {base}", 0)
-            cpu = median(mine, 1) / median(f"baseline, {base}", 1)
-            print(f"  {mine:<32} / baseline on {base:<10} {wall:5.2f}x ({cpu:4.2f}x)")
+    print(
+        "ratios ours / baseline, like for like (one worker against one thread, more against "
+        "all cores):\n  the median of the rounds' ratios (each round runs both), wall and CPU;"
+        " target: within 1.5x"
+    )
+    for label in labels:
+        for jobs, base in (("1", "one thread"), ("2", "all cores"), ("default", "all cores")):
+            mine, theirs = f"{label} -j {jobs}", f"baseline, {base}"
+            ratios = [
+                _median([a[i] / b[i] for a, b in zip(runs[mine], runs[theirs], strict=True)])
+                for i in (0, 1)
+            ]
+            print(
+                f"  {mine:<26} / baseline on {base:<10}  wall {ratios[0]:4.2f}x"
+                f"  CPU {ratios[1]:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

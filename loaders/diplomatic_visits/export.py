@@ -327,17 +327,22 @@ def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
 
     if s.tables != ("articles",) or s.sources is not None:
         return None
-    batch = accepted_lines(chunk, s, keep=False)
-    if batch is None:
+    blob = chunk_bytes(chunk)  # read once, for the engine and the reader
+    batch = None if blob is None else accepted_lines(chunk, s, keep=False, blob=blob)
+    if blob is None or batch is None:
         return None
     count, accepted, rejected, _ = batch
     if rejected or not accepted:
         return None
-    blob = chunk_bytes(chunk)
-    table = None if blob is None else articles_from_json_lines(blob, accepted, s.version, s.level)
+    table = articles_from_json_lines(blob, accepted, s.version, s.level)
     if table is None:
         return None
     return ChunkResult(count, [], ({"articles": table}, accepted, accepted))
+
+
+def _reader_path(s: Settings, fmt: str) -> bool:
+    """Whether chunks go to pyarrow's reader (:func:`_articles_from_lines`) once checked."""
+    return fmt == "parquet" and s.tables == ("articles",) and s.sources is None
 
 
 def _reference(
@@ -418,7 +423,7 @@ def export_inputs(
 
     checked = 0
     with (
-        worker_pool(jobs, settings) as pool,
+        worker_pool(jobs, settings, _reader_path(settings, fmt)) as pool,
         _sink(fmt, Path(out), tables, version, level, split, force) as sink,
     ):
         for path in expand_inputs(inputs):
