@@ -415,9 +415,10 @@ def articles_from_json_lines(
         return None
     if table.num_rows != rows:
         return None
-    struct = table.to_struct_array().combine_chunks() if table.num_rows else None
-    if struct is None:
+    if not table.num_rows:
         return None
+    structs = table.to_struct_array()  # one chunk (one block): combine_chunks would copy it
+    struct = structs.chunk(0) if structs.num_chunks == 1 else structs.combine_chunks()
     fields = [f for f in schema if f.name != TEXT_COLUMN]
     plan = _articles_plan(version, level)
     try:
