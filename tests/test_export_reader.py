@@ -6,6 +6,7 @@ the reader could read a value differently, the Python path does the chunk."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,83 @@ def test_the_reader_refuses_a_null_where_the_schema_forbids_one(gold: dict[str, 
     gold["article"]["title"] = "x"
     line = (json.dumps(gold) + "\n").encode("utf-8")
     assert arrow.articles_from_json_lines(line, 1) is None
+
+
+def test_two_jobs_read_in_threads_of_this_process(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more than one job, the reader path runs in threads here (validation holds the GIL
+    a third of the time, pyarrow's reader not at all): no table is pickled from a worker
+    process, and a spy set here sees every chunk."""
+    taken = _counting(monkeypatch)
+    _export(corpus, tmp_path / "two.parquet", jobs=2)
+    rows = len(corpus.read_bytes().splitlines())
+    assert sum(taken) == (rows if COMPILED else 0)
+
+
+def test_an_export_does_not_import_pandas(corpus: Path, tmp_path: Path) -> None:
+    # pyarrow imports pandas for Schema.empty_table and pa.scalar: a second of start-up
+    code = (
+        "import sys\n"
+        "from diplomatic_visits import export\n"
+        "export.export_inputs([sys.argv[1]], 'parquet', sys.argv[2], force=True)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    loaders = str(Path(export.__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(corpus), str(tmp_path / "out.parquet")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": loaders},
+    )
+    assert done.stdout.strip() == "False"
+
+
+def _nested() -> tuple[Any, Any]:
+    """A derived-like type (an optional struct with a required field, an optional list) and
+    the all-nullable type the reader is given."""
+    import pyarrow as pa
+
+    inner = pa.struct([pa.field("path", pa.string(), nullable=False)])
+    items = pa.list_(pa.field("element", pa.string(), nullable=False))
+    t = pa.struct([pa.field("file", inner, nullable=True), pa.field("tags", items)])
+    return t, arrow._nullable(t)
+
+
+def test_a_hidden_null_gets_the_placeholder_and_an_exposed_one_is_refused() -> None:
+    import pyarrow as pa
+
+    t, read = _nested()
+    plan = arrow._fill_plan(t, False, False)
+    assert plan is not None
+    # the reader's shape: a null struct whose required child holds a null too
+    path = pa.array(["a", None], pa.string())
+    file = pa.StructArray.from_arrays(
+        [path], fields=list(read.field("file").type), mask=pa.array([False, True])
+    )
+    tags = pa.array([["x"], None], read.field("tags").type)
+    array = pa.StructArray.from_arrays([file, tags], fields=list(read))
+    out = arrow._filled(array, plan).cast(t)
+    assert out.to_pylist() == [{"file": {"path": "a"}, "tags": ["x"]}, {"file": None, "tags": None}]
+    assert out.field(0).field(0).to_pylist() == ["a", ""]  # the placeholder, under the null
+    exposed = pa.StructArray.from_arrays([path], fields=list(read.field("file").type))
+    with pytest.raises(arrow._Unlike):
+        arrow._filled(pa.StructArray.from_arrays([exposed, tags], fields=list(read)), plan)
+
+
+def test_a_null_list_holding_items_is_refused() -> None:
+    import pyarrow as pa
+
+    t, read = _nested()
+    plan = arrow._fill_plan(t, False, False)
+    assert plan is not None
+    file = pa.array([{"path": "a"}, {"path": "b"}], read.field("file").type)
+    tags = pa.ListArray.from_arrays(
+        pa.array([0, 1, 2], pa.int32()),
+        pa.array(["x", "y"]),
+        type=read.field("tags").type,
+        mask=pa.array([False, True]),
+    )
+    with pytest.raises(arrow._Unlike):
+        arrow._filled(pa.StructArray.from_arrays([file, tags], fields=list(read)), plan)

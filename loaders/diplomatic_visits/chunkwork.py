@@ -105,16 +105,17 @@ def fast_acceptor(s: Settings) -> Callable[[bytes], Any] | None:
 
 
 def accepted_lines(
-    chunk: Chunk, s: Settings, keep: bool
+    chunk: Chunk, s: Settings, keep: bool, blob: bytes | None = None
 ) -> tuple[int, int, list[tuple[int, bytes]], Any] | None:
     """The compiled engine's pass over a whole chunk (:func:`accel.chunk_acceptor
     <diplomatic_visits.accel.chunk_acceptor>`): (lines, accepted, the other lines with their
     numbers, the accepted records if ``keep``); None without the engine or for a chunk it
-    cannot take whole."""
+    cannot take whole. ``blob``: the chunk's bytes, when the caller has read them already."""
     batch = _acceptors(s)[1]
     if batch is None:
         return None
-    blob = chunk_bytes(chunk)
+    if blob is None:
+        blob = chunk_bytes(chunk)
     if blob is None:
         return None
     return batch(blob, chunk.start == 0, keep)  # type: ignore[no-any-return]
@@ -300,14 +301,14 @@ def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
 
     if s.tables != (ARTICLES_TABLE,) or s.sources is not None:
         return None
-    batch = accepted_lines(chunk, s, keep=False)
-    if batch is None:
+    blob = chunk_bytes(chunk)  # read once, for the engine and the reader
+    batch = None if blob is None else accepted_lines(chunk, s, keep=False, blob=blob)
+    if blob is None or batch is None:
         return None
     count, accepted, rejected, _ = batch
     if rejected or not accepted:
         return None
-    blob = chunk_bytes(chunk)
-    table = None if blob is None else articles_from_json_lines(blob, accepted, s.version, s.level)
+    table = articles_from_json_lines(blob, accepted, s.version, s.level)
     if table is None:
         return None
     return ChunkResult(count, [], ({ARTICLES_TABLE: table}, accepted, accepted))

@@ -226,6 +226,12 @@ class _HFFolder:
         return dict(self.counts)
 
 
+def _reader_path(s: Settings, fmt: str) -> bool:
+    """Whether chunks go to pyarrow's reader once checked (the articles table without texts:
+    :func:`~diplomatic_visits.chunkwork.convert_chunk`), which threads can share."""
+    return fmt == "parquet" and s.tables == ("articles",) and s.sources is None
+
+
 def export_inputs(
     inputs: Sequence[str],
     fmt: str,
@@ -268,7 +274,7 @@ def export_inputs(
 
     checked = 0
     with (
-        worker_pool(jobs, settings) as pool,
+        worker_pool(jobs, settings, _reader_path(settings, fmt)) as pool,
         _sink(fmt, Path(out), tables, version, level, split, force) as sink,
     ):
         for path in expand_inputs(inputs):

@@ -54,16 +54,24 @@ from diplomatic_visits.schema import Level, rs_validator
 _WORKER_SETTINGS: Settings | None = None
 
 
-def start_pool(jobs: int, settings: Settings) -> Any:
+def start_pool(jobs: int, settings: Settings, threads: bool = False) -> Any:
     """A pool of ``jobs`` worker processes for :func:`map_chunks`, or None for ``jobs`` 1.
 
     Workers are forked where that is safe (Linux, and no other thread in this process): they
     start at once with everything this process has built. Elsewhere they are spawned and
     build their validators once, at start. Workers die with this process, however it ends,
     and leave Ctrl-C to it: end a pool with :func:`stop_pool`, or use :func:`worker_pool`.
+
+    ``threads``: threads of this process instead, for a chunk function that spends most of its
+    time outside the GIL (pyarrow's reader releases it): nothing is copied between processes
+    and the pool shares this process's validators.
     """
     if jobs <= 1:
         return None
+    if threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        return ThreadPoolExecutor(jobs, thread_name_prefix="diplomatic-visits")
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -98,10 +106,10 @@ def stop_pool(pool: Any, now: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def worker_pool(jobs: int, settings: Settings) -> Iterator[Any]:
+def worker_pool(jobs: int, settings: Settings, threads: bool = False) -> Iterator[Any]:
     """:func:`start_pool` for a block: its workers are stopped at once if the block fails or
     is interrupted (Ctrl-C), else when their work is done."""
-    pool = start_pool(jobs, settings)
+    pool = start_pool(jobs, settings, threads)
     try:
         yield pool
     except BaseException:
@@ -149,6 +157,14 @@ def _in_worker(fn: ChunkFn, chunk: Chunk) -> ChunkResult:
     return fn(chunk, _WORKER_SETTINGS)
 
 
+def _submit(pool: Any, fn: ChunkFn, chunk: Chunk, settings: Settings) -> Any:
+    from concurrent.futures import ThreadPoolExecutor
+
+    if isinstance(pool, ThreadPoolExecutor):  # threads: this process's settings
+        return pool.submit(fn, chunk, settings)
+    return pool.submit(_in_worker, fn, chunk)
+
+
 def map_chunks(
     path: str,
     fn: ChunkFn,
@@ -181,7 +197,7 @@ def map_chunks(
 
     try:
         for chunk in chunks(path, stdin, sizes):
-            work = pool.submit(_in_worker, fn, chunk) if pool else fn(chunk, settings)
+            work = _submit(pool, fn, chunk, settings) if pool else fn(chunk, settings)
             pending.append((chunk.length, work))
             while len(pending) >= max(in_flight, 1):
                 yield finish(*pending.popleft())
