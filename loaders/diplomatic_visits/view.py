@@ -685,14 +685,9 @@ class Page:
 
 
 def _read_records(inputs: Sequence[str], what: str) -> list[tuple[str, Any]]:
-    from diplomatic_visits.errors import InputError
-    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.reader import raise_unreadable, read_documents
 
-    out = []
-    for doc in read_inputs(inputs):
-        if isinstance(doc, InputError):
-            raise doc
-        out.append((f"{doc.path}:{doc.line}", doc.value))
+    out = [(f"{d.path}:{d.line}", d.value) for d in raise_unreadable(read_documents(inputs))]
     if not out:
         raise ViewError(f"no {what} in {', '.join(inputs)}")
     return out

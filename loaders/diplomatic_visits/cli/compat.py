@@ -7,7 +7,6 @@ import sys
 
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK, UsageError
-from diplomatic_visits.errors import InputError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -38,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from diplomatic_visits import compat
-    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.reader import raise_unreadable, read_documents
     from diplomatic_visits.schema import available_versions
 
     out = sys.stdout
@@ -52,9 +51,7 @@ def run(args: argparse.Namespace) -> int:
         new_version = folder.name
     declared = compat.declared_bump(args.old, new_version)
     records = compat.shipped_records(args.old)
-    for doc in read_inputs(args.inputs):
-        if isinstance(doc, InputError):
-            raise doc
+    for doc in raise_unreadable(read_documents(args.inputs)):
         records.append((f"{doc.path}:{doc.line}", doc.value))
     generated = args.generated
     if generated is None:

@@ -9,7 +9,7 @@ from typing import Any
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, plural
 from diplomatic_visits.errors import InputError
-from diplomatic_visits.report import no_records
+from diplomatic_visits.report import nothing_read
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,12 +25,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from diplomatic_visits.export import write_jsonl
-    from diplomatic_visits.inputs import read_inputs
     from diplomatic_visits.migrate import migrate_record
-    from diplomatic_visits.parse import Document
+    from diplomatic_visits.pipeline import Settings
+    from diplomatic_visits.reader import read_records
     from diplomatic_visits.schema import available_versions
-    from diplomatic_visits.validate import check_document
 
     err = sys.stderr
     options.require_inputs(args, "records to upgrade")
@@ -38,27 +39,27 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown target version {args.to}; shipped: {', '.join(available_versions())}"
         )
-    sources = options.sources(args)
+    upgrade = partial(migrate_record, target=args.to)  # each record, before it is checked
+    settings = Settings(args.to, sources=options.sources(args), prepare=upgrade)
     migrated: list[dict[str, Any]] = []
     bad = unreadable = 0
-    for doc in read_inputs(args.inputs):
-        if isinstance(doc, InputError):
-            print(str(doc), file=err)
+    for result in read_records(args.inputs, settings):
+        if isinstance(result, InputError):
+            print(str(result), file=err)
             unreadable += 1
             continue
-        record = migrate_record(doc.value, args.to)
-        result = check_document(Document(doc.path, doc.line, record), args.to, sources=sources)
         for issue in result.issues:
-            print(f"{doc.path}:{doc.line}: after migration: {issue}", file=err)
+            print(f"{result.path}:{result.line}: after migration: {issue}", file=err)
         bad += not result.valid
-        migrated.append(record)
+        migrated.append(result.value)
     if unreadable or bad:
         what = f"{unreadable} inputs unreadable" if unreadable else ""
         what += (", " if what and bad else "") + (f"{bad} migrated records invalid" if bad else "")
         print(f"refusing to write: {what} under {args.to}", file=err)
         return EXIT_USAGE if unreadable else EXIT_INVALID
-    if not migrated:
-        print(str(no_records(args.inputs)), file=err)
+    empty = nothing_read(args.inputs, len(migrated), unreadable)
+    if empty is not None:
+        print(str(empty), file=err)
         return EXIT_USAGE
     n = write_jsonl(migrated, args.out, force=args.force)
     print(f"migrated {plural(n, 'record')} to schema {args.to}", file=err)

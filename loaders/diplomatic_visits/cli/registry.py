@@ -117,7 +117,6 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-
 def find(name: str) -> Command:
     """The command called ``name`` (a KeyError for none)."""
     for command in COMMANDS:

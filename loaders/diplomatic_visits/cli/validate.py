@@ -12,7 +12,6 @@ from typing import Any, TextIO
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import plural
 from diplomatic_visits.errors import InputError
-from diplomatic_visits.report import no_records
 from diplomatic_visits.schema import LEVELS, Issue
 
 PROGRESS_EVERY = 10_000
@@ -99,9 +98,8 @@ def run(args: argparse.Namespace) -> int:
         )
     with stack, _Stream(args.format, out, args.quiet, err) as stream:
         _report(results, report, stream, err)
-        if not report.checked and not report.unreadable and not args.allow_empty:
-            empty = no_records(args.inputs)
-            report.add(empty)
+        empty = report.close(args.inputs, args.allow_empty)
+        if empty is not None:
             stream.input_error(empty)
         stream.summary(report)
     return report.exit_code
