@@ -1,5 +1,7 @@
 """What checking records found: one :class:`RecordResult` per invalid record, counts for the
-valid ones, and a :class:`Report` that adds them up and gives the exit code."""
+valid ones, and a :class:`Report` that adds them up and gives the exit code. The exit codes and
+the "no records" rule are set here; how a report is written is
+:mod:`diplomatic_visits.reporters`."""
 
 from __future__ import annotations
 

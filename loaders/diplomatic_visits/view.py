@@ -326,16 +326,15 @@ class _Builder:
 
 
 def _issue_items(issues: Sequence[Issue], b: _Builder, side: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "path": issue.json_path,
-            "keyword": issue.keyword,
-            "message": issue.message,
-            "side": side,
-            "spans": b.spans_under(side, tuple(issue.path)),
-        }
-        for issue in issues
-    ]
+    from diplomatic_visits.reporters import issue_fields
+
+    shown = ("path", "keyword", "message")  # what the page lists of each
+    items = []
+    for issue in issues:
+        fields = issue_fields(issue)
+        item = {k: fields[k] for k in shown}
+        items.append({**item, "side": side, "spans": b.spans_under(side, tuple(issue.path))})
+    return items
 
 
 def _missing(b: _Builder) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from typing import Any, TextIO
 
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, plural
-from diplomatic_visits.errors import InputError
 from diplomatic_visits.schema import LEVELS
 
 
@@ -180,12 +179,11 @@ def _say_written(args: argparse.Namespace, counts: dict[str, int], err: TextIO) 
 
 
 def _print_refusal(exc: Any, err: TextIO) -> None:
+    from diplomatic_visits.reporters import TextReporter
+
+    to = TextReporter(err, err)
     for p in exc.problems:
-        if isinstance(p, InputError):
-            print(str(p), file=err)
-        else:
-            for i, issue in enumerate(p.issues):
-                print(f"{p.where(i)}: {issue}", file=err)
+        to.problem(p)
     shown = len(exc.problems)
     if shown < exc.invalid + exc.unreadable:
         print(f"(the first {shown} problems are shown)", file=err)

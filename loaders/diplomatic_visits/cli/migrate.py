@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from diplomatic_visits.migrate import migrate_record
     from diplomatic_visits.pipeline import Settings
     from diplomatic_visits.reader import read_records
+    from diplomatic_visits.reporters import TextReporter
     from diplomatic_visits.schema import available_versions
 
     err = sys.stderr
@@ -41,15 +42,14 @@ def run(args: argparse.Namespace) -> int:
         )
     upgrade = partial(migrate_record, target=args.to)  # each record, before it is checked
     settings = Settings(args.to, sources=options.sources(args), prepare=upgrade)
+    to = TextReporter(err, err, note="after migration")
     migrated: list[dict[str, Any]] = []
     bad = unreadable = 0
     for result in read_records(args.inputs, settings):
+        to.problem(result)
         if isinstance(result, InputError):
-            print(str(result), file=err)
             unreadable += 1
             continue
-        for issue in result.issues:
-            print(f"{result.path}:{result.line}: after migration: {issue}", file=err)
         bad += not result.valid
         migrated.append(result.value)
     if unreadable or bad:

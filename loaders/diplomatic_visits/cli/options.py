@@ -15,6 +15,7 @@ from typing import Any
 
 from diplomatic_visits.errors import DiplomaticVisitsError
 from diplomatic_visits.report import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+from diplomatic_visits.reporters import plural as plural
 
 # the exit codes, set once: 0 success (all records valid), 1 some record invalid, 2 usage error
 # or unreadable input (as argparse's own usage errors), 130 interrupted
@@ -233,8 +234,3 @@ def auto_jobs(inputs: Sequence[str]) -> int:
     from diplomatic_visits.inputs import input_bytes
 
     return (os.cpu_count() or 1) if input_bytes(inputs) > AUTO_JOBS_BYTES else 1
-
-
-def plural(n: int, noun: str) -> str:
-    """``1 record``, ``2 records``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from diplomatic_visits.cli import options
@@ -11,6 +10,8 @@ from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from diplomatic_visits.reporters import choices
+
     p.description = (
         "Align the predicted objects the schema declares with an id (actors, places,\n"
         "visits, sub-events, outcomes, statements...) to the gold ones (optimal one-to-one\n"
@@ -38,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     options.source(p)
     p.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=choices("score"),
         default="text",
         help="text: tables for reading; json: every number, for programs (its shape: "
         "docs/score-report.md) (default: %(default)s)",
@@ -61,14 +62,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from diplomatic_visits.records import load_records
-    from diplomatic_visits.score import render_text, score_files
+    from diplomatic_visits.reporters import reporter
+    from diplomatic_visits.score import score_files
 
-    out = sys.stdout
     options.require_inputs(args, "predicted records")
     gold = args.gold if args.gold is not None else load_records()
     result = score_files(args.inputs, gold, args.stated_only, options.sources(args), args.partial)
-    if args.format == "json":
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=out)
-    else:
-        print(render_text(result), file=out)
+    reporter(args.format, sys.stdout).score(result)
     return EXIT_INVALID if result.invalid or result.duplicates or result.partial else EXIT_OK
