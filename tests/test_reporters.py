@@ -113,6 +113,38 @@ def test_ray_totals_are_a_report() -> None:
     assert (t.unreadable, t.exit_code, t.input_errors, t.invalid_results) == (1, 2, [], [])
 
 
+def test_ray_totals_count_what_validate_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the Ray engine's units checked here by its own worker class (no cluster needed): its
+    # totals, now a Report's counts, must be validate's
+    pytest.importorskip("pyarrow")
+    import pickle
+
+    import pyarrow as pa
+
+    from diplomatic_visits import _version, ray_data
+    from diplomatic_visits.pipeline import validate_files
+
+    def local_units(units, settings, parts, table, workers, column, worker):  # type: ignore[no-untyped-def]
+        w = worker(settings, parts, table, _version.__version__, column)
+        for u in units:
+            yield u, w(pa.table({"unit": [pickle.dumps(u)]})).to_pylist()[0]
+
+    monkeypatch.setattr(ray_data, "iter_units", local_units)
+    f = tmp_path / "mixed.jsonl"
+    good = json.dumps(load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"))
+    f.write_text("\n".join([good, json.dumps(load_json(INVALID)), "{", good]) + "\n")
+    inputs = [str(f), str(INVALID), str(tmp_path / "nope.jsonl")]
+    totals = ray_data.Totals()
+    items = list(ray_data.iter_results(inputs, totals=totals))
+    expected = validate_files(inputs)
+    counts = ("checked", "valid", "invalid", "unreadable", "by_keyword", "exit_code")
+    assert [getattr(totals, c) for c in counts] == [getattr(expected, c) for c in counts]
+    assert (totals.checked, totals.invalid, totals.unreadable) == (4, 2, 2)
+    assert sum(isinstance(i, RecordResult) for i in items) == 2
+
+
 def test_issues_become_dicts_in_one_place() -> None:
     conversions = [
         p.relative_to(PACKAGE).as_posix()

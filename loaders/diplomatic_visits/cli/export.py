@@ -9,10 +9,11 @@ from typing import Any, TextIO
 
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, plural
-from diplomatic_visits.schema import LEVELS
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from diplomatic_visits.export import FORMATS
+
     p.description = (
         "Export the bundled gold records, or your own (INPUT: validated first, with "
         "--source texts, and refused if any is invalid). Types come from the JSON Schema, "
@@ -36,16 +37,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "      --out /shared/valid --issues /shared/issues.parquet"
     )
     p.formatter_class = argparse.RawDescriptionHelpFormatter
-    p.add_argument("format", choices=("jsonl", "parquet", "hf"), help="output format")
+    p.add_argument("format", choices=FORMATS, help="output format")
     options.inputs(p, "your records (default: the bundled gold records)", old="--input")
     options.out(p, "output file or folder (- for stdout, jsonl only)", metavar="PATH")
     options.source(p)
-    p.add_argument(
-        "--level",
-        choices=LEVELS,
-        default=None,
-        help="level the records must meet and the types follow (default: verified for the "
+    options.level(
+        p,
+        "level the records must meet and the types follow (default: verified for the "
         "bundled records, extraction for INPUT)",
+        default=None,
     )
     p.add_argument(
         "--table",

@@ -116,6 +116,13 @@ def schema_version(p: argparse.ArgumentParser, help: str) -> None:
     p.add_argument("--schema-version", metavar="V", default=None, help=help)
 
 
+def level(p: argparse.ArgumentParser, help: str, default: str | None = "extraction") -> None:
+    """``--level``: the conformance level (``extraction`` or ``verified``)."""
+    from diplomatic_visits.schema import LEVELS
+
+    p.add_argument("--level", choices=LEVELS, default=default, help=help)
+
+
 def inputs(p: argparse.ArgumentParser, what: str, old: str | None = None) -> None:
     """The records, as positional ``INPUT`` arguments; ``old``: an old option spelling still
     accepted (then INPUT may be left out, and is checked with :func:`require_inputs`)."""

@@ -24,11 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         use="say --schema-version",
         help=argparse.SUPPRESS,
     )
-    p.add_argument(
-        "--level",
-        choices=LEVELS,
-        default="extraction",
-        help="extraction: for extraction outputs, quotes without offsets allowed; "
+    options.level(
+        p,
+        "extraction: for extraction outputs, quotes without offsets allowed; "
         "verified: what the gold records meet (default: %(default)s)",
     )
     p.add_argument(

@@ -8,7 +8,6 @@ import contextlib
 import sys
 
 from diplomatic_visits.cli import options
-from diplomatic_visits.schema import LEVELS
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,12 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "version for records that declare none (default: latest); a record's own "
         "schema_version wins when it is shipped",
     )
-    p.add_argument(
-        "--level",
-        choices=LEVELS,
-        default="extraction",
-        help="conformance level (default: %(default)s)",
-    )
+    options.level(p, "conformance level (default: %(default)s)")
     options.source(p)
     p.add_argument(
         "--max-errors",

@@ -8,7 +8,6 @@ import sys
 
 from diplomatic_visits.cli import options
 from diplomatic_visits.cli.options import EXIT_OK, UsageError
-from diplomatic_visits.schema import LEVELS
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,12 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     options.gold(p, "INPUT is drawn as a prediction against the one of its article.")
     options.out(p, "the HTML page to write")
     options.source(p)
-    p.add_argument(
-        "--level",
-        choices=LEVELS,
-        default="extraction",
-        help="the level the issues listed are checked at (default: %(default)s)",
-    )
+    options.level(p, "the level the issues listed are checked at (default: %(default)s)")
     p.add_argument(
         "--record",
         metavar="ID",
