@@ -139,3 +139,12 @@ def test_records_are_read_in_one_place() -> None:
 
 def test_the_no_records_rule_is_written_once() -> None:
     assert _calls("no_records") == ["report.py"]
+
+
+def test_an_unreadable_input_is_not_also_an_input_with_no_records(tmp_path: Path) -> None:
+    from diplomatic_visits.pipeline import validate_files
+
+    missing = str(tmp_path / "nope.json")
+    for keep in (None, 0):  # keeping no input error must not hide that one was found
+        report = validate_files([missing], keep=keep)
+        assert (report.unreadable, report.exit_code) == (1, 2), keep
