@@ -7,9 +7,10 @@ inputs with no record at all are handled the same way everywhere.
 with the run's :class:`~diplomatic_visits.pipeline.Settings`, in worker processes when asked
 (``jobs``); :func:`read_documents` gives the parsed documents only, unchecked. Unreadable input
 comes as an :class:`~diplomatic_visits.errors.InputError` in its place: the caller decides
-whether it stops the run (:func:`raise_unreadable`) or is reported. Checking many records
-without their values (``validate``, exports) is :func:`diplomatic_visits.pipeline.iter_results`,
-the same checks with the compiled engine's fast path; the "no records" rule of both is
+whether it stops the run (:func:`raise_unreadable`) or is reported. :func:`read_results` is
+what ``validate`` reports: the same checks without the values, valid records counted, with the
+compiled engine's fast path (exports convert as they check:
+:func:`diplomatic_visits.export.export_inputs`). The "no records" rule of them all is
 :func:`diplomatic_visits.report.nothing_read`.
 """
 
@@ -30,10 +31,11 @@ from diplomatic_visits.pipeline import (
     Settings,
     check,
     check_version,
+    iter_results,
     map_chunks,
     worker_pool,
 )
-from diplomatic_visits.report import RecordResult, nothing_read
+from diplomatic_visits.report import RecordResult, ValidRecords, nothing_read
 
 T = TypeVar("T")
 
@@ -81,6 +83,20 @@ def read_records(
     empty = nothing_read(inputs, read, unreadable, allow_empty)
     if empty is not None:
         yield empty
+
+
+def read_results(
+    inputs: Sequence[str],
+    settings: Settings | None = None,
+    jobs: int = 1,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[RecordResult | ValidRecords | InputError]:
+    """What ``validate`` reports of the inputs: :func:`read_records` without the values, the
+    valid records counted (:class:`~diplomatic_visits.report.ValidRecords`) and accepted by
+    the compiled engine where there is one, Parquet files read too
+    (:func:`diplomatic_visits.pipeline.iter_results`); memory stays flat on any input."""
+    s = settings if settings is not None else Settings()
+    return iter_results(inputs, s.version, s.level, s.sources, s.max_errors, stdin, jobs)
 
 
 def raise_unreadable(items: Iterable[T | InputError]) -> Iterator[T]:

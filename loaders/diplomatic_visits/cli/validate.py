@@ -65,7 +65,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from diplomatic_visits.pipeline import iter_results
+    from diplomatic_visits.pipeline import Settings
+    from diplomatic_visits.reader import read_results
     from diplomatic_visits.report import Report
     from diplomatic_visits.reporters import report_results, reporter
 
@@ -83,9 +84,8 @@ def run(args: argparse.Namespace) -> int:
             args.inputs, args.schema_version, args.level, sources, args.max_errors, args.jobs
         )
     else:
-        results = iter_results(
-            args.inputs, args.schema_version, args.level, sources, args.max_errors, jobs=jobs
-        )
+        s = Settings(args.schema_version, args.level, sources, args.max_errors)
+        results = read_results(args.inputs, s, jobs)
     progress = err if err.isatty() else None
     with stack, reporter(args.format, out, err, args.quiet) as to:
         report_results(results, report, to, progress)
