@@ -36,7 +36,7 @@ from diplomatic_visits.pipeline import (
     map_chunks,
     worker_pool,
 )
-from diplomatic_visits.report import RecordResult, no_records
+from diplomatic_visits.report import RecordResult, nothing_read
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
@@ -431,8 +431,9 @@ def export_inputs(
                 checked += n
                 if made is not None and not problems:
                     sink.add(made)
-        if not checked and not problems and not allow_empty:
-            found(no_records(inputs))
+        empty = nothing_read(inputs, checked, counts["unreadable"], allow_empty)
+        if empty is not None:
+            found(empty)
         if problems:
             raise RefusedExportError(problems, checked, counts["invalid"], counts["unreadable"])
         return sink.finish()

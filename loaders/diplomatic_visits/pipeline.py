@@ -43,7 +43,7 @@ from diplomatic_visits.jsonl import (
     chunks,
 )
 from diplomatic_visits.parse import Document, detached, line_document
-from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
+from diplomatic_visits.report import RecordResult, Report, ValidRecords
 from diplomatic_visits.schema import Level, available_versions, rs_validator
 from diplomatic_visits.validate import check_document
 
@@ -60,6 +60,9 @@ class Settings:
     # for exports: convert the valid records of a chunk even when others in it are not (a
     # run that writes the valid records and reports the rest, instead of refusing)
     keep_valid: bool = False
+    # for the reader: what a record's value goes through before it is checked (migrate's
+    # upgrade); a module-level function or a partial of one, so that workers can take it
+    prepare: Callable[[Any], Any] | None = None
 
 
 Problem = RecordResult | InputError
@@ -418,6 +421,5 @@ def validate_files(
     report = Report(keep=keep)
     for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
         report.add(item)
-    if not report.checked and not report.input_errors and not allow_empty:
-        report.add(no_records(inputs))
+    report.close(inputs, allow_empty)
     return report
