@@ -44,6 +44,7 @@ from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Source, Sources
 from diplomatic_visits.jsonl import Chunk
 from diplomatic_visits.report import RecordResult
+from diplomatic_visits.reporters import input_error_dict, issue_dict
 from diplomatic_visits.schema import Level, declared_version, rs_validator
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
@@ -98,39 +99,44 @@ def issues_schema() -> pa.Schema:
 
 
 def issue_rows(problem: Problem, row: int | None = None) -> list[dict[str, Any]]:
-    """The rows of :func:`issues_schema` for one problem (an invalid record: one per issue)."""
+    """The rows of :func:`issues_schema` for one problem (an invalid record: one per issue),
+    from the facts the reporters write (:func:`diplomatic_visits.reporters.issue_dict`)."""
     if isinstance(problem, InputError):
+        e = input_error_dict(problem)
         return [
             {
-                "file": problem.path,
-                "line": problem.line,
+                "file": e["file"],
+                "line": e["line"],
                 "row": row,
                 "record_id": None,
                 "status": "unreadable",
                 "json_path": None,
                 "keyword": None,
                 "kind": "input",
-                "message": problem.reason,
+                "message": e["message"],
                 "schema_path": None,
-                "column": problem.column,
+                "column": e["column"],
             }
         ]
-    return [
-        {
-            "file": problem.path,
-            "line": problem.line_of(i),
-            "row": row,
-            "record_id": problem.record_id,
-            "status": "invalid",
-            "json_path": issue.json_path,
-            "keyword": issue.keyword,
-            "kind": issue.kind,
-            "message": issue.message,
-            "schema_path": "/".join(str(p) for p in issue.schema_path),
-            "column": None,
-        }
-        for i, issue in enumerate(problem.issues)
-    ]
+    rows = []
+    for i in range(len(problem.issues)):
+        d = issue_dict(problem, i)
+        rows.append(
+            {
+                "file": d["file"],
+                "line": d["line"],
+                "row": row,
+                "record_id": d["record_id"],
+                "status": "invalid",
+                "json_path": d["path"],
+                "keyword": d["keyword"],
+                "kind": d["kind"],
+                "message": d["message"],
+                "schema_path": d["schema_path"],
+                "column": None,
+            }
+        )
+    return rows
 
 
 def issues_table(rows: Iterable[dict[str, Any]]) -> pa.Table:

@@ -43,6 +43,9 @@ class Settings:
     # for exports: convert the valid records of a chunk even when others in it are not (a
     # run that writes the valid records and reports the rest, instead of refusing)
     keep_valid: bool = False
+    # for the reader: what a record's value goes through before it is checked (migrate's
+    # upgrade); a module-level function or a partial of one, so that workers can take it
+    prepare: Callable[[Any], Any] | None = None
 
 
 Problem = RecordResult | InputError

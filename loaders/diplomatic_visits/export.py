@@ -31,7 +31,7 @@ from diplomatic_visits.jsonl import jsonl_line
 from diplomatic_visits.output import OutputExistsError as OutputExistsError
 from diplomatic_visits.output import atomic_dir, atomic_file
 from diplomatic_visits.pipeline import map_chunks, worker_pool
-from diplomatic_visits.report import no_records
+from diplomatic_visits.report import nothing_read
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
@@ -295,8 +295,9 @@ def export_inputs(
                 checked += n
                 if made is not None and not problems:
                     sink.add(made)
-        if not checked and not problems and not allow_empty:
-            found(no_records(inputs))
+        empty = nothing_read(inputs, checked, counts["unreadable"], allow_empty)
+        if empty is not None:
+            found(empty)
         if problems:
             raise RefusedExportError(problems, checked, counts["invalid"], counts["unreadable"])
         return sink.finish()

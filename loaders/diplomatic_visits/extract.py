@@ -1091,12 +1091,10 @@ def check_ids(articles: Sequence[Article], version: str | None = None) -> None:
 
 
 def _read_gold(paths: Sequence[str]) -> dict[str, dict[str, Any]]:
-    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.reader import raise_unreadable, read_documents
 
     out: dict[str, dict[str, Any]] = {}
-    for doc in read_inputs(paths):
-        if isinstance(doc, InputError):
-            raise doc
+    for doc in raise_unreadable(read_documents(paths)):
         rec = doc.value
         art = rec.get("article") if isinstance(rec, dict) else None
         if isinstance(art, dict) and isinstance(art.get("id"), str):

@@ -1,6 +1,6 @@
-"""The one reader: every command that takes records (validate, score, migrate, compat, every
-export) reads them through this module, so an input means the same and fails the same way
-everywhere.
+"""The inputs: every command that takes records (validate, score, migrate, compat, view,
+every export) finds and parses them through this module, so an input means the same and fails
+the same way everywhere; :mod:`diplomatic_visits.reader` gives them checked, with their values.
 
 An input is a file, a folder (searched for ``.json``, ``.jsonl`` and ``.ndjson`` files) or
 ``-`` for standard input. A ``.json`` file holds one record or an array of them; anything else

@@ -46,7 +46,7 @@ from diplomatic_visits.inputs import (
     iter_documents,
 )
 from diplomatic_visits.jsonl import Chunk, ChunkSizes, NotJSONLinesError, chunks
-from diplomatic_visits.report import RecordResult, Report, ValidRecords, no_records
+from diplomatic_visits.report import RecordResult, Report, ValidRecords
 from diplomatic_visits.schema import Level, rs_validator
 
 # --- worker processes ----------------------------------------------------------------------
@@ -286,6 +286,5 @@ def validate_files(
     report = Report(keep=keep)
     for item in iter_results(inputs, version, level, sources, max_errors, jobs=jobs):
         report.add(item)
-    if not report.checked and not report.input_errors and not allow_empty:
-        report.add(no_records(inputs))
+    report.close(inputs, allow_empty)
     return report

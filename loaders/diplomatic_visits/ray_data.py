@@ -34,9 +34,8 @@ import os
 import pickle
 import sys
 import uuid
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
@@ -71,7 +70,7 @@ from diplomatic_visits.inputs import (
     is_parquet_file,
 )
 from diplomatic_visits.jsonl import Chunk, NotJSONLinesError, chunks
-from diplomatic_visits.report import RecordResult, ValidRecords, no_records
+from diplomatic_visits.report import RecordResult, Report, ValidRecords
 from diplomatic_visits.schema import Level
 from diplomatic_visits.validate import DEFAULT_MAX_ERRORS
 
@@ -325,25 +324,15 @@ def _result_schema() -> Any:
 
 
 @dataclass
-class Totals:
-    """What a run found and wrote. ``unreadable``: lines, rows and inputs that could not be
-    read (each with its reason among the problems)."""
+class Totals(Report):
+    """What a run found, counted as a :class:`~diplomatic_visits.report.Report` counts (the
+    same ``checked``, ``valid``, ``invalid``, ``unreadable``: lines, rows and inputs that could
+    not be read, ``by_keyword`` and ``exit_code``, that of ``validate``), and what it wrote.
+    It holds no problem itself (``keep`` 0): they go to the issues file, or to the caller."""
 
-    checked: int = 0
-    valid: int = 0
-    unreadable: int = 0
+    keep: int | None = 0
     written: int = 0
     units: int = 0
-    by_keyword: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def invalid(self) -> int:
-        return self.checked - self.valid
-
-    @property
-    def exit_code(self) -> int:
-        """0 all valid, 1 some record invalid, 2 something unreadable (as ``validate``)."""
-        return 2 if self.unreadable else 1 if self.invalid else 0
 
 
 @contextlib.contextmanager
@@ -485,7 +474,7 @@ def iter_results(
     before: dict[str, int] = {}  # lines of each JSON Lines input before its next unit
     for item in planned:
         if isinstance(item, InputError):
-            totals.unreadable += 1
+            totals.add(item)
             yield item
             continue
         unit, row = next(results)
@@ -495,19 +484,13 @@ def iter_results(
             at = before.get(unit.path, 0)
             problems = [renumbered(p, at) for p in problems] if at else problems
             before[unit.path] = at + int(row["lines"])
-        totals.checked += int(row["checked"])
-        totals.valid += int(row["valid"])
         totals.written += int(row["written"])
-        for p in problems:
-            if isinstance(p, InputError):
-                totals.unreadable += 1
-            else:
-                totals.by_keyword.update(i.keyword for i in p.issues)
         # in line order, the valid records of the unit counted before its problems: a count
         # is all validate reports of them
-        if int(row["valid"]):
-            yield ValidRecords(int(row["valid"]))
-        yield from problems
+        valid = ValidRecords(int(row["valid"]))
+        for found in ([valid] if valid.count else []) + problems:
+            totals.add(found)
+            yield found
 
 
 def run(
@@ -574,11 +557,10 @@ def run(
                     sink.add(item)
                     if refuse and len(refused) < KEPT_PROBLEMS:  # memory stays flat
                         refused.append(item)
-        if not totals.checked and not totals.unreadable and not allow_empty:
-            empty = no_records(inputs)
+        empty = totals.close(inputs, allow_empty)
+        if empty is not None:
             sink.add(empty)
             refused.append(empty)
-            totals.unreadable += 1
         if refuse and refused:
             raise RefusedExportError(  # the folder is removed
                 refused, totals.checked, totals.invalid, totals.unreadable

@@ -1,11 +1,14 @@
 """What checking records found: one :class:`RecordResult` per invalid record, counts for the
-valid ones, and a :class:`Report` that adds them up and gives the exit code."""
+valid ones, and a :class:`Report` that adds them up and gives the exit code. The exit codes and
+the "no records" rule are set here; how a report is written is
+:mod:`diplomatic_visits.reporters`."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from diplomatic_visits.errors import InputError
 from diplomatic_visits.schema import Issue
@@ -23,10 +26,18 @@ class RecordResult:
     record_id: str | None
     issues: list[Issue]
     lines: tuple[int | None, ...] = ()
+    # the record checked, when the reader was asked for values (None otherwise: what validate
+    # streams from its workers stays small)
+    value: Any = field(default=None, repr=False, compare=False)
 
     @property
     def valid(self) -> bool:
         return not self.issues
+
+    @property
+    def at(self) -> str:
+        """``FILE:LINE`` of the record (``FILE`` when it has no line)."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
 
     def line_of(self, i: int) -> int | None:
         """The line of issue ``i``."""
@@ -53,6 +64,17 @@ def no_records(inputs: Sequence[str]) -> InputError:
     return InputError(
         names, "no records found (an empty file or array?); pass --allow-empty if that is expected"
     )
+
+
+def nothing_read(
+    inputs: Sequence[str], records: int, unreadable: int, allow_empty: bool = False
+) -> InputError | None:
+    """The "no records" rule, the one place it is written: inputs that held no record at all,
+    with nothing unreadable either (that has its own error), are an input error
+    (:func:`no_records`) unless ``allow_empty``; else None."""
+    if records or unreadable or allow_empty:
+        return None
+    return no_records(inputs)
 
 
 @dataclass
@@ -87,6 +109,14 @@ class Report:
     @property
     def status(self) -> str:
         return ["ok", "invalid", "unreadable"][self.exit_code]
+
+    def close(self, inputs: Sequence[str], allow_empty: bool = False) -> InputError | None:
+        """At the end of a run: the "no records" error (:func:`nothing_read`), added to the
+        report, or None."""
+        empty = nothing_read(inputs, self.checked, self.unreadable, allow_empty)
+        if empty is not None:
+            self.add(empty)
+        return empty
 
     def add(self, result: RecordResult | ValidRecords | InputError) -> None:
         if isinstance(result, InputError):

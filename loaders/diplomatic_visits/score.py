@@ -1376,6 +1376,10 @@ class Score:
             },
         }
 
+    def as_text(self) -> str:
+        """The text report (:func:`render_text`): what ``score`` prints."""
+        return render_text(self)
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON report (its shape: docs/score-report.md)."""
 
@@ -1753,51 +1757,42 @@ def _read_predictions(
     """Predictions from files, validated (with their texts); the invalid ones are listed, or
     with ``partial`` kept without their objects with problems. Also the article ids of the
     predictions not scored."""
-    from diplomatic_visits.errors import InputError
-    from diplomatic_visits.inputs import read_inputs
-    from diplomatic_visits.validate import check_document
+    from diplomatic_visits.chunkwork import Settings
+    from diplomatic_visits.reader import raise_unreadable, read_records
 
     out: list[Obj] = []
     labels: list[str] = []
     dropped: set[str] = set()
-    for doc in read_inputs(paths):
-        if isinstance(doc, InputError):
-            raise doc
-        result = check_document(doc, sources=sources, max_errors=None)
-        where = f"{doc.path}:{doc.line}" if doc.line is not None else doc.path
+    for result in raise_unreadable(read_records(paths, Settings(sources=sources))):
         if result.valid:
-            out.append(doc.value)
-            labels.append(where)
+            out.append(result.value)
+            labels.append(result.at)
             continue
         n = len(result.issues)
         found = f"{n} issue{'s' if n != 1 else ''}" + (", the first" if n > 1 else "")
         first = f"{result.where(0)}: {found}: {result.issues[0]}"
-        parts = valid_parts(doc.value, result.issues) if partial else None
+        parts = valid_parts(result.value, result.issues) if partial else None
         if parts is not None and score_ready(parts):
             out.append(parts)
-            labels.append(where)
+            labels.append(result.at)
             notes["partial"].append(first)
         else:
             notes["invalid"].append(first + " (`validate` lists them all)" if n > 1 else first)
-            aid = article_id(doc.value)
+            aid = article_id(result.value)
             if isinstance(aid, str):
                 dropped.add(aid)
     return out, labels, dropped
 
 
 def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
-    from diplomatic_visits.errors import InputError, InvalidRecordError
-    from diplomatic_visits.inputs import read_inputs
-    from diplomatic_visits.validate import check_document
+    from diplomatic_visits.errors import InvalidRecordError
+    from diplomatic_visits.reader import raise_unreadable, read_records
 
     out = [g for g in gold if not isinstance(g, str)]
-    for doc in read_inputs([g for g in gold if isinstance(g, str)]):
-        if isinstance(doc, InputError):
-            raise doc
-        result = check_document(doc)
+    for result in raise_unreadable(read_records([g for g in gold if isinstance(g, str)])):
         if not result.valid:
             raise InvalidRecordError(result.record_id, result.issues)
-        out.append(doc.value)
+        out.append(result.value)
     return out
 
 

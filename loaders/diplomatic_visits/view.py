@@ -310,16 +310,15 @@ class _Builder:
 
 
 def _issue_items(issues: Sequence[Issue], b: _Builder, side: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "path": issue.json_path,
-            "keyword": issue.keyword,
-            "message": issue.message,
-            "side": side,
-            "spans": b.spans_under(side, tuple(issue.path)),
-        }
-        for issue in issues
-    ]
+    from diplomatic_visits.reporters import issue_fields
+
+    shown = ("path", "keyword", "message")  # what the page lists of each
+    items = []
+    for issue in issues:
+        fields = issue_fields(issue)
+        item = {k: fields[k] for k in shown}
+        items.append({**item, "side": side, "spans": b.spans_under(side, tuple(issue.path))})
+    return items
 
 
 def _missing(b: _Builder) -> dict[str, Any]:
@@ -694,14 +693,9 @@ class Page:
 
 
 def _read_records(inputs: Sequence[str], what: str) -> list[tuple[str, Any]]:
-    from diplomatic_visits.errors import InputError
-    from diplomatic_visits.inputs import read_inputs
+    from diplomatic_visits.reader import raise_unreadable, read_documents
 
-    out = []
-    for doc in read_inputs(inputs):
-        if isinstance(doc, InputError):
-            raise doc
-        out.append((f"{doc.path}:{doc.line}", doc.value))
+    out = [(f"{d.path}:{d.line}", d.value) for d in raise_unreadable(read_documents(inputs))]
     if not out:
         raise ViewError(f"no {what} in {', '.join(inputs)}")
     return out
