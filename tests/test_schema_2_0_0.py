@@ -23,6 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits import validate_record
 from diplomatic_visits.migrate import MIGRATIONS, migrate_record, migration_path
 from diplomatic_visits.schema import available_versions, bundle_schema, load_schema, rs_validator
 
@@ -289,10 +290,41 @@ OLD_RECORDS = [  # the valid examples and gold records of 1.x (2.0.0 examples ne
 
 @pytest.mark.parametrize("path", OLD_RECORDS, ids=lambda p: p.name)
 def test_old_records_migrate_to_valid_2_0_0_records(path: Path) -> None:
+    """Structure and every 2.0.0 rule (the gold records also at the verified level)."""
     record = load_json(path)
     migrated = migrate_record(record, VERSION)
-    level = "verified" if "annotation" in record and "text_file" in record["article"] else None
-    assert list(rs_validator(VERSION, "extraction").iter_errors(migrated)) == []
-    if level:
-        assert list(rs_validator(VERSION, "verified").iter_errors(migrated)) == []
+    assert migrated["schema_version"] == VERSION
+    assert validate_record(migrated) == []
+    if "text_file" in record["article"] and "annotation" in record:
+        source = REPO / "dataset" / record["article"]["text_file"]["path"]
+        text = source.read_text(encoding="utf-8") if source.is_file() else None
+        assert validate_record(migrated, level="verified", text=text) == []
     assert not rs_validator(VERSION, "extraction").is_valid(record)  # its version says 1.x
+
+
+def test_migrate_command_chains_1_0_0_to_2_0_0(tmp_path: Path) -> None:
+    from diplomatic_visits.cli import main
+
+    old = EXAMPLES / "valid" / "verified-gold-record.json"
+    assert load_json(old)["schema_version"] == "1.0.0"
+    out = tmp_path / "new.jsonl"
+    source = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
+    argv = ["migrate", str(old), "--to", VERSION, "--out", str(out), "--source", str(source)]
+    assert main(argv) == 0
+    migrated = json.loads(out.read_text(encoding="utf-8"))
+    assert migrated["schema_version"] == VERSION
+    assert [d["written"] for d in _dates(migrated) if "written" in d] == [
+        "XXXX-" + d["written"][2:] if d["written"].startswith("--") else d["written"]
+        for d in _dates(load_json(old))
+        if "written" in d
+    ]
+    assert main(["validate", str(out), "--level", "verified", "--source", str(source)]) == 0
+
+
+def _dates(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        own = [value] if "precision" in value else []
+        return own + [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    return []
