@@ -15,6 +15,7 @@ import pytest
 
 import diplomatic_visits as dv
 from diplomatic_visits import profile as P
+from diplomatic_visits.migrate import migrate_record
 from diplomatic_visits.schema import available_versions, bundle_schema
 
 VERSIONS = available_versions()
@@ -22,7 +23,9 @@ VERSIONS = available_versions()
 
 @pytest.fixture(scope="module")
 def gold() -> dict[str, Any]:
-    return dv.load_records()[0]
+    """The gold record under the latest version (the profile's default), migrated to it if the
+    shipped record is older."""
+    return migrate_record(dv.load_records()[0], dv.latest_version())
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +285,9 @@ def test_projected_gold_size_is_measured(gold: dict[str, Any], text: str) -> Non
     # the bound is today's measure, not the 6x aim (see the codebook: what the bytes are)
     ratio = len(compact(P.project(gold)).encode()) / len(text.encode())
     assert ratio < 10.5
-    assert len(compact(P.project(gold))) < len(compact(gold)) / 3
+    # 2.0.0 asks a null for each new optional key (a date's `relative` and `absence`, ...):
+    # 0.336 of the gold record's bytes measured (1.1.0: 0.325)
+    assert len(compact(P.project(gold))) < len(compact(gold)) * 0.35
 
 
 def test_lift_of_projected_gold_is_valid_and_equals_gold_where_the_profile_keeps(
