@@ -427,6 +427,21 @@ def test_the_field_guide_is_generated_from_the_profile() -> None:
                 assert f"\n  {prop} (" in guide.split(f"\n{name}: ", 1)[1]
 
 
+def test_the_prompt_of_2_0_0_shows_edtf_dates_and_a_short_country_list() -> None:
+    from diplomatic_visits import prompt
+
+    system = prompt.system_prompt("2.0.0")
+    date_lines = [line for line in system.splitlines() if line.startswith("  value (")]
+    # the two forms DESIGN.md asks the prompt to show: a year-less day and a weekday alone
+    assert any("`XXXX-08-09`" in line and "`XXXX-XX-XX`" in line for line in date_lines)
+    assert "`XXXX-09-12`" in system  # written: the text's own form
+    codes = P.profile_schema("2.0.0")["$defs"]["country"]["properties"]["code"]
+    assert len(codes["enum"]) == 250
+    assert '"ZWE"' not in system  # the last code: the schema lists them, the guide counts them
+    assert "(one of 250 values the schema lists)" in system
+    assert len(system) < len(prompt.system_prompt("1.1.0")) + 2500
+
+
 @pytest.mark.parametrize(
     "answer",
     [
