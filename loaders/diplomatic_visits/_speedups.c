@@ -11,6 +11,10 @@
  *   compile(rules) -> plan
  *       a rules.Rules named tuple, turned into C structures once (strong references to the key
  *       strings; nothing is borrowed from the caller afterwards).
+ *       A rules.Check of a kind this engine does not implement (one added after it was built)
+ *       does not refuse the plan: the node holding it is marked defer, and a record holding a
+ *       present object of that node is never accepted (semantic_ok is unsure: the reference
+ *       engine checks it). Every other record of the version keeps the fast path.
  *   scan(raw, offset_keys=()) -> (exact, offsets)
  *       for a JSON text orjson parsed. exact: True only if orjson's value is the one a strict
  *       parser gives: no object repeats a key (orjson keeps the last silently), no key is
@@ -18,6 +22,8 @@
  *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure"
  *       (and is all it says of bytes that are not JSON: mismatched brackets, an unended string).
  *       offsets: some key in offset_keys (bytes) holds a number.
+ *   deferred(plan) -> int
+ *       how many nodes of a compiled plan are marked defer (0 for every shipped version).
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
  *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
  *       the text's bytes). False (unsure) for a value not made of plain JSON types.
@@ -50,7 +56,7 @@
 #endif
 
 #define API_VERSION 5 /* raise when a function's arguments or meaning change */
-#define PLAN_API 1    /* rules.PLAN_API: the shape of the plan's named tuples */
+#define PLAN_API 2    /* rules.PLAN_API: the shape of the plan's named tuples */
 #define MAX_KINDS 30
 #define MAX_NESTING 200
 #define MAX_KEYS_PER_OBJECT 64
@@ -107,8 +113,20 @@ typedef struct {
     int must;                             /* 0 present, 1 absent */
 } When;
 
+/* a rules.Check: one declaration of a kind added with PLAN_API 2 (the kinds this engine
+ * implements; any other marks its node defer) */
+enum { CK_EDTF, CK_ANCHOR, CK_WITHIN, CK_LAST, CK_DISTINCT };
+#define MAX_CHECK_ARGS 9
+
+typedef struct {
+    int kind;
+    PyObject *args[MAX_CHECK_ARGS]; /* property names, NULL where the plan says None */
+    PyObject *sub_value;            /* an anchor's date's value key (strong), or NULL */
+} Check;
+
 struct Node {
     int kind;
+    int defer; /* a check of a kind this engine does not implement: unsure on any such object */
     PyObject *id_key;
     PyObject *span[3];  /* start, end, quote; span[0] NULL: no span rule */
     PyObject *date[7];  /* value, precision, basis, weekday, written, earliest, latest */
@@ -116,12 +134,14 @@ struct Node {
     PyObject *explain;  /* tuple of str */
     Py_ssize_t norders;
     PyObject **orders;    /* 3 per order: start, end, value */
-    PyObject *duration[4]; /* days, start, end, value */
+    PyObject *duration[5]; /* days, start, end, value, weekday (NULL: the 1.x date kind) */
     Py_ssize_t nwhens;
     When *whens;
     PyObject *text_file[2]; /* length, sha256 */
     Py_ssize_t nfields;
     Field *fields;
+    Py_ssize_t nchecks;
+    Check *checks;
 };
 
 typedef struct {
@@ -140,7 +160,7 @@ static void free_node(Node *n) {
     Py_XDECREF(n->explain);
     for (Py_ssize_t i = 0; i < 3 * n->norders; i++) Py_XDECREF(n->orders[i]);
     PyMem_Free(n->orders);
-    for (int i = 0; i < 4; i++) Py_XDECREF(n->duration[i]);
+    for (int i = 0; i < 5; i++) Py_XDECREF(n->duration[i]);
     for (Py_ssize_t i = 0; i < n->nwhens; i++) {
         Py_XDECREF(n->whens[i].rule);
         Py_XDECREF(n->whens[i].key);
@@ -158,6 +178,11 @@ static void free_node(Node *n) {
         free_node(f->obj);
     }
     PyMem_Free(n->fields);
+    for (Py_ssize_t i = 0; i < n->nchecks; i++) {
+        for (int k = 0; k < MAX_CHECK_ARGS; k++) Py_XDECREF(n->checks[i].args[k]);
+        Py_XDECREF(n->checks[i].sub_value);
+    }
+    PyMem_Free(n->checks);
     PyMem_Free(n);
 }
 
@@ -274,7 +299,7 @@ static int compile_field(Field *f, PyObject *t, PyObject *kinds) {
         return -1;
     }
     Py_DECREF(seq);
-    PyObject *obj = part(t, 5, 10);
+    PyObject *obj = part(t, 5, 11);
     if (obj == NULL) return -1;
     if (obj != Py_None) {
         f->obj = compile_node(obj, kinds);
@@ -299,9 +324,78 @@ static int take_strs_of(PyObject *t, Py_ssize_t i, Py_ssize_t size, PyObject **o
     return rc;
 }
 
+/* the kinds of rules.Check this engine implements, with their number of arguments */
+static const struct {
+    const char *name;
+    int kind, nargs;
+} CHECK_KINDS[] = {
+    {"edtf", CK_EDTF, 9},     {"date-anchor", CK_ANCHOR, 2}, {"within", CK_WITHIN, 6},
+    {"last", CK_LAST, 4},     {"distinct", CK_DISTINCT, 2},
+};
+
+/* rules.Check: kind, rule, args. A kind this engine does not implement marks the node defer
+ * (its objects are left to the reference engine); a known kind of another shape is no plan
+ * this engine knows */
+static int compile_check(Node *n, Check *c, PyObject *t) {
+    PyObject *kind = NULL, *rule = NULL, *args = NULL;
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 3) return bad_plan("a Check");
+    if (take_str(t, 0, &kind, 0) < 0 || take_str(t, 1, &rule, 0) < 0) {
+        Py_XDECREF(kind);
+        return -1;
+    }
+    Py_DECREF(rule); /* the rule a check reports: the reference engine's business */
+    c->kind = -1;
+    int nargs = 0;
+    for (size_t k = 0; k < sizeof(CHECK_KINDS) / sizeof(CHECK_KINDS[0]); k++)
+        if (PyUnicode_CompareWithASCIIString(kind, CHECK_KINDS[k].name) == 0) {
+            c->kind = CHECK_KINDS[k].kind;
+            nargs = CHECK_KINDS[k].nargs;
+        }
+    Py_DECREF(kind);
+    if (c->kind < 0) {
+        n->defer = 1;
+        return 0;
+    }
+    if ((args = part(t, 2, nargs)) == NULL) return -1;
+    if (args == Py_None) {
+        Py_DECREF(args);
+        return bad_plan("a Check without arguments");
+    }
+    for (int k = 0; k < nargs; k++)
+        if (take_str(args, k, &c->args[k], 1) < 0) {
+            Py_DECREF(args);
+            return -1;
+        }
+    Py_DECREF(args);
+    /* the arguments every declaration of the kind gives */
+    static const int required[][MAX_CHECK_ARGS] = {
+        [CK_EDTF] = {1, 1, 1}, [CK_ANCHOR] = {1, 1}, [CK_WITHIN] = {1, 1, 1, 1, 1, 1},
+        [CK_LAST] = {1, 1, 1, 1}, [CK_DISTINCT] = {1, 1},
+    };
+    for (int k = 0; k < nargs; k++)
+        if (required[c->kind][k] && c->args[k] == NULL) return bad_plan("a Check argument");
+    if (c->kind == CK_ANCHOR) { /* the value key of the anchored date, from its edtf check */
+        for (Py_ssize_t i = 0; i < n->nfields && c->sub_value == NULL; i++) {
+            const Field *f = &n->fields[i];
+            int eq = PyObject_RichCompareBool(f->key, c->args[1], Py_EQ);
+            if (eq < 0) return -1;
+            if (!eq || f->many || f->obj == NULL) continue;
+            for (Py_ssize_t j = 0; j < f->obj->nchecks; j++)
+                if (f->obj->checks[j].kind == CK_EDTF) {
+                    c->sub_value = f->obj->checks[j].args[0];
+                    Py_INCREF(c->sub_value);
+                    break;
+                }
+        }
+        if (c->sub_value == NULL) return bad_plan("a date-anchor on no edtf date");
+    }
+    return 0;
+}
+
 static Node *compile_node(PyObject *t, PyObject *kinds) {
-    /* rules.Node: kind, id_key, span, date, basis, orders, duration, whens, text_file, fields */
-    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 10) {
+    /* rules.Node: kind, id_key, span, date, basis, orders, duration, whens, text_file, fields,
+     * checks */
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 11) {
         bad_plan("a Node");
         return NULL;
     }
@@ -310,7 +404,8 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
         PyErr_NoMemory();
         return NULL;
     }
-    PyObject *kind = NULL, *orders = NULL, *whens = NULL, *fields = NULL, *basis = NULL;
+    PyObject *kind = NULL, *orders = NULL, *whens = NULL, *fields = NULL, *basis = NULL,
+             *checks = NULL;
     if (take_str(t, 0, &kind, 1) < 0) goto fail;
     if (kind != NULL) {
         n->kind = kind_index(kinds, kind);
@@ -331,7 +426,7 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
     if (n->orders == NULL) goto fail;
     for (Py_ssize_t i = 0; i < n->norders; i++)
         if (take_strs_of(orders, i, 3, &n->orders[3 * i], 3) < 0) goto fail;
-    if (take_strs_of(t, 6, 4, n->duration, 4) < 0) goto fail;
+    if (take_strs_of(t, 6, 5, n->duration, 4) < 0) goto fail;
     if ((whens = part(t, 7, -1)) == NULL || !PyTuple_Check(whens)) goto fail;
     n->nwhens = TUPLE_SIZE(whens);
     n->whens = PyMem_Calloc((size_t)n->nwhens + 1, sizeof(When));
@@ -366,6 +461,13 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
     if (n->fields == NULL) goto fail;
     for (Py_ssize_t i = 0; i < n->nfields; i++)
         if (compile_field(&n->fields[i], TUPLE_ITEM(fields, i), kinds) < 0) goto fail;
+    if ((checks = part(t, 10, -1)) == NULL || !PyTuple_Check(checks)) goto fail;
+    n->nchecks = TUPLE_SIZE(checks);
+    n->checks = PyMem_Calloc((size_t)n->nchecks + 1, sizeof(Check));
+    if (n->checks == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n->nchecks; i++)
+        if (compile_check(n, &n->checks[i], TUPLE_ITEM(checks, i)) < 0) goto fail;
+    Py_DECREF(checks);
     Py_DECREF(basis);
     Py_DECREF(orders);
     Py_DECREF(whens);
@@ -378,6 +480,7 @@ fail:
     Py_XDECREF(orders);
     Py_XDECREF(whens);
     Py_XDECREF(fields);
+    Py_XDECREF(checks);
     free_node(n);
     return NULL;
 }
@@ -647,6 +750,7 @@ typedef struct {
 #define STACK_IDS 64
 #define STACK_SLOTS 128 /* a power of two, at least twice STACK_IDS */
 #define STACK_REFS 128
+#define MAX_ANCHORS 8
 
 /* the ids met so far, in an open-addressing table of indexes into entries (-1: empty), and the
  * references, checked once the whole record is walked; small records stay on the stack */
@@ -660,6 +764,11 @@ typedef struct {
     Py_ssize_t nrefs, rcap;
     int inside[MAX_KINDS + 1];
     int serial;
+    int nanchors;
+    struct {
+        PyObject *name;  /* borrowed from the plan */
+        PyObject *value; /* the anchor date's value (strong), or NULL */
+    } anchors[MAX_ANCHORS];
     IdEntry stack_entries[STACK_IDS];
     int stack_slots[STACK_SLOTS];
     RefEntry stack_refs[STACK_REFS];
@@ -863,6 +972,116 @@ static int date_ok_inner(PyObject *value, PyObject *precision, PyObject *basis, 
     return 1;
 }
 
+/* --- EDTF (schema 2.0.0's partial dates: DESIGN.md 1.2) --- */
+
+/* one date of the profile: YYYY, YYYY-MM, YYYY-MM-DD, XXXX-MM, XXXX-MM-DD, XXXX-XX-XX (each
+ * maybe followed by ? ~ %), or a season YYYY-21..24; or, as one end of an interval, open (..)
+ * or not given (empty) */
+enum { PT_EMPTY, PT_OPEN, PT_DATE, PT_SEASON };
+enum { PREC_DAY, PREC_MONTH, PREC_SEASON, PREC_YEAR };
+
+typedef struct {
+    int kind;
+    long year;  /* -1: XXXX */
+    long month; /* 0: none; 21..24: a season */
+    long day;   /* 0: none */
+    int prec;   /* PREC_* (XXXX-XX-XX is a day) */
+    char qual;  /* 0, '?', '~' or '%' */
+} Point;
+
+/* s[0:n] as a point; 1 if it is one of the profile and every day in it is real */
+static int parse_point(const char *s, Py_ssize_t n, Point *p) {
+    memset(p, 0, sizeof(*p));
+    if (n == 0) return p->kind = PT_EMPTY, 1;
+    if (n == 2 && s[0] == '.' && s[1] == '.') return p->kind = PT_OPEN, 1;
+    p->kind = PT_DATE;
+    if (n == 5 || n == 8 || n == 11) {
+        char q = s[n - 1];
+        if (q != '?' && q != '~' && q != '%') return 0;
+        p->qual = q;
+        n--;
+    }
+    if (n != 4 && n != 7 && n != 10) return 0;
+    int yearless = memcmp(s, "XXXX", 4) == 0;
+    if (yearless) p->year = -1;
+    else if (!digits(s, 4, &p->year) || p->year < 1) return 0;
+    p->prec = PREC_YEAR;
+    if (n == 4) return !yearless;
+    if (s[4] != '-') return 0;
+    if (n == 10 && yearless && memcmp(s + 5, "XX-XX", 5) == 0) {
+        p->prec = PREC_DAY;
+        return 1;
+    }
+    if (!digits(s + 5, 2, &p->month)) return 0;
+    if (n == 7 && !yearless && p->month >= 21 && p->month <= 24) {
+        if (p->qual) return 0; /* no qualified season */
+        p->kind = PT_SEASON;
+        p->prec = PREC_SEASON;
+        return 1;
+    }
+    if (p->month < 1 || p->month > 12) return 0;
+    p->prec = PREC_MONTH;
+    if (n == 7) return 1;
+    if (s[7] != '-' || !digits(s + 8, 2, &p->day)) return 0;
+    p->prec = PREC_DAY;
+    /* a year-less 29 February is possible (some year has one) */
+    return p->day >= 1 && p->day <= days_in_month(yearless ? 2000 : p->year, p->month);
+}
+
+typedef struct {
+    Point a, b;   /* b: only for an interval */
+    int interval; /* a '/' */
+} Edtf;
+
+/* an EDTF string of the profile: 1 and its parts, or 0 */
+static int parse_edtf(PyObject *value, Edtf *e) {
+    Py_ssize_t n;
+    const char *s = ascii_of(value, &n);
+    if (s == NULL) return 0;
+    const char *slash = memchr(s, '/', (size_t)n);
+    memset(e, 0, sizeof(*e));
+    if (slash == NULL) return parse_point(s, n, &e->a) && e->a.kind >= PT_DATE;
+    e->interval = 1;
+    Py_ssize_t i = slash - s;
+    if (!parse_point(s, i, &e->a) || !parse_point(slash + 1, n - i - 1, &e->b)) return 0;
+    /* one end at least is a date; ../.. and an open end after an empty one are not the profile */
+    if (e->a.kind < PT_DATE) return e->b.kind >= PT_DATE;
+    return 1;
+}
+
+/* the first and last day (ordinals) of a point with a year */
+static int point_bounds(const Point *p, long *lo, long *hi) {
+    if (p->kind < PT_DATE || p->year < 1) return 0;
+    long y = p->year;
+    if (p->kind == PT_SEASON) {
+        static const int first[4] = {3, 6, 9, 12}, last[4] = {5, 8, 11, 14};
+        long m0 = first[p->month - 21], m1 = last[p->month - 21], y1 = y;
+        if (m1 > 12) m1 -= 12, y1++;
+        *lo = ordinal(y, m0, 1);
+        *hi = ordinal(y1, m1, days_in_month(y1, m1));
+        return 1;
+    }
+    if (p->day) *lo = *hi = ordinal(y, p->month, p->day);
+    else if (p->month) {
+        *lo = ordinal(y, p->month, 1);
+        *hi = ordinal(y, p->month, days_in_month(y, p->month));
+    } else {
+        *lo = ordinal(y, 1, 1);
+        *hi = ordinal(y, 12, 31);
+    }
+    return 1;
+}
+
+/* the first and last possible day of an EDTF value; 0 when it has none (year-less, open or
+ * not given ends, not a value of the profile) */
+static int edtf_bounds(PyObject *value, long *lo, long *hi) {
+    Edtf e;
+    long x;
+    if (value == NULL || !parse_edtf(value, &e)) return 0;
+    if (!e.interval) return point_bounds(&e.a, lo, hi);
+    return point_bounds(&e.a, lo, &x) && point_bounds(&e.b, &x, hi);
+}
+
 /* checks._Walk.date */
 static int date_ok(PyObject *d, const Node *n) {
     PyObject *p[7];
@@ -895,28 +1114,85 @@ static PyObject *date_value(PyObject *d, PyObject *key, PyObject *value_key) {
     return v;
 }
 
-/* checks._Walk.order (with the duration over the same pair) */
+/* checks._Walk.order (with the duration over the same pair): the dates compared by their EDTF
+ * bounds (for the 1.x forms, YYYY, YYYY-MM and YYYY-MM-DD, the same as 1.x's) */
+static int duration_widened(PyObject *d, const Node *n, PyObject *s, PyObject *e, long long days);
+
 static int order_ok(PyObject *d, const Node *n, Py_ssize_t k) {
     PyObject *start_key = n->orders[3 * k], *end_key = n->orders[3 * k + 1], *vk = n->orders[3 * k + 2];
     PyObject *s = date_value(d, start_key, vk), *e = date_value(d, end_key, vk);
     long slo, shi, elo, ehi;
-    int hs = bounds_of(s, &slo, &shi), he = bounds_of(e, &elo, &ehi), r = 1;
-    Py_XDECREF(s);
-    Py_XDECREF(e);
-    if (PyErr_Occurred()) return -1;
-    if (hs && he && ehi < slo) return 0;
-    if (n->duration[0] != NULL && PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
-        PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1 && hs && he && slo == shi &&
-        elo == ehi) {
+    int hs = edtf_bounds(s, &slo, &shi), he = edtf_bounds(e, &elo, &ehi), r = 1;
+    if (PyErr_Occurred()) r = -1;
+    else if (hs && he && ehi < slo) r = 0;
+    else if (n->duration[0] != NULL &&
+             PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
+             PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1) {
         PyObject *days = get(d, n->duration[0]);
         if (days != NULL && is_int(days)) {
             int overflow = 0;
             long long v = PyLong_AsLongLongAndOverflow(days, &overflow);
-            if (overflow || v != (long long)(elo - slo) + 1) r = 0;
+            if (overflow) r = 0;
+            else if (hs && he && slo == shi && elo == ehi) r = v == (long long)(elo - slo) + 1;
+            else if (n->duration[4] != NULL) r = duration_widened(d, n, s, e, v);
         }
         Py_XDECREF(days);
     }
+    Py_XDECREF(s);
+    Py_XDECREF(e);
     return PyErr_Occurred() ? -1 : r;
+}
+
+static int weekday_index(PyObject *name) {
+    if (name == NULL || !PyUnicode_Check(name)) return -1;
+    for (int k = 0; k < 7; k++)
+        if (is_ascii(name, WEEKDAYS[k])) return k;
+    return -1;
+}
+
+/* the weekday of the date d[key] (its weekday key), or -1 */
+static int weekday_of(PyObject *d, PyObject *key, PyObject *weekday_key) {
+    PyObject *w = date_value(d, key, weekday_key);
+    int k = weekday_index(w);
+    Py_XDECREF(w);
+    return k;
+}
+
+/* a single year-less day XXXX-MM-DD: 1 and its month and day */
+static int yearless_day(PyObject *value, long *m, long *d) {
+    Edtf e;
+    if (value == NULL || !parse_edtf(value, &e) || e.interval || e.a.year != -1 || !e.a.day) return 0;
+    *m = e.a.month;
+    *d = e.a.day;
+    return 1;
+}
+
+/* a single day with a year, or a year-less day: a date that gives its day of the month */
+static int gives_day(PyObject *value) {
+    Edtf e;
+    return value != NULL && parse_edtf(value, &e) && !e.interval && e.a.day != 0;
+}
+
+/* the widened duration (schema 2.0.0, where the dates' weekday key is known), for dates that
+ * are not both days with a year: year-less days counted from the first such end on or after
+ * the start (a leap or a common year may give the count); weekdays alone counted mod 7 */
+static int duration_widened(PyObject *d, const Node *n, PyObject *s, PyObject *e, long long days) {
+    long sm, sd, em, ed;
+    if (yearless_day(s, &sm, &sd) && yearless_day(e, &em, &ed)) {
+        static const long years[3] = {1999, 2000, 2001};
+        for (int k = 0; k < 3; k++) {
+            long y = years[k], y2 = (em > sm || (em == sm && ed >= sd)) ? y : y + 1;
+            if (sd > days_in_month(y, sm) || ed > days_in_month(y2, em)) continue;
+            if (days == (long long)(ordinal(y2, em, ed) - ordinal(y, sm, sd)) + 1) return 1;
+        }
+        return 0;
+    }
+    if (gives_day(s) || gives_day(e)) return 1;
+    int ws = weekday_of(d, n->duration[1], n->duration[4]), we = weekday_of(d, n->duration[2], n->duration[4]);
+    if (PyErr_Occurred()) return -1;
+    if (ws < 0 || we < 0) return 1;
+    long long expected = ((we - ws + 7) % 7 + 1) % 7, got = (days % 7 + 7) % 7;
+    return got == expected;
 }
 
 /* checks._Walk.when */
@@ -1023,6 +1299,249 @@ static int pre_text_files(PyObject *value, const Node *n, PyObject *text, PyObje
     return 1;
 }
 
+/* --- the checks of PLAN_API 2 --- */
+
+static int given(PyObject *v) { return v != NULL && v != Py_None; }
+
+/* the finest unit of a value: of an interval, the coarser of its dates */
+static int value_precision(const Edtf *e) {
+    int p = e->a.kind >= PT_DATE ? e->a.prec : PREC_DAY;
+    if (e->interval && e->b.kind >= PT_DATE && e->b.prec > p) p = e->b.prec;
+    return p;
+}
+
+static int precision_of(PyObject *name) {
+    if (is_ascii(name, "day")) return PREC_DAY;
+    if (is_ascii(name, "month")) return PREC_MONTH;
+    if (is_ascii(name, "season")) return PREC_SEASON;
+    if (is_ascii(name, "year")) return PREC_YEAR;
+    return -1;
+}
+
+/* every part a written date gives is the value's */
+static int point_agrees(const Point *w, const Point *v) {
+    if (w->kind != v->kind) return 0;
+    if (w->kind < PT_DATE) return 1;
+    if (w->year != -1 && w->year != v->year) return 0;
+    if (w->month && w->month != v->month) return 0;
+    if (w->day && w->day != v->day) return 0;
+    return 1;
+}
+
+/* the anchor named `name` met so far in the walk (borrowed), or NULL */
+static PyObject *anchor_value(const Walk *w, PyObject *name) {
+    for (int i = 0; i < w->nanchors; i++)
+        if (PyObject_RichCompareBool(w->anchors[i].name, name, Py_EQ) == 1) return w->anchors[i].value;
+    return NULL;
+}
+
+/* the value v (parsed: e) resolved by `relative` against its anchor: 1 agrees, or cannot be
+ * checked (no anchor, or one coarser than the unit); 0 otherwise */
+static int relative_ok(const Walk *w, PyObject *rel, const Edtf *e, PyObject *weekday) {
+    if (!PyDict_Check(rel)) return 0;
+    PyObject *offset = PyDict_GetItemString(rel, "offset"), *unit = PyDict_GetItemString(rel, "unit"),
+             *name = PyDict_GetItemString(rel, "anchor"); /* borrowed */
+    if (!is_int(offset) || unit == NULL || !PyUnicode_Check(unit) || name == NULL || !PyUnicode_Check(name))
+        return 0;
+    int overflow = 0;
+    long long off = PyLong_AsLongLongAndOverflow(offset, &overflow);
+    if (overflow || off < -100000 || off > 100000) return 0;
+    PyObject *at = anchor_value(w, name);
+    Edtf a;
+    if (at == NULL || !parse_edtf(at, &a) || a.interval || a.a.kind != PT_DATE || a.a.year < 1) return 1;
+    if (e->interval || e->a.kind != PT_DATE || e->a.year < 1 || e->a.qual) return 0;
+    const Point *v = &e->a, *p = &a.a;
+    if (is_ascii(unit, "year")) return v->prec == PREC_YEAR && v->year == p->year + off;
+    if (is_ascii(unit, "month")) {
+        if (!p->month) return 1; /* the anchor is coarser than the unit */
+        long long months = p->year * 12 + (p->month - 1) + off;
+        return v->prec == PREC_MONTH && months >= 12 && v->year == months / 12 && v->month == months % 12 + 1;
+    }
+    if (!p->day) return 1;
+    long base = ordinal(p->year, p->month, p->day), target;
+    if (is_ascii(unit, "day")) target = base + (long)off;
+    else if (is_ascii(unit, "week")) target = base + 7 * (long)off;
+    else if (is_ascii(unit, "weekday")) {
+        int k = weekday_index(weekday);
+        if (k < 0) return 0;
+        long delta = ((k - base % 7) % 7 + 7) % 7; /* to the first such day on or after */
+        if (off > 0) target = base + (delta ? delta : 7) + 7 * (long)(off - 1);
+        else if (off < 0) target = base - (delta ? 7 - delta : 7) - 7 * (long)(-off - 1);
+        else target = base + delta;
+    } else
+        return 0;
+    return v->prec == PREC_DAY && v->day && ordinal(v->year, v->month, v->day) == target;
+}
+
+/* checks: the edtf kind, on a partial date d */
+static int edtf_ok(const Walk *w, PyObject *d, const Check *c) {
+    PyObject *p[MAX_CHECK_ARGS];
+    for (int i = 0; i < MAX_CHECK_ARGS; i++) p[i] = get_opt(d, c->args[i]);
+    PyObject *value = p[0], *precision = p[1], *basis = p[2], *weekday = p[3], *written = p[4],
+             *earliest = p[5], *latest = p[6], *relative = p[7], *absence = p[8];
+    int r = 0;
+    Edtf e, x;
+    Point lo, hi;
+    if (PyErr_Occurred()) {
+        r = -1;
+        goto done;
+    }
+    if (precision == NULL || !PyUnicode_Check(precision) || basis == NULL || !PyUnicode_Check(basis))
+        goto done;
+    int unknown = is_ascii(precision, "unknown"), null = !given(value);
+    /* 1: the value and its precision */
+    if (unknown != null) goto done;
+    if (!null) {
+        int prec = precision_of(precision);
+        if (!parse_edtf(value, &e) || prec < 0 || value_precision(&e) != prec) goto done;
+        long alo, ahi, blo, bhi;
+        if (e.interval && point_bounds(&e.a, &alo, &ahi) && point_bounds(&e.b, &blo, &bhi) && alo > bhi)
+            goto done;
+    }
+    /* 2: basis and absence */
+    if (is_ascii(basis, "unknown") && (!null || (given(absence) && !is_ascii(absence, "not_given"))))
+        goto done;
+    if (given(absence)) {
+        if (!PyUnicode_Check(absence) || !null) goto done;
+        if (!is_ascii(absence, "not_given") && !is_ascii(basis, "stated")) goto done;
+    }
+    /* 3: the date as written */
+    if (written != NULL) {
+        if (!PyUnicode_Check(written) || !parse_edtf(written, &x)) goto done;
+        if (!null && (x.interval != e.interval || !point_agrees(&x.a, &e.a) ||
+                      (e.interval && !point_agrees(&x.b, &e.b))))
+            goto done;
+    }
+    /* 4: the weekday of a day with a year */
+    if (given(weekday)) {
+        int k = weekday_index(weekday);
+        if (k < 0) goto done;
+        if (!null && !e.interval && e.a.kind == PT_DATE && e.a.year > 0 && e.a.day &&
+            ordinal(e.a.year, e.a.month, e.a.day) % 7 != k)
+            goto done;
+    }
+    /* 5: the bounds of one day */
+    if ((earliest != NULL) != (latest != NULL)) goto done;
+    if (earliest != NULL) {
+        Py_ssize_t n1, n2;
+        const char *s1 = ascii_of(earliest, &n1), *s2 = ascii_of(latest, &n2);
+        if (s1 == NULL || s2 == NULL || !parse_point(s1, n1, &lo) || !parse_point(s2, n2, &hi) ||
+            lo.kind != PT_DATE || hi.kind != PT_DATE || lo.qual || hi.qual || lo.prec == PREC_SEASON ||
+            hi.prec == PREC_SEASON || (lo.year == -1 && !lo.month) || (hi.year == -1 && !hi.month))
+            goto done;
+        goto done; /* TODO: order and inclusion */
+    }
+    /* 6: a value resolved from relative words */
+    if (given(relative) && !null) {
+        if (!is_ascii(basis, "inferred")) goto done;
+        r = relative_ok(w, relative, &e, weekday);
+        goto done;
+    }
+    r = 1;
+done:
+    for (int i = 0; i < MAX_CHECK_ARGS; i++) Py_XDECREF(p[i]);
+    return r;
+}
+
+/* a date-anchor: the value of the date it names is the anchor from now on in the walk */
+static int set_anchor(Walk *w, PyObject *d, const Check *c) {
+    PyObject *v = date_value(d, c->args[1], c->sub_value);
+    if (PyErr_Occurred()) return -1;
+    for (int i = 0; i < w->nanchors; i++)
+        if (PyObject_RichCompareBool(w->anchors[i].name, c->args[0], Py_EQ) == 1) {
+            Py_XDECREF(w->anchors[i].value);
+            w->anchors[i].value = v;
+            return 1;
+        }
+    if (w->nanchors == MAX_ANCHORS) {
+        Py_XDECREF(v);
+        return 0; /* unsure */
+    }
+    w->anchors[w->nanchors].name = c->args[0];
+    w->anchors[w->nanchors].value = v;
+    w->nanchors++;
+    return 1;
+}
+
+/* within: the items of a list dated inside the object's day-precise dates */
+static int within_ok(PyObject *d, const Check *c) {
+    PyObject *from = date_value(d, c->args[0], c->args[5]), *to = date_value(d, c->args[1], c->args[5]);
+    long flo, fhi, tlo, thi;
+    int applies = edtf_bounds(from, &flo, &fhi) && flo == fhi && edtf_bounds(to, &tlo, &thi) && tlo == thi;
+    Py_XDECREF(from);
+    Py_XDECREF(to);
+    if (PyErr_Occurred()) return -1;
+    if (!applies) return 1;
+    PyObject *items = get(d, c->args[2]);
+    int r = 1;
+    if (items != NULL && PyList_Check(items)) {
+        for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(items); i++) {
+            PyObject *item = LIST_ITEM(items, i);
+            if (!PyDict_Check(item)) continue;
+            PyObject *a = date_value(item, c->args[3], c->args[5]), *b = date_value(item, c->args[4], c->args[5]);
+            long alo, ahi, blo, bhi;
+            if (edtf_bounds(b, &blo, &bhi) && bhi < flo) r = 0;
+            if (edtf_bounds(a, &alo, &ahi) && alo > thi) r = 0;
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            if (PyErr_Occurred()) r = -1;
+        }
+    }
+    Py_XDECREF(items);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* last: the last item of a non-empty list agrees with a field */
+static int last_ok(PyObject *d, const Check *c) {
+    PyObject *list = get(d, c->args[0]);
+    int r = 1;
+    if (list != NULL && PyList_Check(list) && LIST_SIZE(list) > 0) {
+        PyObject *item = LIST_ITEM(list, LIST_SIZE(list) - 1), *equals = get(d, c->args[2]);
+        r = 0;
+        if (PyDict_Check(item) && equals != NULL && PyDict_Check(equals)) {
+            PyObject *a = get(item, c->args[1]), *b = get(equals, c->args[3]);
+            if (a != NULL && b != NULL && PyUnicode_Check(a) && PyUnicode_Check(b))
+                r = PyObject_RichCompareBool(a, b, Py_EQ);
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+        }
+        Py_XDECREF(equals);
+    }
+    Py_XDECREF(list);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* distinct: the string at one is no item of the list at many */
+static int distinct_ok(PyObject *d, const Check *c) {
+    PyObject *one = get(d, c->args[0]);
+    int r = 1;
+    if (one != NULL && PyUnicode_Check(one)) {
+        PyObject *many = get(d, c->args[1]);
+        if (many != NULL && PyList_Check(many)) {
+            int in = PySequence_Contains(many, one);
+            r = in < 0 ? -1 : !in;
+        }
+        Py_XDECREF(many);
+    }
+    Py_XDECREF(one);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+static int checks_ok(Walk *w, PyObject *d, const Node *n) {
+    for (Py_ssize_t k = 0; k < n->nchecks; k++) {
+        const Check *c = &n->checks[k];
+        switch (c->kind) {
+        case CK_EDTF: TRY(edtf_ok(w, d, c)); break;
+        case CK_ANCHOR: TRY(set_anchor(w, d, c)); break;
+        case CK_WITHIN: TRY(within_ok(d, c)); break;
+        case CK_LAST: TRY(last_ok(d, c)); break;
+        case CK_DISTINCT: TRY(distinct_ok(d, c)); break;
+        default: return 0;
+        }
+    }
+    return 1;
+}
+
 static int add_ref(Walk *w, PyObject *value, const RefRule *rule) {
     if (w->nrefs == w->rcap) {
         RefEntry *grown = grow(w->refs, w->stack_refs, w->nrefs, &w->rcap, sizeof(RefEntry));
@@ -1069,7 +1588,7 @@ static int seq_ok(PyObject *list, const Field *f) {
         PyObject *item = LIST_ITEM(list, i);
         if (!PyDict_Check(item)) continue;
         PyObject *v = date_value(item, f->seq_by, f->seq_value);
-        int b = bounds_of(v, &lo, &hi);
+        int b = edtf_bounds(v, &lo, &hi);
         Py_XDECREF(v);
         if (PyErr_Occurred()) return -1;
         if (!b) continue;
@@ -1108,11 +1627,13 @@ static int walk_node(Walk *w, PyObject *value, const Node *n) {
         w->inside[n->kind] = ++w->serial;
     }
     int r = 1;
-    if (n->span[0] != NULL) r = span_ok(value, n, w->text);
+    if (n->defer) r = 0; /* a check this engine does not implement: the reference engine's */
+    if (r == 1 && n->span[0] != NULL) r = span_ok(value, n, w->text);
     if (r == 1 && n->basis[0] != NULL) r = basis_ok(value, n);
     if (r == 1 && n->date[0] != NULL) r = date_ok(value, n);
     for (Py_ssize_t k = 0; r == 1 && k < n->norders; k++) r = order_ok(value, n, k);
     for (Py_ssize_t k = 0; r == 1 && k < n->nwhens; k++) r = when_ok(value, &n->whens[k]);
+    if (r == 1 && n->nchecks) r = checks_ok(w, value, n);
     for (Py_ssize_t k = 0; r == 1 && k < n->nfields; k++) {
         const Field *f = &n->fields[k];
         PyObject *sub = get(value, f->key);
@@ -1176,10 +1697,12 @@ static int record_ok(PyObject *record, const Plan *plan, PyObject *text, PyObjec
     w.rcap = STACK_REFS;
     memset(w.inside, 0, sizeof(w.inside));
     w.serial = 0;
+    w.nanchors = 0;
     int r = walk_node(&w, record, plan->root);
     if (r == 1) r = resolve_refs(&w);
     for (Py_ssize_t i = 0; i < w.nrefs; i++) Py_DECREF(w.refs[i].value);
     for (Py_ssize_t i = 0; i < w.nentries; i++) Py_DECREF(w.entries[i].id);
+    for (int i = 0; i < w.nanchors; i++) Py_XDECREF(w.anchors[i].value);
     if (w.refs != w.stack_refs) PyMem_Free(w.refs);
     if (w.entries != w.stack_entries) PyMem_Free(w.entries);
     if (w.slots != w.stack_slots) PyMem_Free(w.slots);
@@ -1218,6 +1741,19 @@ static PyObject *semantic_ok(PyObject *self, PyObject *args) {
     if (!plain_json(record, 0)) Py_RETURN_FALSE; /* unsure: not a parsed JSON value */
     int r = record_ok(record, plan, text == Py_None ? NULL : text, sha);
     return r < 0 ? NULL : PyBool_FromLong(r);
+}
+
+static Py_ssize_t count_deferred(const Node *n) {
+    Py_ssize_t count = n->defer;
+    for (Py_ssize_t i = 0; i < n->nfields; i++)
+        if (n->fields[i].obj != NULL) count += count_deferred(n->fields[i].obj);
+    return count;
+}
+
+/* deferred(plan) -> the number of nodes whose objects this engine leaves to the reference */
+static PyObject *deferred(PyObject *self, PyObject *capsule) {
+    const Plan *plan = plan_of(capsule);
+    return plan == NULL ? NULL : PyLong_FromSsize_t(count_deferred(plan->root));
 }
 
 /* the parts of an acceptor's context, read once per call */
@@ -1401,6 +1937,10 @@ static PyMethodDef methods[] = {
      "orjson parsed: exact is True only if orjson's value is the one a strict parser gives (no "
      "object repeats a key, no escaped key, no integer of over 18 digits); offsets: whether a "
      "key in offset_keys holds a number."},
+    {"deferred", deferred, METH_O,
+     "deferred(plan) -> int: how many kinds of object of a compiled plan hold a check of a kind "
+     "this engine does not implement (a record holding one is never accepted here: the "
+     "reference engine checks it)."},
     {"semantic_ok", semantic_ok, METH_VARARGS,
      "semantic_ok(record, plan, text=None, sha256=None) -> bool: True only if the semantic "
      "checks find nothing in a record that passed its schema."},
