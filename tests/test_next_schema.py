@@ -22,7 +22,7 @@ import pytest
 
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits.compat import compare_schemas
-from diplomatic_visits.rules import RuleDeclarationError, compile_rules
+from diplomatic_visits.rules import compile_rules
 from diplomatic_visits.schema import available_versions, bundle_schema
 from test_schema import ALLOWED_KEYWORDS, walk_schemas
 
@@ -151,23 +151,26 @@ def test_new_kinds_take_the_inputs_the_design_gives_and_name_real_properties() -
     assert seen == inputs.keys()
 
 
-def test_declarations_in_known_kinds_compile_and_new_kinds_are_refused_today() -> None:
-    """Today's compiler accepts every declaration the draft makes in kinds it knows (ids, refs,
-    the new whens, the history's sequence), and refuses the new kinds: the release must teach
-    rules.py and both engines before the draft can ship (DESIGN.md 3.3)."""
-    with pytest.raises(RuleDeclarationError, match="unknown x-dv rule"):
-        compile_rules(DRAFT, VERSION)
-    known = copy.deepcopy(DRAFT)
-    for _, decl in _object_declarations(known):
-        for kind in ("within", "last", "distinct", "date-anchor"):
-            decl.pop(kind, None)
-        if "edtf" in decl:  # as 1.1.0's date rule, with the keys it knows
-            decl["date"] = {
-                k: v for k, v in decl.pop("edtf").items() if k not in ("relative", "absence")
-            }
-        decl.get("duration", {}).pop("weekday", None)
-    rules = compile_rules(known, VERSION)
+def test_the_draft_compiles_with_every_new_kind() -> None:
+    """The compiler (PLAN_API 2) reads every declaration the draft makes: the known kinds (ids,
+    refs, the new whens, the history's sequence) and the new ones, each as a ``Check`` on the
+    object that declares it (DESIGN.md 3.3; it refused the new kinds before the release)."""
+    rules = compile_rules(DRAFT, VERSION)
     assert {"leg", "check", "statement"} <= set(rules.kinds)
+    found: set[tuple[str, str]] = set()
+    todo = [rules.root]
+    while todo:
+        node = todo.pop()
+        found.update((c.kind, c.rule) for c in node.checks)
+        todo.extend(f.obj for f in node.fields if f.obj is not None)
+    assert found == {
+        ("edtf", "edtf"),
+        ("date-anchor", "date-anchor"),
+        ("within", "within"),
+        ("last", "status-last"),
+        ("distinct", "co-speakers"),
+        ("distinct", "reporting-chain"),
+    }
 
 
 def test_draft_declares_only_rule_kinds_the_design_defines() -> None:
