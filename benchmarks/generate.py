@@ -15,9 +15,9 @@ status over time, the legs of a tour, and the modality of statements.
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
 import json
-import copy
 import random
 from pathlib import Path
 from typing import Any

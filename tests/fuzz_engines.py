@@ -272,12 +272,16 @@ EDTF: tuple[Any, ...] = (
     "2023-06%", "2023-23?", "2023-02-29", "2024-02-29", "0000", "2023-09-12\n", "2019-04",
     "2019-04-24", "2023-09-11", "2023-09-18", "2023-10", "2022", None, 2023,
 )  # fmt: skip
-RELATIVE: tuple[Any, ...] = tuple(
-    {"offset": o, "unit": u, "anchor": a}
-    for o in (-1, 0, 1, 2)
-    for u in ("day", "week", "month", "year", "weekday")
-    for a in ("published",)
-) + ({"offset": 1, "unit": "day"}, {"offset": True, "unit": "day", "anchor": "published"}, None)
+RELATIVE: tuple[Any, ...] = (
+    *(
+        {"offset": o, "unit": u, "anchor": "published"}
+        for o in (-1, 0, 1, 2)
+        for u in ("day", "week", "month", "year", "weekday")
+    ),
+    {"offset": 1, "unit": "day"},
+    {"offset": True, "unit": "day", "anchor": "published"},
+    None,
+)
 POOLS.update(
     {
         "edtf-value": EDTF,

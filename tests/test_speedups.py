@@ -24,6 +24,7 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
+import fuzz_engines
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits import accel, rules
 from diplomatic_visits.checks import iter_semantic_issues
@@ -33,7 +34,12 @@ from diplomatic_visits.inputs import Sources
 from diplomatic_visits.parse import line_document, parse_document
 from diplomatic_visits.pipeline import Settings, check_line, fast_acceptor
 from diplomatic_visits.report import RecordResult
-from diplomatic_visits.schema import available_versions, bundle_schema, rs_validator
+from diplomatic_visits.schema import (
+    available_versions,
+    bundle_schema,
+    latest_version,
+    rs_validator,
+)
 from diplomatic_visits.validate import check_document, may_have_offsets
 
 S = accel._speedups
@@ -81,6 +87,12 @@ def _generated(n: int) -> list[dict[str, Any]]:
     spec.loader.exec_module(gen)
     rng = random.Random(7)
     return [gen.make_record(i, rng) for i in range(n)]
+
+
+def _generated_2(n: int) -> list[dict[str, Any]]:
+    """Generated records of each shipped version from 2.0.0 on (every form of date the
+    generator writes: EDTF seasons, year-less days, weekdays, spans, relative dates)."""
+    return fuzz_engines.generated_records(n, seed=13)
 
 
 def _upgraded(n: int) -> list[dict[str, Any]]:
@@ -613,13 +625,32 @@ def _property_names(node: Any) -> set[str]:
     return set()
 
 
+def _relative_units(node: Any) -> set[str]:
+    """The units of every object of a schema shaped as an edtf ``relative`` input."""
+    if isinstance(node, list):
+        return {u for v in node for u in _relative_units(v)}
+    if not isinstance(node, dict):
+        return set()
+    props = node.get("properties")
+    own: set[str] = set()
+    if isinstance(props, dict) and all(k in props for k in rules.RELATIVE_KEYS):
+        own = set(props[rules.RELATIVE_KEYS[1]].get("enum", ()))
+    return own | {u for v in node.values() for u in _relative_units(v)}
+
+
 def test_the_compiled_engine_names_no_field() -> None:
-    # the rules are the plan's: no property name of any shipped schema is written in the C
+    # the rules are the plan's: no property name of any shipped schema is written in the C,
+    # but for the words of the rule vocabulary itself: the names of the kinds (a place's
+    # `within` is a field, and `within` a kind) and the keys and units of the object an edtf
+    # check's `relative` input names, which the kind fixes (rules.RELATIVE_KEYS)
     source = (Path(accel.__file__).with_name("_speedups.c")).read_text(encoding="utf-8")
     code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)  # comments may name fields
     literals = set(re.findall(r'"([A-Za-z_]+)"', code))
     names = set().union(*(_property_names(bundle_schema(v)) for v in available_versions()))
-    assert names and not literals & names, sorted(literals & names)
+    vocabulary = {*rules.CHECK_ARGS, *rules.RELATIVE_KEYS}
+    for v in available_versions():
+        vocabulary |= _relative_units(bundle_schema(v))
+    assert names and not (literals & names) - vocabulary, sorted((literals & names) - vocabulary)
 
 
 @needs_c
@@ -630,6 +661,91 @@ def test_a_plan_the_engine_does_not_know_is_refused_and_python_does_the_work() -
     for bad in (good._replace(api=good.api + 1), good[:3], (1, "x", "not a node", ())):
         with pytest.raises(ValueError, match="plan"):
             S.compile(bad)
+
+
+# --- PLAN_API 2: a check of a kind the engine does not implement ---------------------------
+
+
+def _with_check(node: rules.Node, path: tuple[str, ...], check: rules.Check) -> rules.Node:
+    """``node`` with ``check`` added to the node its fields ``path`` lead to."""
+    if not path:
+        return node._replace(checks=(*node.checks, check))
+    fields = tuple(
+        f._replace(obj=_with_check(f.obj, path[1:], check))
+        if f.key == path[0] and f.obj is not None
+        else f
+        for f in node.fields
+    )
+    return node._replace(fields=fields)
+
+
+@needs_c
+@pytest.mark.parametrize("version", available_versions())
+def test_a_kind_the_engine_does_not_know_sends_only_its_objects_to_python(version: str) -> None:
+    # a kind added after this engine was built (a schema 2.1.0 with a new x-dv kind): the
+    # plan is taken, the node declaring it is marked, and a record holding an object of that
+    # node is never accepted here (the reference engine checks it), while a record without
+    # one keeps the fast path
+    assert S is not None
+    good = rules.plan(version, False, True)
+    fake = rules.Check("a-kind-from-the-future", "future", ("speaker",))
+    plan = good._replace(root=_with_check(good.root, ("statements",), fake))
+    compiled, plain = S.compile(plan), S.compile(good)
+    assert S.deferred(compiled) == 1 and S.deferred(plain) == 0
+    records = [r for r in [*BASES, *_generated_2(6)] if r["schema_version"] == version]
+    with_one = [r for r in records if r["statements"]]
+    without = [r for r in records if not r["statements"]]
+    assert with_one and without, "the bases must hold records with statements and without"
+    for record in with_one:
+        assert S.semantic_ok(record, plain) and not S.semantic_ok(record, compiled)
+    for record in without:
+        assert S.semantic_ok(record, plain) and S.semantic_ok(record, compiled)
+    # through the acceptor, as validate calls it: the line of a record with statements is left
+    # to the reference path, the other one accepted
+    is_valid = rs_validator(version, "extraction").is_valid
+    context = (orjson.loads, "schema_version", OFFSET_KEYS, {}, None, None)
+    context[3][version] = (is_valid, compiled, compiled, compiled)
+    plain_context = (*context[:3], {version: (is_valid, plain, plain, plain)}, None, None)
+    for record in (with_one[0], without[0]):
+        raw = json.dumps(record).encode()
+        assert S.accept(plain_context, raw) == record
+        assert (S.accept(context, raw) is None) is (record is with_one[0])
+
+
+@needs_c
+def test_a_check_kind_the_engine_implements_in_another_shape_refuses_the_plan() -> None:
+    # a known kind with other arguments is another PLAN_API, not a deferral
+    assert S is not None
+    good = rules.plan(latest_version())
+    for bad in (
+        rules.Check("distinct", "r", ("speaker",)),
+        rules.Check("last", "r", (None, None, None, None)),
+        ("distinct", "r"),
+    ):
+        with pytest.raises(ValueError, match="plan"):
+            S.compile(good._replace(root=_with_check(good.root, ("statements",), bad)))  # type: ignore[arg-type]
+
+
+@needs_c
+@pytest.mark.parametrize("version", available_versions())
+def test_the_engine_implements_every_kind_of_the_shipped_versions(version: str) -> None:
+    # nothing of a shipped version is left to Python: every Check kind its plans declare is
+    # compiled (a deferred node would send every record holding such an object to Python)
+    assert S is not None
+    for text, offsets in accel._CASES:
+        assert S.deferred(S.compile(rules.plan(version, text, offsets))) == 0
+    if version != "2.0.0":
+        return
+    declared: set[str] = set()
+
+    def visit(node: rules.Node) -> None:
+        declared.update(c.kind for c in node.checks)
+        for f in node.fields:
+            if f.obj is not None:
+                visit(f.obj)
+
+    visit(rules.rules_for(version).root)
+    assert declared == {"edtf", "date-anchor", "within", "last", "distinct"}
 
 
 @needs_c

@@ -1373,6 +1373,56 @@ static int relative_ok(const Walk *w, PyObject *rel, const Edtf *e, PyObject *we
     return v->prec == PREC_DAY && v->day && ordinal(v->year, v->month, v->day) == target;
 }
 
+/* a point's first and last day as month * 100 + day (a year-less February has 29 days) */
+static void month_day_range(const Point *p, long *lo, long *hi) {
+    long y = p->year > 0 ? p->year : 2000;
+    if (p->day) *lo = *hi = p->month * 100 + p->day;
+    else if (p->month) {
+        *lo = p->month * 100 + 1;
+        *hi = p->month * 100 + days_in_month(y, p->month);
+    } else {
+        *lo = 101;
+        *hi = 1231;
+    }
+}
+
+/* a <= b as days: by ordinal when both have a year, else by month and day */
+static int first_not_after_last(const Point *a, const Point *b) {
+    long alo, ahi, blo, bhi;
+    if (a->year > 0 && b->year > 0) {
+        point_bounds(a, &alo, &ahi);
+        point_bounds(b, &blo, &bhi);
+    } else {
+        month_day_range(a, &alo, &ahi);
+        month_day_range(b, &blo, &bhi);
+    }
+    return alo <= bhi;
+}
+
+/* earliest and latest (lo, hi): in order, and inside the value's date (when it is one) */
+static int bounds_fit(const Point *lo, const Point *hi, const Edtf *value) {
+    if (!first_not_after_last(lo, hi)) return 0;
+    if (value == NULL) return 1;
+    if (value->interval || value->a.kind != PT_DATE) return 0;
+    const Point *v = &value->a;
+    const Point *pair[2] = {lo, hi};
+    for (int k = 0; k < 2; k++) {
+        const Point *b = pair[k];
+        long blo, bhi, vlo, vhi;
+        if (b->year > 0 && v->year > 0) {
+            point_bounds(b, &blo, &bhi);
+            point_bounds(v, &vlo, &vhi);
+        } else {
+            if (b->year > 0 || (v->year > 0 && b->year > 0)) return 0;
+            if (v->prec == PREC_DAY && !v->month) continue; /* XXXX-XX-XX: any day */
+            month_day_range(b, &blo, &bhi);
+            month_day_range(v, &vlo, &vhi);
+        }
+        if (blo < vlo || bhi > vhi) return 0;
+    }
+    return 1;
+}
+
 /* checks: the edtf kind, on a partial date d */
 static int edtf_ok(const Walk *w, PyObject *d, const Check *c) {
     PyObject *p[MAX_CHECK_ARGS];
@@ -1429,7 +1479,7 @@ static int edtf_ok(const Walk *w, PyObject *d, const Check *c) {
             lo.kind != PT_DATE || hi.kind != PT_DATE || lo.qual || hi.qual || lo.prec == PREC_SEASON ||
             hi.prec == PREC_SEASON || (lo.year == -1 && !lo.month) || (hi.year == -1 && !hi.month))
             goto done;
-        goto done; /* TODO: order and inclusion */
+        if (!bounds_fit(&lo, &hi, null ? NULL : &e)) goto done;
     }
     /* 6: a value resolved from relative words */
     if (given(relative) && !null) {
