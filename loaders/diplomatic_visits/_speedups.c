@@ -117,6 +117,9 @@ typedef struct {
  * implements; any other marks its node defer) */
 enum { CK_EDTF, CK_ANCHOR, CK_WITHIN, CK_LAST, CK_DISTINCT };
 #define MAX_CHECK_ARGS 9
+/* rules.RELATIVE_KEYS: the keys of the object an edtf check's relative input names (part of
+ * the kind, as a span's three inputs are of span) */
+static const char *RELATIVE_KEYS[3] = {"offset", "unit", "anchor"};
 
 typedef struct {
     int kind;
@@ -890,19 +893,285 @@ static int parse_date(PyObject *value, long *y, long *m, long *d) {
     return 1;
 }
 
-/* checks.bounds_of: 1 and the first and last day, or 0 */
-static int bounds_of(PyObject *value, long *lo, long *hi) {
+/* --- EDTF: the partial dates of schema 2.0.0 (checks.parse_edtf and its helpers) --- */
+
+/* one date of the profile (checks._Point): year -1 for XXXX; month 1-12, a season 21-24, 0 for
+ * XX, -1 not given; day 1-31, 0 for XX, -1 not given; the qualifier 0, '?', '~' or '%' */
+typedef struct {
     long y, m, d;
-    if (value == NULL || !parse_date(value, &y, &m, &d)) return 0;
-    if (d) *lo = *hi = ordinal(y, m, d);
-    else if (m) {
-        *lo = ordinal(y, m, 1);
-        *hi = ordinal(y, m, days_in_month(y, m));
-    } else {
+    char q;
+} Point;
+
+/* checks.parse_edtf's result: a single date (start, the same as end) or an interval, whose
+ * missing side (has_start or has_end 0) is open (mark '.') or not given (mark 0) */
+typedef struct {
+    Point start, end;
+    int has_start, has_end, interval;
+    char start_mark, end_mark;
+} Edtf;
+
+static int is_season(long m) { return m >= 21 && m <= 24; }
+static const int SEASON_FROM[4] = {3, 6, 9, 12}, SEASON_TO[4] = {5, 8, 11, 2};
+
+/* checks._month_days: a year-less February (year -1) has 29 days */
+static int month_days(long y, long m) { return m == 2 && y < 0 ? 29 : days_in_month(y, m); }
+
+/* checks._parse_point on s[0:n]: 1 and the point, or 0 */
+static int parse_point(const char *s, Py_ssize_t n, Point *p) {
+    p->q = 0;
+    if (n > 0 && (s[n - 1] == '?' || s[n - 1] == '~' || s[n - 1] == '%')) p->q = s[--n];
+    if ((n != 4 && n != 7 && n != 10) || (n > 4 && s[4] != '-') || (n == 10 && s[7] != '-'))
+        return 0;
+    if (memcmp(s, "XXXX", 4) == 0) p->y = -1;
+    else if (!digits(s, 4, &p->y) || p->y == 0) return 0;
+    p->m = p->d = -1;
+    if (n == 4) return p->y > 0;
+    if (s[5] == 'X' && s[6] == 'X') {
+        if (n == 10 && p->y < 0 && s[8] == 'X' && s[9] == 'X') return p->m = p->d = 0, 1;
+        return 0;
+    }
+    if (!digits(s + 5, 2, &p->m)) return 0;
+    if (n == 7 && is_season(p->m)) return p->y > 0 && !p->q;
+    if (p->m < 1 || p->m > 12) return 0;
+    if (n == 7) return 1;
+    if (!digits(s + 8, 2, &p->d)) return 0;
+    return p->d >= 1 && p->d <= month_days(p->y, p->m);
+}
+
+/* checks.parse_edtf: 1 and the parts of a date of the profile, or 0 */
+static int parse_edtf(PyObject *value, Edtf *e) {
+    Py_ssize_t n;
+    const char *s = ascii_of(value, &n);
+    if (s == NULL) return 0;
+    memset(e, 0, sizeof(*e));
+    const char *slash = memchr(s, '/', (size_t)n);
+    if (slash == NULL) {
+        if (!parse_point(s, n, &e->start)) return 0;
+        e->end = e->start;
+        e->has_start = e->has_end = 1;
+        return 1;
+    }
+    e->interval = 1;
+    Py_ssize_t i = slash - s, rn = n - i - 1;
+    const char *r = slash + 1;
+    if (i == 2 && s[0] == '.' && s[1] == '.') e->start_mark = '.';
+    else if (i > 0) {
+        if (!parse_point(s, i, &e->start)) return 0;
+        e->has_start = 1;
+    }
+    if (rn == 2 && r[0] == '.' && r[1] == '.') e->end_mark = '.';
+    else if (rn > 0) {
+        if (!parse_point(r, rn, &e->end)) return 0; /* a second '/' is no point either */
+        e->has_end = 1;
+    }
+    return e->has_start || e->has_end;
+}
+
+/* checks._point_bounds: 1 and the first and last day of a date with a year, or 0 */
+static int point_bounds(const Point *p, long *lo, long *hi) {
+    long y = p->y, m = p->m;
+    if (y < 0) return 0;
+    if (m < 0) {
         *lo = ordinal(y, 1, 1);
         *hi = ordinal(y, 12, 31);
+    } else if (is_season(m)) {
+        long a = SEASON_FROM[m - 21], b = SEASON_TO[m - 21], yb = b < a ? y + 1 : y;
+        *lo = ordinal(y, a, 1);
+        *hi = ordinal(yb, b, month_days(yb, b));
+    } else if (p->d < 0) {
+        *lo = ordinal(y, m, 1);
+        *hi = ordinal(y, m, month_days(y, m));
+    } else {
+        *lo = *hi = ordinal(y, m, p->d);
     }
     return 1;
+}
+
+#define HAS_FIRST 1
+#define HAS_LAST 2
+
+/* checks._edtf_first_last: HAS_FIRST | HAS_LAST as each is known */
+static int first_last(const Edtf *e, long *first, long *last) {
+    long x;
+    int out = 0;
+    if (e->has_start && point_bounds(&e->start, first, &x)) out |= HAS_FIRST;
+    if (e->has_end && point_bounds(&e->end, &x, last)) out |= HAS_LAST;
+    return out;
+}
+
+/* checks.date_bounds: the first and last day a value can denote, each where it is knowable
+ * (HAS_FIRST, HAS_LAST); 0 for a null or invalid value */
+static int date_bounds(PyObject *value, long *first, long *last) {
+    Edtf e;
+    if (value == NULL || !PyUnicode_Check(value) || !parse_edtf(value, &e)) return 0;
+    return first_last(&e, first, last);
+}
+
+/* checks.bounds_of: 1 and both bounds, or 0 */
+static int bounds_of(PyObject *value, long *lo, long *hi) {
+    return date_bounds(value, lo, hi) == (HAS_FIRST | HAS_LAST);
+}
+
+/* checks._single_point: 1 and the date of a value that is one date (no interval) */
+static int single_point(PyObject *value, Point *p) {
+    Edtf e;
+    if (value == NULL || !PyUnicode_Check(value) || !parse_edtf(value, &e) || e.interval) return 0;
+    *p = e.start;
+    return 1;
+}
+
+/* checks._exact_day: the ordinal of one unqualified day with a year; -1 for any other value */
+static long exact_day(PyObject *value) {
+    Point p;
+    if (!single_point(value, &p) || p.y < 0 || p.d < 1 || p.q) return -1;
+    return ordinal(p.y, p.m, p.d);
+}
+
+/* checks._point_rank: 0 day, 1 month, 2 season, 3 year */
+static int point_rank(const Point *p) {
+    return p->d >= 0 ? 0 : (p->m >= 1 && p->m <= 12) ? 1 : is_season(p->m) ? 2 : 3;
+}
+
+/* checks._edtf_unit, as a rank: of an interval, the coarser of its dates */
+static int edtf_rank(const Edtf *e) {
+    int r = -1;
+    if (e->has_start) r = point_rank(&e->start);
+    if (e->has_end && point_rank(&e->end) > r) r = point_rank(&e->end);
+    return r;
+}
+
+/* checks._doy: the day of a leap year */
+static long doy(long m, long d) { return ordinal(2000, m, d) - ordinal(2000, 1, 1); }
+
+/* checks._point_days: 1 and the first and last day of the year a date can fall on, by month
+ * and day alone (a winter wraps: first > last); 0 without a month (XX) */
+static int point_days(const Point *p, long *lo, long *hi) {
+    long m = p->m;
+    if (m < 0) {
+        *lo = 0;
+        *hi = 365;
+    } else if (m == 0) {
+        return 0;
+    } else if (is_season(m)) {
+        long b = SEASON_TO[m - 21];
+        *lo = doy(SEASON_FROM[m - 21], 1);
+        *hi = doy(b, month_days(-1, b));
+    } else if (p->d > 0) {
+        *lo = *hi = doy(m, p->d);
+    } else {
+        *lo = doy(m, 1);
+        *hi = doy(m, month_days(-1, m));
+    }
+    return 1;
+}
+
+/* checks._edtf_days */
+static int edtf_days(const Edtf *e, long *lo, long *hi) {
+    long x;
+    if (!e->has_start || !e->has_end) return 0;
+    return point_days(&e->start, lo, &x) && point_days(&e->end, &x, hi);
+}
+
+/* checks._outside: 1 when a bound lies outside the value (as far as can be told) */
+static int outside(const Point *p, const Edtf *v) {
+    int years = (!v->has_start || v->start.y > 0) && (!v->has_end || v->end.y > 0);
+    long plo, phi, first, last, vlo, vhi;
+    if (p->y > 0 && years) {
+        int known = first_last(v, &first, &last);
+        point_bounds(p, &plo, &phi);
+        return ((known & HAS_FIRST) && plo < first) || ((known & HAS_LAST) && phi > last);
+    }
+    if (!point_days(p, &plo, &phi) || !edtf_days(v, &vlo, &vhi) || vlo > vhi || plo > phi) return 0;
+    return plo < vlo || phi > vhi;
+}
+
+static int in_season(long month, long season) {
+    long a = SEASON_FROM[season - 21], b = SEASON_TO[season - 21];
+    return a <= b ? (a <= month && month <= b) : (month >= a || month <= b);
+}
+
+/* checks._point_disagrees: 1 when the written date w disagrees with the value's date v */
+static int point_disagrees(const Point *w, const Point *v, int strict) {
+    long wy = w->y, wm = w->m, wd = w->d, vy = v->y, vm = v->m, vd = v->d;
+    if (wy > 0 && vy > 0) {
+        long wlo, whi, vlo, vhi;
+        if (point_bounds(w, &wlo, &whi) && point_bounds(v, &vlo, &vhi)) {
+            if (strict && wlo <= vlo && vhi <= whi) return 0;
+            if (!strict && vlo <= whi && wlo <= vhi) return 0;
+        }
+        if (wy != vy) return 1;
+    } else if (wy > 0 && strict) {
+        return 1;
+    }
+    if (wm > 0) {
+        if (vm <= 0) {
+            if (strict) return 1;
+        } else if (vm != wm) {
+            if (!(is_season(wm) && vm <= 12 && in_season(vm, wm))) return 1;
+        }
+    }
+    if (wd >= 0) {
+        if (vd < 0) {
+            if (strict) return 1;
+        } else if (wd > 0 && vd > 0 && wd != vd) {
+            return 1;
+        } else if (wd > 0 && vd == 0 && strict) {
+            return 1;
+        }
+    }
+    return wy > 0 && vy > 0; /* "it lies outside the written date" */
+}
+
+/* checks._written_disagrees: 1 when written (w) disagrees with value (v) */
+static int written_disagrees(const Edtf *w, const Edtf *v) {
+    if (w->interval && v->interval) {
+        for (int side = 0; side < 2; side++) {
+            int wh = side ? w->has_end : w->has_start, vh = side ? v->has_end : v->has_start;
+            char wmark = side ? w->end_mark : w->start_mark, vmark = side ? v->end_mark : v->start_mark;
+            const Point *wp = side ? &w->end : &w->start, *vp = side ? &v->end : &v->start;
+            if (!wh) {
+                if (wmark == '.' && vmark != '.') return 1;
+                continue;
+            }
+            if (!vh || point_disagrees(wp, vp, 1)) return 1;
+        }
+        return 0;
+    }
+    if (w->interval) {
+        if ((w->has_start && v->has_start && point_disagrees(&w->start, &v->start, 0)) ||
+            (w->has_end && v->has_start && point_disagrees(&w->end, &v->start, 0)))
+            return 1;
+        return 0;
+    }
+    if (v->interval) { /* a single written date agrees with one end */
+        int any = 0, agrees = 0;
+        if (v->has_start) any = 1, agrees |= !point_disagrees(&w->start, &v->start, 1);
+        if (v->has_end) any = 1, agrees |= !point_disagrees(&w->start, &v->end, 1);
+        return any && !agrees;
+    }
+    return point_disagrees(&w->start, &v->start, 1);
+}
+
+/* checks._year_less_counts: whether `days` is one of the inclusive day counts from one day
+ * to another when a year is missing; -1 when there are no counts at all */
+static int year_less_count_ok(const Point *sp, const Point *ep, long long days) {
+    long sy = sp->y, sm = sp->m, sd = sp->d, ey = ep->y, em = ep->m, ed = ep->d;
+    int before = sm < em || (sm == em && sd <= ed); /* (sm, sd) <= (em, ed) */
+    long years[3];
+    int ny;
+    if (sy > 0) years[0] = sy, ny = 1;
+    else if (ey > 0) years[0] = before ? ey : ey - 1, ny = 1;
+    else years[0] = 2001, years[1] = 2003, years[2] = 2000, ny = 3;
+    int any = 0;
+    for (int k = 0; k < ny; k++) {
+        long y = years[k], ye = ey > 0 ? ey : before ? y : y + 1;
+        if (y < 1 || sd > month_days(y, sm) || ed > month_days(ye, em)) continue;
+        long count = ordinal(ye, em, ed) - ordinal(y, sm, sd) + 1;
+        if (count < 1) continue;
+        any = 1;
+        if (days == count) return 1;
+    }
+    return any ? 0 : -1;
 }
 
 /* checks._written_agrees: YYYY, --MM, --MM-DD, YYYY-MM or YYYY-MM-DD, each part the value's */
@@ -972,116 +1241,6 @@ static int date_ok_inner(PyObject *value, PyObject *precision, PyObject *basis, 
     return 1;
 }
 
-/* --- EDTF (schema 2.0.0's partial dates: DESIGN.md 1.2) --- */
-
-/* one date of the profile: YYYY, YYYY-MM, YYYY-MM-DD, XXXX-MM, XXXX-MM-DD, XXXX-XX-XX (each
- * maybe followed by ? ~ %), or a season YYYY-21..24; or, as one end of an interval, open (..)
- * or not given (empty) */
-enum { PT_EMPTY, PT_OPEN, PT_DATE, PT_SEASON };
-enum { PREC_DAY, PREC_MONTH, PREC_SEASON, PREC_YEAR };
-
-typedef struct {
-    int kind;
-    long year;  /* -1: XXXX */
-    long month; /* 0: none; 21..24: a season */
-    long day;   /* 0: none */
-    int prec;   /* PREC_* (XXXX-XX-XX is a day) */
-    char qual;  /* 0, '?', '~' or '%' */
-} Point;
-
-/* s[0:n] as a point; 1 if it is one of the profile and every day in it is real */
-static int parse_point(const char *s, Py_ssize_t n, Point *p) {
-    memset(p, 0, sizeof(*p));
-    if (n == 0) return p->kind = PT_EMPTY, 1;
-    if (n == 2 && s[0] == '.' && s[1] == '.') return p->kind = PT_OPEN, 1;
-    p->kind = PT_DATE;
-    if (n == 5 || n == 8 || n == 11) {
-        char q = s[n - 1];
-        if (q != '?' && q != '~' && q != '%') return 0;
-        p->qual = q;
-        n--;
-    }
-    if (n != 4 && n != 7 && n != 10) return 0;
-    int yearless = memcmp(s, "XXXX", 4) == 0;
-    if (yearless) p->year = -1;
-    else if (!digits(s, 4, &p->year) || p->year < 1) return 0;
-    p->prec = PREC_YEAR;
-    if (n == 4) return !yearless;
-    if (s[4] != '-') return 0;
-    if (n == 10 && yearless && memcmp(s + 5, "XX-XX", 5) == 0) {
-        p->prec = PREC_DAY;
-        return 1;
-    }
-    if (!digits(s + 5, 2, &p->month)) return 0;
-    if (n == 7 && !yearless && p->month >= 21 && p->month <= 24) {
-        if (p->qual) return 0; /* no qualified season */
-        p->kind = PT_SEASON;
-        p->prec = PREC_SEASON;
-        return 1;
-    }
-    if (p->month < 1 || p->month > 12) return 0;
-    p->prec = PREC_MONTH;
-    if (n == 7) return 1;
-    if (s[7] != '-' || !digits(s + 8, 2, &p->day)) return 0;
-    p->prec = PREC_DAY;
-    /* a year-less 29 February is possible (some year has one) */
-    return p->day >= 1 && p->day <= days_in_month(yearless ? 2000 : p->year, p->month);
-}
-
-typedef struct {
-    Point a, b;   /* b: only for an interval */
-    int interval; /* a '/' */
-} Edtf;
-
-/* an EDTF string of the profile: 1 and its parts, or 0 */
-static int parse_edtf(PyObject *value, Edtf *e) {
-    Py_ssize_t n;
-    const char *s = ascii_of(value, &n);
-    if (s == NULL) return 0;
-    const char *slash = memchr(s, '/', (size_t)n);
-    memset(e, 0, sizeof(*e));
-    if (slash == NULL) return parse_point(s, n, &e->a) && e->a.kind >= PT_DATE;
-    e->interval = 1;
-    Py_ssize_t i = slash - s;
-    if (!parse_point(s, i, &e->a) || !parse_point(slash + 1, n - i - 1, &e->b)) return 0;
-    /* one end at least is a date; ../.. and an open end after an empty one are not the profile */
-    if (e->a.kind < PT_DATE) return e->b.kind >= PT_DATE;
-    return 1;
-}
-
-/* the first and last day (ordinals) of a point with a year */
-static int point_bounds(const Point *p, long *lo, long *hi) {
-    if (p->kind < PT_DATE || p->year < 1) return 0;
-    long y = p->year;
-    if (p->kind == PT_SEASON) {
-        static const int first[4] = {3, 6, 9, 12}, last[4] = {5, 8, 11, 14};
-        long m0 = first[p->month - 21], m1 = last[p->month - 21], y1 = y;
-        if (m1 > 12) m1 -= 12, y1++;
-        *lo = ordinal(y, m0, 1);
-        *hi = ordinal(y1, m1, days_in_month(y1, m1));
-        return 1;
-    }
-    if (p->day) *lo = *hi = ordinal(y, p->month, p->day);
-    else if (p->month) {
-        *lo = ordinal(y, p->month, 1);
-        *hi = ordinal(y, p->month, days_in_month(y, p->month));
-    } else {
-        *lo = ordinal(y, 1, 1);
-        *hi = ordinal(y, 12, 31);
-    }
-    return 1;
-}
-
-/* the first and last possible day of an EDTF value; 0 when it has none (year-less, open or
- * not given ends, not a value of the profile) */
-static int edtf_bounds(PyObject *value, long *lo, long *hi) {
-    Edtf e;
-    long x;
-    if (value == NULL || !parse_edtf(value, &e)) return 0;
-    if (!e.interval) return point_bounds(&e.a, lo, hi);
-    return point_bounds(&e.a, lo, &x) && point_bounds(&e.b, &x, hi);
-}
-
 /* checks._Walk.date */
 static int date_ok(PyObject *d, const Node *n) {
     PyObject *p[7];
@@ -1114,35 +1273,6 @@ static PyObject *date_value(PyObject *d, PyObject *key, PyObject *value_key) {
     return v;
 }
 
-/* checks._Walk.order (with the duration over the same pair): the dates compared by their EDTF
- * bounds (for the 1.x forms, YYYY, YYYY-MM and YYYY-MM-DD, the same as 1.x's) */
-static int duration_widened(PyObject *d, const Node *n, PyObject *s, PyObject *e, long long days);
-
-static int order_ok(PyObject *d, const Node *n, Py_ssize_t k) {
-    PyObject *start_key = n->orders[3 * k], *end_key = n->orders[3 * k + 1], *vk = n->orders[3 * k + 2];
-    PyObject *s = date_value(d, start_key, vk), *e = date_value(d, end_key, vk);
-    long slo, shi, elo, ehi;
-    int hs = edtf_bounds(s, &slo, &shi), he = edtf_bounds(e, &elo, &ehi), r = 1;
-    if (PyErr_Occurred()) r = -1;
-    else if (hs && he && ehi < slo) r = 0;
-    else if (n->duration[0] != NULL &&
-             PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
-             PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1) {
-        PyObject *days = get(d, n->duration[0]);
-        if (days != NULL && is_int(days)) {
-            int overflow = 0;
-            long long v = PyLong_AsLongLongAndOverflow(days, &overflow);
-            if (overflow) r = 0;
-            else if (hs && he && slo == shi && elo == ehi) r = v == (long long)(elo - slo) + 1;
-            else if (n->duration[4] != NULL) r = duration_widened(d, n, s, e, v);
-        }
-        Py_XDECREF(days);
-    }
-    Py_XDECREF(s);
-    Py_XDECREF(e);
-    return PyErr_Occurred() ? -1 : r;
-}
-
 static int weekday_index(PyObject *name) {
     if (name == NULL || !PyUnicode_Check(name)) return -1;
     for (int k = 0; k < 7; k++)
@@ -1150,49 +1280,60 @@ static int weekday_index(PyObject *name) {
     return -1;
 }
 
-/* the weekday of the date d[key] (its weekday key), or -1 */
-static int weekday_of(PyObject *d, PyObject *key, PyObject *weekday_key) {
-    PyObject *w = date_value(d, key, weekday_key);
-    int k = weekday_index(w);
-    Py_XDECREF(w);
-    return k;
+/* checks._weekday_of: the weekday (0 Monday) a date d names, or that its day with a year
+ * falls on (p, when has_p); -1 if none */
+static int weekday_of(PyObject *d, PyObject *key, const Point *p, int has_p) {
+    PyObject *stated = PyDict_Check(d) ? get(d, key) : NULL;
+    int k = weekday_index(stated);
+    Py_XDECREF(stated);
+    if (k >= 0) return k;
+    if (has_p && p->y > 0 && p->d > 0) return (int)(ordinal(p->y, p->m, p->d) % 7);
+    return -1;
 }
 
-/* a single year-less day XXXX-MM-DD: 1 and its month and day */
-static int yearless_day(PyObject *value, long *m, long *d) {
-    Edtf e;
-    if (value == NULL || !parse_edtf(value, &e) || e.interval || e.a.year != -1 || !e.a.day) return 0;
-    *m = e.a.month;
-    *d = e.a.day;
-    return 1;
-}
-
-/* a single day with a year, or a year-less day: a date that gives its day of the month */
-static int gives_day(PyObject *value) {
-    Edtf e;
-    return value != NULL && parse_edtf(value, &e) && !e.interval && e.a.day != 0;
-}
-
-/* the widened duration (schema 2.0.0, where the dates' weekday key is known), for dates that
- * are not both days with a year: year-less days counted from the first such end on or after
- * the start (a leap or a common year may give the count); weekdays alone counted mod 7 */
-static int duration_widened(PyObject *d, const Node *n, PyObject *s, PyObject *e, long long days) {
-    long sm, sd, em, ed;
-    if (yearless_day(s, &sm, &sd) && yearless_day(e, &em, &ed)) {
-        static const long years[3] = {1999, 2000, 2001};
-        for (int k = 0; k < 3; k++) {
-            long y = years[k], y2 = (em > sm || (em == sm && ed >= sd)) ? y : y + 1;
-            if (sd > days_in_month(y, sm) || ed > days_in_month(y2, em)) continue;
-            if (days == (long long)(ordinal(y2, em, ed) - ordinal(y, sm, sd)) + 1) return 1;
-        }
-        return 0;
-    }
-    if (gives_day(s) || gives_day(e)) return 1;
-    int ws = weekday_of(d, n->duration[1], n->duration[4]), we = weekday_of(d, n->duration[2], n->duration[4]);
+/* checks._Walk.duration: a stated length against dates that are not both days with a year
+ * (2.0.0): two year-less days, or two weekdays */
+static int duration_widened(PyObject *d, const Node *n, PyObject *sv, PyObject *ev, long long days) {
+    Point sp, ep;
+    int hs = single_point(sv, &sp), he = single_point(ev, &ep);
+    if (hs && he && sp.d > 0 && ep.d > 0) return year_less_count_ok(&sp, &ep, days) != 0;
+    PyObject *ds = get(d, n->duration[1]), *de = get(d, n->duration[2]);
+    int ws = ds == NULL ? -1 : weekday_of(ds, n->duration[4], &sp, hs);
+    int we = de == NULL ? -1 : weekday_of(de, n->duration[4], &ep, he);
+    Py_XDECREF(ds);
+    Py_XDECREF(de);
     if (PyErr_Occurred()) return -1;
     if (ws < 0 || we < 0) return 1;
-    long long expected = ((we - ws + 7) % 7 + 1) % 7, got = (days % 7 + 7) % 7;
-    return got == expected;
+    long long count = (we - ws + 7) % 7 + 1;
+    return (days % 7 + 7) % 7 == count % 7;
+}
+
+/* checks._Walk.order (with the duration over the same pair): the dates compared by their
+ * bounds (checks.date_bounds; for the 1.x forms the same days as 1.x's) */
+static int order_ok(PyObject *d, const Node *n, Py_ssize_t k) {
+    PyObject *start_key = n->orders[3 * k], *end_key = n->orders[3 * k + 1], *vk = n->orders[3 * k + 2];
+    PyObject *s = date_value(d, start_key, vk), *e = date_value(d, end_key, vk);
+    long sf = 0, sl = 0, ef = 0, el = 0;
+    int hs = date_bounds(s, &sf, &sl), he = date_bounds(e, &ef, &el), r = 1;
+    if (PyErr_Occurred()) r = -1;
+    else if ((hs & HAS_FIRST) && (he & HAS_LAST) && el < sf) r = 0;
+    else if (n->duration[0] != NULL &&
+             PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
+             PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1) {
+        PyObject *days = get(d, n->duration[0]);
+        if (days != NULL && is_int(days)) {
+            int overflow = 0;
+            long long v = PyLong_AsLongLongAndOverflow(days, &overflow);
+            if (hs == (HAS_FIRST | HAS_LAST) && sf == sl && he == (HAS_FIRST | HAS_LAST) && ef == el)
+                r = !overflow && v == (long long)(ef - sf) + 1;
+            else if (n->duration[4] != NULL)
+                r = overflow ? 0 : duration_widened(d, n, s, e, v); /* unsure of a huge count */
+        }
+        Py_XDECREF(days);
+    }
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    return PyErr_Occurred() ? -1 : r;
 }
 
 /* checks._Walk.when */
@@ -1299,192 +1440,192 @@ static int pre_text_files(PyObject *value, const Node *n, PyObject *text, PyObje
     return 1;
 }
 
-/* --- the checks of PLAN_API 2 --- */
+/* --- the checks of PLAN_API 2 (checks._Walk.check) --- */
 
 static int given(PyObject *v) { return v != NULL && v != Py_None; }
 
-/* the finest unit of a value: of an interval, the coarser of its dates */
-static int value_precision(const Edtf *e) {
-    int p = e->a.kind >= PT_DATE ? e->a.prec : PREC_DAY;
-    if (e->interval && e->b.kind >= PT_DATE && e->b.prec > p) p = e->b.prec;
-    return p;
-}
-
-static int precision_of(PyObject *name) {
-    if (is_ascii(name, "day")) return PREC_DAY;
-    if (is_ascii(name, "month")) return PREC_MONTH;
-    if (is_ascii(name, "season")) return PREC_SEASON;
-    if (is_ascii(name, "year")) return PREC_YEAR;
+/* the rank (checks._UNIT_RANK) of a precision name, or -1 */
+static int precision_rank(PyObject *name) {
+    if (is_ascii(name, "day")) return 0;
+    if (is_ascii(name, "month")) return 1;
+    if (is_ascii(name, "season")) return 2;
+    if (is_ascii(name, "year")) return 3;
     return -1;
 }
 
-/* every part a written date gives is the value's */
-static int point_agrees(const Point *w, const Point *v) {
-    if (w->kind != v->kind) return 0;
-    if (w->kind < PT_DATE) return 1;
-    if (w->year != -1 && w->year != v->year) return 0;
-    if (w->month && w->month != v->month) return 0;
-    if (w->day && w->day != v->day) return 0;
-    return 1;
-}
-
-/* the anchor named `name` met so far in the walk (borrowed), or NULL */
-static PyObject *anchor_value(const Walk *w, PyObject *name) {
-    for (int i = 0; i < w->nanchors; i++)
-        if (PyObject_RichCompareBool(w->anchors[i].name, name, Py_EQ) == 1) return w->anchors[i].value;
-    return NULL;
-}
-
-/* the value v (parsed: e) resolved by `relative` against its anchor: 1 agrees, or cannot be
- * checked (no anchor, or one coarser than the unit); 0 otherwise */
-static int relative_ok(const Walk *w, PyObject *rel, const Edtf *e, PyObject *weekday) {
-    if (!PyDict_Check(rel)) return 0;
-    PyObject *offset = PyDict_GetItemString(rel, "offset"), *unit = PyDict_GetItemString(rel, "unit"),
-             *name = PyDict_GetItemString(rel, "anchor"); /* borrowed */
-    if (!is_int(offset) || unit == NULL || !PyUnicode_Check(unit) || name == NULL || !PyUnicode_Check(name))
-        return 0;
-    int overflow = 0;
-    long long off = PyLong_AsLongLongAndOverflow(offset, &overflow);
-    if (overflow || off < -100000 || off > 100000) return 0;
-    PyObject *at = anchor_value(w, name);
-    Edtf a;
-    if (at == NULL || !parse_edtf(at, &a) || a.interval || a.a.kind != PT_DATE || a.a.year < 1) return 1;
-    if (e->interval || e->a.kind != PT_DATE || e->a.year < 1 || e->a.qual) return 0;
-    const Point *v = &e->a, *p = &a.a;
-    if (is_ascii(unit, "year")) return v->prec == PREC_YEAR && v->year == p->year + off;
-    if (is_ascii(unit, "month")) {
-        if (!p->month) return 1; /* the anchor is coarser than the unit */
-        long long months = p->year * 12 + (p->month - 1) + off;
-        return v->prec == PREC_MONTH && months >= 12 && v->year == months / 12 && v->month == months % 12 + 1;
-    }
-    if (!p->day) return 1;
-    long base = ordinal(p->year, p->month, p->day), target;
-    if (is_ascii(unit, "day")) target = base + (long)off;
-    else if (is_ascii(unit, "week")) target = base + 7 * (long)off;
-    else if (is_ascii(unit, "weekday")) {
-        int k = weekday_index(weekday);
-        if (k < 0) return 0;
-        long delta = ((k - base % 7) % 7 + 7) % 7; /* to the first such day on or after */
-        if (off > 0) target = base + (delta ? delta : 7) + 7 * (long)(off - 1);
-        else if (off < 0) target = base - (delta ? 7 - delta : 7) - 7 * (long)(-off - 1);
-        else target = base + delta;
-    } else
-        return 0;
-    return v->prec == PREC_DAY && v->day && ordinal(v->year, v->month, v->day) == target;
-}
-
-/* a point's first and last day as month * 100 + day (a year-less February has 29 days) */
-static void month_day_range(const Point *p, long *lo, long *hi) {
-    long y = p->year > 0 ? p->year : 2000;
-    if (p->day) *lo = *hi = p->month * 100 + p->day;
-    else if (p->month) {
-        *lo = p->month * 100 + 1;
-        *hi = p->month * 100 + days_in_month(y, p->month);
-    } else {
-        *lo = 101;
-        *hi = 1231;
-    }
-}
-
-/* a <= b as days: by ordinal when both have a year, else by month and day */
-static int first_not_after_last(const Point *a, const Point *b) {
-    long alo, ahi, blo, bhi;
-    if (a->year > 0 && b->year > 0) {
-        point_bounds(a, &alo, &ahi);
-        point_bounds(b, &blo, &bhi);
-    } else {
-        month_day_range(a, &alo, &ahi);
-        month_day_range(b, &blo, &bhi);
-    }
-    return alo <= bhi;
-}
-
-/* earliest and latest (lo, hi): in order, and inside the value's date (when it is one) */
-static int bounds_fit(const Point *lo, const Point *hi, const Edtf *value) {
-    if (!first_not_after_last(lo, hi)) return 0;
-    if (value == NULL) return 1;
-    if (value->interval || value->a.kind != PT_DATE) return 0;
-    const Point *v = &value->a;
-    const Point *pair[2] = {lo, hi};
-    for (int k = 0; k < 2; k++) {
-        const Point *b = pair[k];
-        long blo, bhi, vlo, vhi;
-        if (b->year > 0 && v->year > 0) {
-            point_bounds(b, &blo, &bhi);
-            point_bounds(v, &vlo, &vhi);
-        } else {
-            if (b->year > 0 || (v->year > 0 && b->year > 0)) return 0;
-            if (v->prec == PREC_DAY && !v->month) continue; /* XXXX-XX-XX: any day */
-            month_day_range(b, &blo, &bhi);
-            month_day_range(v, &vlo, &vhi);
+/* the anchor named `name` met so far in the walk: 1 and its value (borrowed, maybe NULL) */
+static int anchor_of(const Walk *w, PyObject *name, PyObject **value) {
+    for (int i = 0; i < w->nanchors; i++) {
+        int eq = PyObject_RichCompareBool(w->anchors[i].name, name, Py_EQ);
+        if (eq < 0) return -1;
+        if (eq) {
+            *value = w->anchors[i].value;
+            return 1;
         }
-        if (blo < vlo || bhi > vhi) return 0;
     }
+    return 0;
+}
+
+#define MAX_OFFSET 1000000000LL /* beyond it, unsure (the schema allows 1000) */
+
+/* checks._Walk.relative: the value (v) is the anchor moved by offset units, compared at the
+ * coarser of the value's precision and the unit; skipped when the anchor is unknown or too
+ * coarse */
+static int relative_ok(const Walk *w, PyObject *rel, const Edtf *v, PyObject *weekday) {
+    PyObject *keys[3] = {NULL, NULL, NULL}, *got[3] = {NULL, NULL, NULL};
+    int r = 1;
+    for (int k = 0; k < 3; k++) {
+        keys[k] = PyUnicode_FromString(RELATIVE_KEYS[k]);
+        if (keys[k] == NULL || ((got[k] = get(rel, keys[k])) == NULL && PyErr_Occurred())) {
+            r = -1;
+            goto done;
+        }
+    }
+    PyObject *raw = got[0], *unit = got[1], *name = got[2], *at = NULL;
+    if (name == NULL || !PyUnicode_Check(name)) goto done;
+    int found = anchor_of(w, name, &at);
+    if (found <= 0) {
+        r = found < 0 ? -1 : 1;
+        goto done;
+    }
+    if (!is_int(raw) || unit == NULL || !PyUnicode_Check(unit)) goto done;
+    int need = is_ascii(unit, "day") || is_ascii(unit, "week") || is_ascii(unit, "weekday") ? 0
+               : is_ascii(unit, "month")                                                   ? 1
+               : is_ascii(unit, "year")                                                    ? 3
+                                                                                           : -1;
+    if (need < 0) goto done;
+    int overflow = 0;
+    long long offset = PyLong_AsLongLongAndOverflow(raw, &overflow);
+    if (overflow || offset > MAX_OFFSET || offset < -MAX_OFFSET) {
+        r = PyErr_Occurred() ? -1 : 0; /* unsure */
+        goto done;
+    }
+    Point a, p;
+    if (!single_point(at, &a) || v->interval || a.y < 0 || v->start.y < 0 || v->start.m > 12) goto done;
+    p = v->start;
+    if ((need == 0 && a.d < 0) || (need == 1 && !(a.m >= 1 && a.m <= 12))) goto done;
+    long long ey, em = -1, ed = -1;
+    if (need == 0) {
+        long long day = ordinal(a.y, a.m, a.d);
+        if (is_ascii(unit, "weekday")) {
+            int k = weekday_index(weekday);
+            if (k < 0) goto done;
+            if (offset > 0) {
+                long long step = ((k - day) % 7 + 7) % 7;
+                day += (step ? step : 7) + 7 * (offset - 1);
+            } else if (offset < 0) {
+                long long step = ((day - k) % 7 + 7) % 7;
+                day -= (step ? step : 7) + 7 * (-offset - 1);
+            }
+        } else {
+            day += offset * (is_ascii(unit, "week") ? 7 : 1);
+        }
+        if (day < 0 || day >= ordinal(9999, 12, 31)) goto done;
+        /* the date of the ordinal: the year first, then the month */
+        long long y = day / 366 + 1;
+        while (ordinal((long)y + 1, 1, 1) <= day) y++;
+        long long m = 1;
+        while (m < 12 && ordinal((long)y, (long)m + 1, 1) <= day) m++;
+        ey = y;
+        em = m;
+        ed = day - ordinal((long)y, (long)m, 1) + 1;
+    } else if (need == 1) {
+        long long months = (long long)a.y * 12 + a.m - 1 + offset;
+        ey = months >= 0 ? months / 12 : -((-months + 11) / 12); /* Python's floor division */
+        em = months - ey * 12 + 1;
+    } else {
+        ey = a.y + offset;
+    }
+    int rank = point_rank(&p) > need ? point_rank(&p) : need;
+    r = ey == p.y && (rank >= 3 || em == p.m) && (rank != 0 || ed == p.d);
+done:
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(keys[k]);
+        Py_XDECREF(got[k]);
+    }
+    return r;
+}
+
+/* checks._Walk.edtf_range: earliest and latest are single unqualified dates, in order, inside
+ * the value's bounds (by month and day when a year is missing) */
+static int edtf_range_ok(PyObject *earliest, PyObject *latest, const Edtf *v) {
+    Point pts[2];
+    int have[2] = {0, 0};
+    PyObject *bounds[2] = {earliest, latest};
+    for (int k = 0; k < 2; k++) {
+        if (bounds[k] == NULL || !PyUnicode_Check(bounds[k])) continue;
+        Edtf got;
+        if (!parse_edtf(bounds[k], &got) || got.interval || got.start.q) return 0;
+        if (outside(&got.start, v)) return 0;
+        pts[k] = got.start;
+        have[k] = 1;
+    }
+    if (!have[0] || !have[1]) return 1;
+    long llo, lhi, hlo, hhi, vlo, vhi;
+    if (pts[0].y > 0 && pts[1].y > 0) {
+        point_bounds(&pts[0], &llo, &lhi);
+        point_bounds(&pts[1], &hlo, &hhi);
+        return !(hhi < llo);
+    }
+    if (point_days(&pts[0], &llo, &lhi) && point_days(&pts[1], &hlo, &hhi) &&
+        edtf_days(v, &vlo, &vhi) && vlo <= vhi && hhi < llo)
+        return 0;
     return 1;
 }
 
-/* checks: the edtf kind, on a partial date d */
+/* checks._Walk.edtf: a partial date of the EDTF profile */
 static int edtf_ok(const Walk *w, PyObject *d, const Check *c) {
     PyObject *p[MAX_CHECK_ARGS];
     for (int i = 0; i < MAX_CHECK_ARGS; i++) p[i] = get_opt(d, c->args[i]);
     PyObject *value = p[0], *precision = p[1], *basis = p[2], *weekday = p[3], *written = p[4],
              *earliest = p[5], *latest = p[6], *relative = p[7], *absence = p[8];
     int r = 0;
-    Edtf e, x;
-    Point lo, hi;
+    Edtf v, wr;
+    int has_written = 0;
     if (PyErr_Occurred()) {
         r = -1;
         goto done;
     }
-    if (precision == NULL || !PyUnicode_Check(precision) || basis == NULL || !PyUnicode_Check(basis))
+    if (written != NULL && PyUnicode_Check(written)) { /* possible even when value is null */
+        if (!parse_edtf(written, &wr)) goto done;
+        has_written = 1;
+    }
+    if (given(value) && basis != NULL && is_ascii(basis, "unknown")) goto done;
+    if (absence != NULL && PyUnicode_Check(absence)) {
+        if (given(value)) goto done;
+        if ((is_ascii(absence, "not_announced") || is_ascii(absence, "not_known")) &&
+            !(basis != NULL && is_ascii(basis, "stated")))
+            goto done;
+    }
+    if (c->args[5] != NULL && c->args[6] != NULL && given(earliest) != given(latest)) goto done;
+    r = 1;
+    if (precision == NULL || !PyUnicode_Check(precision)) goto done;
+    r = 0;
+    if (is_ascii(precision, "unknown")) {
+        r = !given(value) && !(c->args[5] != NULL && c->args[6] != NULL && (given(earliest) || given(latest)));
         goto done;
-    int unknown = is_ascii(precision, "unknown"), null = !given(value);
-    /* 1: the value and its precision */
-    if (unknown != null) goto done;
-    if (!null) {
-        int prec = precision_of(precision);
-        if (!parse_edtf(value, &e) || prec < 0 || value_precision(&e) != prec) goto done;
-        long alo, ahi, blo, bhi;
-        if (e.interval && point_bounds(&e.a, &alo, &ahi) && point_bounds(&e.b, &blo, &bhi) && alo > bhi)
-            goto done;
     }
-    /* 2: basis and absence */
-    if (is_ascii(basis, "unknown") && (!null || (given(absence) && !is_ascii(absence, "not_given"))))
+    if (!given(value)) goto done;          /* precision given, value null */
+    if (!PyUnicode_Check(value)) {         /* the schema says what is wrong */
+        r = 1;
         goto done;
-    if (given(absence)) {
-        if (!PyUnicode_Check(absence) || !null) goto done;
-        if (!is_ascii(absence, "not_given") && !is_ascii(basis, "stated")) goto done;
     }
-    /* 3: the date as written */
-    if (written != NULL) {
-        if (!PyUnicode_Check(written) || !parse_edtf(written, &x)) goto done;
-        if (!null && (x.interval != e.interval || !point_agrees(&x.a, &e.a) ||
-                      (e.interval && !point_agrees(&x.b, &e.b))))
-            goto done;
-    }
-    /* 4: the weekday of a day with a year */
-    if (given(weekday)) {
-        int k = weekday_index(weekday);
-        if (k < 0) goto done;
-        if (!null && !e.interval && e.a.kind == PT_DATE && e.a.year > 0 && e.a.day &&
-            ordinal(e.a.year, e.a.month, e.a.day) % 7 != k)
-            goto done;
-    }
-    /* 5: the bounds of one day */
-    if ((earliest != NULL) != (latest != NULL)) goto done;
-    if (earliest != NULL) {
-        Py_ssize_t n1, n2;
-        const char *s1 = ascii_of(earliest, &n1), *s2 = ascii_of(latest, &n2);
-        if (s1 == NULL || s2 == NULL || !parse_point(s1, n1, &lo) || !parse_point(s2, n2, &hi) ||
-            lo.kind != PT_DATE || hi.kind != PT_DATE || lo.qual || hi.qual || lo.prec == PREC_SEASON ||
-            hi.prec == PREC_SEASON || (lo.year == -1 && !lo.month) || (hi.year == -1 && !hi.month))
-            goto done;
-        if (!bounds_fit(&lo, &hi, null ? NULL : &e)) goto done;
-    }
-    /* 6: a value resolved from relative words */
-    if (given(relative) && !null) {
-        if (!is_ascii(basis, "inferred")) goto done;
-        r = relative_ok(w, relative, &e, weekday);
+    if (!parse_edtf(value, &v)) goto done;
+    int rank = precision_rank(precision);
+    if (rank >= 0 && rank != edtf_rank(&v)) goto done;
+    long sl, sh, el, eh;
+    if (v.interval && v.has_start && v.has_end && point_bounds(&v.start, &sl, &sh) &&
+        point_bounds(&v.end, &el, &eh) && sl > eh)
+        goto done;
+    int k = weekday_index(weekday);
+    if (k >= 0 && !v.interval && v.start.y > 0 && v.start.d > 0 && v.start.q != '~' &&
+        v.start.q != '%' && ordinal(v.start.y, v.start.m, v.start.d) % 7 != k)
+        goto done;
+    if (has_written && written_disagrees(&wr, &v)) goto done;
+    if (c->args[5] != NULL && c->args[6] != NULL && !edtf_range_ok(earliest, latest, &v)) goto done;
+    if (relative != NULL && PyDict_Check(relative)) {
+        if (!(basis != NULL && is_ascii(basis, "inferred"))) goto done;
+        r = relative_ok(w, relative, &v, weekday);
         goto done;
     }
     r = 1;
@@ -1493,16 +1634,23 @@ done:
     return r;
 }
 
-/* a date-anchor: the value of the date it names is the anchor from now on in the walk */
+/* checks._Walk.check for date-anchor: the value of the date it names is the anchor from now on
+ * in the walk */
 static int set_anchor(Walk *w, PyObject *d, const Check *c) {
     PyObject *v = date_value(d, c->args[1], c->sub_value);
     if (PyErr_Occurred()) return -1;
-    for (int i = 0; i < w->nanchors; i++)
-        if (PyObject_RichCompareBool(w->anchors[i].name, c->args[0], Py_EQ) == 1) {
+    for (int i = 0; i < w->nanchors; i++) {
+        int eq = PyObject_RichCompareBool(w->anchors[i].name, c->args[0], Py_EQ);
+        if (eq < 0) {
+            Py_XDECREF(v);
+            return -1;
+        }
+        if (eq) {
             Py_XDECREF(w->anchors[i].value);
             w->anchors[i].value = v;
             return 1;
         }
+    }
     if (w->nanchors == MAX_ANCHORS) {
         Py_XDECREF(v);
         return 0; /* unsure */
@@ -1513,55 +1661,58 @@ static int set_anchor(Walk *w, PyObject *d, const Check *c) {
     return 1;
 }
 
-/* within: the items of a list dated inside the object's day-precise dates */
+/* checks._Walk.within: the items of a list do not end before the object's from day nor begin
+ * after its to day; applied when both are single unqualified days with a year */
 static int within_ok(PyObject *d, const Check *c) {
-    PyObject *from = date_value(d, c->args[0], c->args[5]), *to = date_value(d, c->args[1], c->args[5]);
-    long flo, fhi, tlo, thi;
-    int applies = edtf_bounds(from, &flo, &fhi) && flo == fhi && edtf_bounds(to, &tlo, &thi) && tlo == thi;
-    Py_XDECREF(from);
-    Py_XDECREF(to);
-    if (PyErr_Occurred()) return -1;
-    if (!applies) return 1;
     PyObject *items = get(d, c->args[2]);
     int r = 1;
-    if (items != NULL && PyList_Check(items)) {
-        for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(items); i++) {
-            PyObject *item = LIST_ITEM(items, i);
-            if (!PyDict_Check(item)) continue;
-            PyObject *a = date_value(item, c->args[3], c->args[5]), *b = date_value(item, c->args[4], c->args[5]);
-            long alo, ahi, blo, bhi;
-            if (edtf_bounds(b, &blo, &bhi) && bhi < flo) r = 0;
-            if (edtf_bounds(a, &alo, &ahi) && alo > thi) r = 0;
-            Py_XDECREF(a);
-            Py_XDECREF(b);
-            if (PyErr_Occurred()) r = -1;
-        }
+    if (items == NULL || !PyList_Check(items)) goto done;
+    PyObject *from = date_value(d, c->args[0], c->args[5]), *to = date_value(d, c->args[1], c->args[5]);
+    long first = exact_day(from), last = exact_day(to);
+    Py_XDECREF(from);
+    Py_XDECREF(to);
+    if (PyErr_Occurred() || first < 0 || last < 0) goto done;
+    int same = PyObject_RichCompareBool(c->args[3], c->args[4], Py_EQ);
+    if (same < 0) goto done;
+    for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(items); i++) {
+        PyObject *item = LIST_ITEM(items, i);
+        if (!PyDict_Check(item)) continue;
+        PyObject *a = date_value(item, c->args[3], c->args[5]);
+        PyObject *b = same ? (Py_XINCREF(a), a) : date_value(item, c->args[4], c->args[5]);
+        long af = 0, al, bf, bl = 0;
+        int ha = date_bounds(a, &af, &al), hb = date_bounds(b, &bf, &bl);
+        if ((hb & HAS_LAST) && bl < first) r = 0;
+        else if ((ha & HAS_FIRST) && af > last) r = 0;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        if (PyErr_Occurred()) r = -1;
     }
+done:
     Py_XDECREF(items);
     return PyErr_Occurred() ? -1 : r;
 }
 
-/* last: the last item of a non-empty list agrees with a field */
+/* checks._Walk.last: the last item of a non-empty list agrees with a field (both strings) */
 static int last_ok(PyObject *d, const Check *c) {
-    PyObject *list = get(d, c->args[0]);
+    PyObject *list = get(d, c->args[0]), *equals = get(d, c->args[2]);
     int r = 1;
-    if (list != NULL && PyList_Check(list) && LIST_SIZE(list) > 0) {
-        PyObject *item = LIST_ITEM(list, LIST_SIZE(list) - 1), *equals = get(d, c->args[2]);
-        r = 0;
-        if (PyDict_Check(item) && equals != NULL && PyDict_Check(equals)) {
-            PyObject *a = get(item, c->args[1]), *b = get(equals, c->args[3]);
-            if (a != NULL && b != NULL && PyUnicode_Check(a) && PyUnicode_Check(b))
-                r = PyObject_RichCompareBool(a, b, Py_EQ);
-            Py_XDECREF(a);
-            Py_XDECREF(b);
+    if (list != NULL && PyList_Check(list) && LIST_SIZE(list) > 0 && equals != NULL &&
+        PyDict_Check(equals)) {
+        PyObject *item = LIST_ITEM(list, LIST_SIZE(list) - 1);
+        PyObject *got = PyDict_Check(item) ? get(item, c->args[1]) : NULL, *want = get(equals, c->args[3]);
+        if (got != NULL && want != NULL && PyUnicode_Check(got) && PyUnicode_Check(want)) {
+            int eq = PyObject_RichCompareBool(got, want, Py_EQ);
+            r = eq < 0 ? -1 : eq;
         }
-        Py_XDECREF(equals);
+        Py_XDECREF(got);
+        Py_XDECREF(want);
     }
     Py_XDECREF(list);
+    Py_XDECREF(equals);
     return PyErr_Occurred() ? -1 : r;
 }
 
-/* distinct: the string at one is no item of the list at many */
+/* checks._Walk.check for distinct: the string at one is no item of the list at many */
 static int distinct_ok(PyObject *d, const Check *c) {
     PyObject *one = get(d, c->args[0]);
     int r = 1;
@@ -1632,19 +1783,21 @@ static int add_id(Walk *w, PyObject *id, int kind) {
 static int walk_node(Walk *w, PyObject *value, const Node *n);
 
 static int seq_ok(PyObject *list, const Field *f) {
-    long prev_lo = 0, lo, hi;
+    /* checks._Walk.sequence: no item ends before the one above it begins (by date_bounds) */
+    long prev = 0, first = 0, last = 0;
     int have = 0;
     for (Py_ssize_t i = 0; i < LIST_SIZE(list); i++) {
         PyObject *item = LIST_ITEM(list, i);
         if (!PyDict_Check(item)) continue;
         PyObject *v = date_value(item, f->seq_by, f->seq_value);
-        int b = edtf_bounds(v, &lo, &hi);
+        int b = date_bounds(v, &first, &last);
         Py_XDECREF(v);
         if (PyErr_Occurred()) return -1;
-        if (!b) continue;
-        if (have && hi < prev_lo) return 0;
-        prev_lo = lo;
-        have = 1;
+        if ((b & HAS_LAST) && have && last < prev) return 0;
+        if (b & HAS_FIRST) {
+            prev = first;
+            have = 1;
+        }
     }
     return 1;
 }
