@@ -350,6 +350,244 @@ def test_semantic_walk_refuses_each_way_of_breaking_a_rule(case: str) -> None:
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
 
 
+# The same for the rules of schema 2.0.0 (PLAN_API 2 kinds), on a generated record whose dates
+# are set here: a visit from Tuesday 12 to Sunday 17 September 2023, an article of Monday 11.
+
+
+def _day(value: Any, **more: Any) -> dict[str, Any]:
+    date = {"value": value, "precision": "day", "basis": "stated", "inferred_from": None}
+    return {**date, "text": None, "weekday": None, "evidence": [], **more}
+
+
+def _base_2() -> dict[str, Any]:
+    """A generated 2.0.0 record with legs, sub-events, a status history and a reporting chain,
+    its dates made known."""
+    record = next(
+        copy.deepcopy(r)
+        for r in fuzz_engines.generated_records(40, seed=13)
+        if r["visits"][0].get("legs")
+        and r["visits"][0]["sub_events"]
+        and any(s.get("relayed_by") for s in r["statements"])
+    )
+    record["visits"] = record["visits"][:1]
+    visit = record["visits"][0]
+    record["article"]["source"]["published"] = _day("2023-09-11")
+    visit.update(start=_day("2023-09-12"), end=_day("2023-09-17"), duration_days=6)
+    visit["legs"] = visit["legs"][:1]
+    visit["legs"][0].update(start=_day("2023-09-12"), end=_day("2023-09-14"))
+    visit["sub_events"][0]["date"] = _day("2023-09-13")
+    visit["status"]["value"] = "completed"
+    visit["status_history"] = [
+        {**visit["status_history"][0], "value": value, "as_of": _day(day)}
+        for value, day in (("planned", "2023-09-01"), ("completed", "2023-09-17"))
+    ]
+    for statement in record["statements"]:
+        statement["date"] = _day(None, precision="unknown", basis="unknown")
+    return record
+
+
+def _st(r: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in r["statements"] if s.get("relayed_by"))  # type: ignore[no-any-return]
+
+
+CASES_2: dict[str, tuple[str, Any]] = {
+    "impossible written day": (
+        "date-written",
+        lambda r: _v(r)["start"].update(written="XXXX-02-30"),
+    ),
+    "written day disagrees": (
+        "date-written",
+        lambda r: _v(r)["start"].update(written="XXXX-09-13"),
+    ),
+    "written year disagrees": ("date-written", lambda r: _v(r)["end"].update(written="2022-09-17")),
+    "season given as a month": (
+        "date-form",
+        lambda r: _st(r).update(date=_day("2023-23", precision="month")),
+    ),
+    "year-less day given as a month": (
+        "date-form",
+        lambda r: _st(r).update(date=_day("XXXX-09-13", precision="month")),
+    ),
+    "span reversed": ("date-form", lambda r: _st(r).update(date=_day("2023-06-06/2023-06-03"))),
+    "29 February of a common year": ("date-form", lambda r: _st(r).update(date=_day("2023-02-29"))),
+    "unknown basis with a value": ("date-form", lambda r: _v(r)["start"].update(basis="unknown")),
+    "absence with a value": ("date-form", lambda r: _v(r)["start"].update(absence="not_known")),
+    "not announced, basis unknown": (
+        "date-form",
+        lambda r: _st(r).update(
+            date=_day(None, precision="unknown", basis="unknown", absence="not_announced")
+        ),
+    ),
+    "wrong weekday": ("weekday", lambda r: _v(r)["start"].update(weekday="monday")),
+    "bound outside a year-less month": (
+        "date-range",
+        lambda r: _st(r).update(
+            date=_day("XXXX-06", precision="month", earliest="XXXX-07-01", latest="XXXX-07-03")
+        ),
+    ),
+    "bounds reversed": (
+        "date-range",
+        lambda r: _st(r).update(
+            date=_day("2023-06", precision="month", earliest="2023-06-09", latest="2023-06-03")
+        ),
+    ),
+    "one bound": (
+        "date-range",
+        lambda r: _st(r).update(date=_day("2023-06", precision="month", earliest="2023-06-09")),
+    ),
+    "relative day off by one": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-09-13",
+                basis="inferred",
+                inferred_from="the day after the article's",
+                relative={"offset": 1, "unit": "day", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative month": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-11",
+                precision="month",
+                basis="inferred",
+                inferred_from="next month",
+                relative={"offset": 1, "unit": "month", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative weekday": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-09-19",  # the next Tuesday after Monday 11 is the 12th
+                weekday="tuesday",
+                basis="inferred",
+                inferred_from="on Tuesday",
+                relative={"offset": 1, "unit": "weekday", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative but stated": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day("2023-09-12", relative={"offset": 1, "unit": "day", "anchor": "published"})
+        ),
+    ),
+    "order of a leg": (
+        "date-order",
+        lambda r: _v(r)["legs"][0].update(start=_day("2023-09-14"), end=_day("2023-09-13")),
+    ),
+    "sub-event after the visit": (
+        "within",
+        lambda r: _v(r)["sub_events"][0]["date"].update(value="2023-09-20"),
+    ),
+    "leg before the visit": (
+        "within",
+        lambda r: _v(r)["legs"][0].update(start=_day("2023-09-01"), end=_day("2023-09-02")),
+    ),
+    "status against the history": (
+        "status-last",
+        lambda r: _v(r)["status_history"][-1].update(value="postponed"),
+    ),
+    "history out of order": (
+        "sequence",
+        lambda r: _v(r)["status_history"][0].update(as_of=_day("2023-09-20")),
+    ),
+    "speaker among co-speakers": (
+        "co-speakers",
+        lambda r: _st(r)["co_speakers"].append(_st(r)["speaker"]),
+    ),
+    "relayed by the outlet": (
+        "reporting-chain",
+        lambda r: _st(r).update(reported_via=_st(r)["relayed_by"][0]),
+    ),
+    "Monday to Friday in two days": (
+        "duration",
+        lambda r: _v(r).update(
+            start=_day("XXXX-XX-XX", weekday="monday"),
+            end=_day("XXXX-XX-XX", weekday="friday"),
+            duration_days=2,
+        ),
+    ),
+    "year-less days counted wrong": (
+        "duration",
+        lambda r: _v(r).update(start=_day("XXXX-09-12"), end=_day("XXXX-09-17"), duration_days=5),
+    ),
+}
+
+# and forms both engines must take: each is a valid change of the base
+GOOD_2: dict[str, Any] = {
+    "Monday to Friday in twelve days": lambda r: _v(r).update(
+        start=_day("XXXX-XX-XX", weekday="monday"),
+        end=_day("XXXX-XX-XX", weekday="friday"),
+        duration_days=12,
+    ),
+    "over the new year, no year": lambda r: _v(r).update(
+        start=_day("XXXX-12-30"), end=_day("XXXX-01-02"), duration_days=4
+    ),
+    "over 28 February, no year": lambda r: _v(r).update(
+        start=_day("XXXX-02-28"), end=_day("XXXX-03-01"), duration_days=3
+    ),
+    "relative weekday": lambda r: _st(r).update(
+        date=_day(
+            "2023-09-12",
+            weekday="tuesday",
+            basis="inferred",
+            inferred_from="on Tuesday",
+            relative={"offset": 1, "unit": "weekday", "anchor": "published"},
+        )
+    ),
+    "relative last week": lambda r: _st(r).update(
+        date=_day(
+            "2023-09-04",
+            basis="inferred",
+            inferred_from="a week before",
+            relative={"offset": -1, "unit": "week", "anchor": "published"},
+        )
+    ),
+    "a season, a span, an open span": lambda r: (
+        _st(r).update(date=_day("2023-24", precision="season")),
+        _v(r)["sub_events"][0].update(date=_day("2023-09-13/2023-09-14")),
+        _v(r)["legs"][0].update(end=_day("2023-09-12/..")),
+    ),
+    "year-less bounds inside": lambda r: _st(r).update(
+        date=_day("XXXX-06", precision="month", earliest="XXXX-06-03", latest="XXXX-06-06")
+    ),
+    "written as the text gives it": lambda r: _v(r)["start"].update(
+        written="XXXX-09-12", weekday="tuesday"
+    ),
+}
+
+
+@needs_c
+@pytest.mark.parametrize("case", sorted(CASES_2))
+def test_the_rules_of_2_0_0_are_refused_each_way(case: str) -> None:
+    assert S is not None
+    keyword, breaks = CASES_2[case]
+    record = _base_2()
+    assert not list(iter_semantic_issues(record))
+    assert S.semantic_ok(record, _plan("2.0.0", True))
+    breaks(record)
+    assert rs_validator("2.0.0", "extraction").is_valid(record)
+    assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
+    for offsets in (True, False):
+        assert S.semantic_ok(record, _plan("2.0.0", offsets)) is False
+
+
+@needs_c
+@pytest.mark.parametrize("case", sorted(GOOD_2))
+def test_the_forms_of_2_0_0_are_taken_by_both_engines(case: str) -> None:
+    assert S is not None
+    record = _base_2()
+    GOOD_2[case](record)
+    assert rs_validator("2.0.0", "extraction").is_valid(record)
+    assert not list(iter_semantic_issues(record))
+    assert S.semantic_ok(record, _plan("2.0.0", True)) is True
+
+
 # --- the scan of raw lines ------------------------------------------------------------------
 
 
