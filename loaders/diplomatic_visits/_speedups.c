@@ -1677,8 +1677,13 @@ static int within_ok(PyObject *d, const Check *c) {
     for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(items); i++) {
         PyObject *item = LIST_ITEM(items, i);
         if (!PyDict_Check(item)) continue;
-        PyObject *a = date_value(item, c->args[3], c->args[5]);
-        PyObject *b = same ? (Py_XINCREF(a), a) : date_value(item, c->args[4], c->args[5]);
+        PyObject *a = date_value(item, c->args[3], c->args[5]), *b = NULL;
+        if (same) {
+            Py_XINCREF(a);
+            b = a;
+        } else {
+            b = date_value(item, c->args[4], c->args[5]);
+        }
         long af = 0, al, bf, bl = 0;
         int ha = date_bounds(a, &af, &al), hb = date_bounds(b, &bf, &bl);
         if ((hb & HAS_LAST) && bl < first) r = 0;
