@@ -314,8 +314,9 @@ def _bundle(doc: dict[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict
 def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
     """Merge a profile's ``allOf`` into one schema, so that the bundle has no ``allOf`` at all.
 
-    A profile (such as ``verified``) only adds ``required``, ``type`` and nested constraints to the
-    core, so the merge is exact. Defs that are no longer referenced are dropped.
+    A profile (such as ``verified``) only adds ``required``, ``type``, ``const``, alternatives
+    (``anyOf``) and nested constraints to the core, so the merge is exact. Defs that are no
+    longer referenced are dropped.
     """
     defs: dict[str, Any] = doc["$defs"]
 
@@ -352,8 +353,24 @@ def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
                 if have is not None and value not in (have if isinstance(have, list) else [have]):
                     raise ValueError(f"cannot flatten: type {value!r} does not narrow {have!r}")
                 out["type"] = value
+            elif key == "const":
+                if value not in out.get("enum", [value]):
+                    raise ValueError(f"cannot flatten: const {value!r} is not in {out['enum']!r}")
+                out["const"] = value
+            elif key == "anyOf" and "anyOf" not in out:
+                # a profile's alternatives (2.0.0: the title span, required unless the text has
+                # no headline): each branch is merged with the core's properties it names, so it
+                # says in full what it requires of them
+                out["anyOf"] = [branch(out, sub) for sub in value]
             elif key not in ("description", "title", "$comment"):
                 raise ValueError(f"cannot flatten a profile that uses {key!r}")
+        return out
+
+    def branch(core: Mapping[str, Any], alt: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in deref(alt).items() if k != "properties"}
+        props = core["properties"]
+        if "properties" in alt:
+            out["properties"] = {n: merged(props[n], s) for n, s in alt["properties"].items()}
         return out
 
     parts = doc["allOf"]
