@@ -264,7 +264,7 @@ def test_the_1_x_forms_give_the_days_they_gave() -> None:
         return first.toordinal() - 1, last.toordinal() - 1
 
     values = [f"{y:04d}" for y in (1, 1999, 2000, 2023, 2024, 9999)]
-    values += [f"{y}-{m:02d}" for y in (1900, 2023, 2024) for m in range(0, 14)]
+    values += [f"{y}-{m:02d}" for y in (1900, 2023, 2024) for m in range(14)]
     values += [f"{y}-{m:02d}-{d:02d}" for y in (2023, 2024) for m in (1, 2, 4, 12) for d in
                (0, 1, 28, 29, 30, 31, 32)]  # fmt: skip
     values += ["0000", "2023-9-1", "", "2023-06-03 ", "20230603"]
