@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits import validate_record
 from diplomatic_visits.checks import (
     bounds_of,
     check,
@@ -128,6 +129,18 @@ def test_each_patched_example_breaks_exactly_its_rule(path: Path) -> None:
     found = _issues(record)
     assert [(p, k) for p, k, _ in found] == [(want["path"], want["keyword"])], found
     assert path.stem.removeprefix("semantic-").startswith(want["keyword"])
+
+
+@pytest.mark.parametrize("path", PATCHES, ids=lambda p: p.name.removesuffix(".patch.json"))
+def test_the_released_schema_refuses_each_the_same_way(path: Path) -> None:
+    """The same examples through ``validate_record`` under the shipped schema 2.0.0 (schema and
+    rules, whichever engine runs): exactly the expected semantic issue."""
+    want = EXPECTED[path.name]
+    assert validate_record(BASE) == []
+    issues = validate_record(apply_patch(BASE, load_json(path)))
+    assert [(i.json_path, i.keyword, i.kind) for i in issues] == [
+        (want["path"], want["keyword"], "semantic")
+    ]
 
 
 MESSAGES = {
