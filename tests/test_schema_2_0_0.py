@@ -23,7 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, load_json
-from diplomatic_visits import validate_record
+from diplomatic_visits import checks, validate_record
 from diplomatic_visits.migrate import MIGRATIONS, migrate_record, migration_path
 from diplomatic_visits.schema import available_versions, bundle_schema, load_schema, rs_validator
 
@@ -112,6 +112,8 @@ def _accepted(text: str) -> bool:
 
 # Every form of DESIGN.md section 1.3 and section 6, with the day span edtf gives it (its
 # strict bounds), where it gives one: year-less and open forms have none that means anything.
+# Winter (2023-24) is left out: edtf 5.0.2 ends it on 31 December, our engine (checks.py:
+# northern meteorological seasons) on the last day of February.
 DESIGN_FORMS: dict[str, tuple[str, str] | None] = {
     "2023-09-17": ("2023-09-17", "2023-09-17"),
     "2019-04": ("2019-04-01", "2019-04-30"),
@@ -145,8 +147,11 @@ def test_every_design_form_is_accepted_and_edtf_reads_it_as_written(form: str) -
     parsed = _edtf(form)
     assert str(parsed) == form  # the same string back: nothing normalised away
     span = DESIGN_FORMS[form]
-    if span is not None:
+    ours = checks.edtf_bounds(form)
+    assert ours is not None
+    if span is not None:  # edtf and our engine read the same days
         assert (_day(parsed.lower_strict()), _day(parsed.upper_strict())) == span
+        assert (str(ours.first), str(ours.last)) == span
 
 
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -435,3 +440,29 @@ def test_every_date_form_round_trips_through_parquet_and_hf(tmp_path: Path) -> N
     got = [r["visits"][0]["sub_events"][0]["date"] for r in ds.to_list()]
     assert [(d["value"], d["written"]) for d in got] == [(f, f) for f in forms]
     assert all(d["relative"] == {"offset": 1, "unit": "day", "anchor": "published"} for d in got)
+
+
+def _target(node: dict[str, Any]) -> str | None:
+    """The definition a property's schema names (itself, its items, or a nullable branch)."""
+    for sub in [node, node.get("items", {}), *node.get("anyOf", [])]:
+        if isinstance(sub, dict) and "$ref" in sub:
+            return str(sub["$ref"]).rsplit("/", 1)[1]
+    return None
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_verified_profile_reaches_every_use_of_a_definition_it_tightens(version: str) -> None:
+    """A definition the verified profile tightens (a status, whose evidence must carry offsets)
+    is tightened wherever the core uses it: 2.0.0's leg and sub-event statuses too."""
+    core = load_schema(version, "extraction")["$defs"]
+    verified = load_schema(version, "verified")["$defs"]
+    missing = [
+        f"{owner}.{prop} -> {target}"
+        for owner, node in core.items()
+        if owner in verified
+        for prop, sub in node.get("properties", {}).items()
+        if (target := _target(sub)) in verified
+        and prop not in verified[owner].get("properties", {})
+        and not (owner == "article" and prop == "title_span")  # 2.0.0: in its anyOf
+    ]
+    assert missing == []
