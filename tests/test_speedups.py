@@ -110,6 +110,7 @@ BASES = [
     load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json"),  # schema 1.1.0
     load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"),
     *(load_json(p) for p in sorted((EXAMPLES / "valid").glob("1.1.0-*.json"))),
+    *(load_json(p) for p in sorted((EXAMPLES / "valid").glob("2.0.0-*.json"))),
     *_generated(3),
     *_upgraded(3),
 ]
@@ -134,10 +135,30 @@ _POOLS: dict[str, list[Any]] = {
         "2019-04",
         "2019",
         None,
+        # the forms of 2.0.0 (EDTF)
+        "XXXX-09-12",
+        "XXXX-02-30",
+        "XXXX-XX-XX",
+        "2023-23",
+        "2023-09-12/2023-09-14",
+        "2023-09-14/2023-09-12",
+        "2023-09-12/..",
+        "/2023-09",
+        "2023-09~",
     ],
-    "precision": ["day", "month", "year", "unknown"],
+    "precision": ["day", "month", "year", "unknown", "season"],
     "basis": ["stated", "inferred", "inferred_with_knowledge", "knowledge", "unknown"],
-    "written": ["--09-12", "--09-13", "--09", "2023-09", "2019-04", "2023", "--13-40"],
+    "written": [
+        *("--09-12", "--09-13", "--09", "2023-09", "2019-04", "2023", "--13-40"),
+        *("XXXX-09-12", "XXXX-09-13", "XXXX-02-30", "XXXX-09", "XXXX-XX-XX", "2023-09-12/.."),
+    ],
+    "absence": [None, "not_given", "not_announced", "not_known"],
+    "relative": [
+        None,
+        {"offset": 1, "unit": "day", "anchor": "published"},
+        {"offset": -1, "unit": "weekday", "anchor": "published"},
+        {"offset": 1, "unit": "month", "anchor": "published"},
+    ],
     "earliest": ["2023-09-12", "2023-09-16", "2023-08", "2023-02-30"],
     "latest": ["2023-09-15", "2023-09-11", "2023-10"],
     "weekday": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", None],
@@ -242,6 +263,24 @@ def test_semantic_walk_refuses_each_rule_broken(name: str) -> None:
     record = load_json(EXAMPLES / "invalid" / name)
     assert rs_validator(record["schema_version"], "extraction").is_valid(record)
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
+
+
+PATCHED = EXAMPLES / "invalid" / "2.0.0"  # a base record and a patch per rule broken
+
+
+@needs_c
+@pytest.mark.parametrize("name", sorted(p.name for p in PATCHED.glob("*.patch.json")))
+def test_semantic_walk_refuses_each_rule_broken_in_2_0_0(name: str) -> None:
+    from test_rules_2_0_0 import apply_patch
+
+    assert S is not None
+    base = load_json(PATCHED / "base.json")
+    assert S.semantic_ok(base, _plan(base["schema_version"], True))
+    record = apply_patch(base, load_json(PATCHED / name))
+    assert rs_validator(record["schema_version"], "extraction").is_valid(record)
+    assert list(iter_semantic_issues(record))
+    for offsets in (True, False):
+        assert S.semantic_ok(record, _plan(record["schema_version"], offsets)) is False
 
 
 # One rule broken at a time, each way the C walk looks at it: the property test above meets
