@@ -250,6 +250,25 @@ def test_verified_profile_needs_a_title_span_only_with_a_headline() -> None:
     assert verified.is_valid(no_span)
 
 
+@pytest.mark.parametrize("engine", ["rs", "python"])
+def test_a_failed_headline_alternative_says_what_each_branch_needs(engine: str) -> None:
+    from diplomatic_visits.schema import iter_schema_issues
+
+    gold = _gold_2_0_0()
+    assert "headline" not in gold["article"]
+    del gold["article"]["title_span"]["start"]
+    issues = list(iter_schema_issues(gold, VERSION, "verified", engine))  # type: ignore[arg-type]
+    # no headline key: the title span branch is the one the record went furthest in
+    assert [(i.path, i.keyword) for i in issues] == [(("article", "title_span"), "required")]
+    assert "start" in issues[0].message
+    gold["article"]["headline"] = "given"  # now each branch fails as deep: both are named
+    (issue,) = iter_schema_issues(gold, VERSION, "verified", engine)  # type: ignore[arg-type]
+    assert issue.path == ("article",) and issue.keyword == "anyOf"
+    assert issue.message.startswith("meets none of the alternatives: $.article.headline: ")
+    assert "| or | $.article.title_span: " in issue.message and "start" in issue.message
+    assert "body_span" not in issue.message  # not the whole article
+
+
 def test_verified_bundle_flattens_the_headline_alternatives() -> None:
     flat = bundle_schema(VERSION, "verified")
     text = json.dumps(flat)
