@@ -1,6 +1,7 @@
 """Build the draft of the next schema version from the released 1.1.0 file (a design aid).
 
     python docs/next-schema/build_draft.py          # rewrites docs/next-schema/record.schema.json
+    python docs/next-schema/build_draft.py --release 2.0.0   # writes schema/2.0.0/ (both levels)
 
 The draft is 1.1.0 with the changes DESIGN.md decides, made here one named step at a time so
 that a reviewer reads the delta, not 2,000 lines of JSON. It is NOT a release: it lives outside
@@ -9,6 +10,10 @@ that a reviewer reads the delta, not 2,000 lines of JSON. It is NOT a release: i
 generated from pycountry (ISO 3166-1, Debian iso-codes) plus XKX, and must equal iso3166's
 list: both packages are needed only to rebuild (``pip install pycountry iso3166``); the
 committed draft carries the list.
+
+``--release`` builds the same schema as a shipped version (its number in ``$id``, title and
+``schema_version``, no DRAFT note) and the verified profile beside it (:func:`build_verified`);
+the release folder is then frozen (schema/SHA256SUMS) and this script is only its record.
 """
 
 # The schema text (descriptions) is kept one string per line, so the delta reads like the
@@ -23,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-RELEASED = HERE.parents[1] / "schema" / "1.1.0" / "record.schema.json"
+SCHEMA_DIR = HERE.parents[1] / "schema"
+RELEASED = SCHEMA_DIR / "1.1.0" / "record.schema.json"
+RELEASED_VERIFIED = SCHEMA_DIR / "1.1.0" / "record.verified.schema.json"
 DRAFT = HERE / "record.schema.json"
 VERSION = "2.0.0-draft.1"
 
@@ -37,18 +44,25 @@ _ACTOR_ID = {
 }
 
 # The EDTF profile (DESIGN.md section 1): ISO 8601-2 level 0 and the level-1 forms we need,
-# plus one level-2 form (an unspecified year, XXXX) that "9 August" without a year needs.
+# plus one level-2 form (an unspecified year, XXXX) that "9 August" without a year needs. A
+# year-less date is the edtf package's level-2 PartialUnspecified, which it parses only bare:
+# with no qualifier, with no open or unknown end, and beside an unqualified date in an interval
+# (`XXXX-08-09?`, `XXXX-08-09/..`, `XXXX-06-03/2023-06-06?` are refused by edtf 5.0.2). So is
+# every such form here: a reader holding the edtf package can parse every value we accept
+# (tests/test_schema_2_0_0.py holds that on a generated sample).
 _DAY = "(0[1-9]|[12][0-9]|3[01])"
 _MONTH = "(0[1-9]|1[0-2])"
-_ONE = (
-    f"([0-9]{{4}}(-{_MONTH}(-{_DAY})?)?"  # 2023, 2023-06, 2023-06-03
-    f"|XXXX-{_MONTH}(-{_DAY})?"  # XXXX-08, XXXX-08-09: the year not given
-    "|XXXX-XX-XX)"  # a day named by its weekday alone
-    "[?~%]?"  # uncertain, approximate, both
-)
+_DATED = f"[0-9]{{4}}(-{_MONTH}(-{_DAY})?)?"  # 2023, 2023-06, 2023-06-03
+_YEARLESS = f"XXXX-({_MONTH}(-{_DAY})?|XX-XX)"  # XXXX-08, XXXX-08-09; XXXX-XX-XX (a weekday)
 _SEASON = "[0-9]{4}-2[1-4]"  # 2023-21 spring ... 2023-24 winter (no qualifier: edtf refuses it)
-_POINT = f"({_ONE}|{_SEASON})"
-EDTF_PATTERN = f"^({_POINT}(/({_POINT}|\\.\\.)?)?|(\\.\\.)?/{_POINT})$"
+_POINT = f"({_DATED}[?~%]?|{_SEASON})"  # a date with its year, maybe uncertain, approximate, both
+_BARE = f"({_DATED}|{_SEASON})"  # the same, unqualified
+EDTF_PATTERN = (
+    f"^({_POINT}(/({_POINT}|\\.\\.)?)?"  # a point; an interval, maybe open (..) or unknown ()
+    f"|(\\.\\.)?/{_POINT}"  # an interval with an open or unknown start
+    f"|{_YEARLESS}(/({_YEARLESS}|{_BARE}))?"  # year-less, alone or in a closed interval
+    f"|{_BARE}/{_YEARLESS})$"
+)
 BOUND_PATTERN = f"^(([0-9]{{4}}|XXXX)-{_MONTH}(-{_DAY})?|[0-9]{{4}})$"
 
 
@@ -65,21 +79,52 @@ def country_codes() -> list[str]:
     return sorted(codes)
 
 
-def build(codes: list[str] | None = None) -> dict[str, Any]:
+def build(codes: list[str] | None = None, version: str = VERSION) -> dict[str, Any]:
+    """The draft (``version`` left as :data:`VERSION`) or the release ``version`` of it: the
+    same schema, only its number and the DRAFT notes differ."""
     s: dict[str, Any] = json.loads(RELEASED.read_text(encoding="utf-8"))
     d = s["$defs"]
-    s["$id"] = f"https://w3id.org/diplomatic-visits/schema/{VERSION}/record.schema.json"
+    draft = version == VERSION
+    s["$id"] = f"https://w3id.org/diplomatic-visits/schema/{version}/record.schema.json"
     s["title"] = (
-        f"Diplomatic-visit article record, schema {VERSION} (DRAFT, not released; level: extraction)"
+        f"Diplomatic-visit article record, schema {version} (DRAFT, not released; level: extraction)"
+        if draft
+        else f"Diplomatic-visit article record, schema {version} (level: extraction)"
     )
-    s["properties"]["schema_version"]["const"] = VERSION
+    s["properties"]["schema_version"]["const"] = version
     _dates(d)
     _no_reason_when_stated(d)
     _countries(d, codes if codes is not None else country_codes())
     _status(d)
     _itinerary(d)
     _statements_and_outcomes(d)
-    _article_and_log(d, s)
+    _article_and_log(d)
+    if draft:
+        s["description"] += " DRAFT of the next major version: see docs/next-schema/DESIGN.md."
+    return s
+
+
+def build_verified(version: str) -> dict[str, Any]:
+    """The verified profile of ``version``: 1.1.0's, with its number, the statuses of a leg and
+    of a sub-event held to verified spans as every other status is, and the title span required
+    only when the text has a headline (DESIGN.md section 2.8: ``anyOf``, not ``if``/``then``,
+    which hypothesis-jsonschema does not implement)."""
+    s: dict[str, Any] = json.loads(RELEASED_VERIFIED.read_text(encoding="utf-8"))
+    d = s["$defs"]
+    s["$id"] = f"https://w3id.org/diplomatic-visits/schema/{version}/record.verified.schema.json"
+    s["title"] = f"Diplomatic-visit article record, schema {version} (level: verified)"
+    for name in ("leg", "sub_event"):
+        d[name]["properties"]["status"] = {"$ref": "#/$defs/status"}
+    art = d["article"]
+    title_span = art["properties"].pop("title_span")
+    art["anyOf"] = [
+        {"properties": {"headline": {"const": "none"}}, "required": ["headline"]},
+        {"properties": {"title_span": title_span}},
+    ]
+    art["description"] = (
+        "A text with a headline (`headline` left out or `given`) needs a verified title span; "
+        "one without (`headline` `none`) has none (rule `headline`)."
+    )
     return s
 
 
@@ -90,7 +135,7 @@ def _dates(d: dict[str, Any]) -> None:
         pattern=EDTF_PATTERN,
         minLength=4,
         maxLength=25,
-        description="The date as far as the record resolves it, an EDTF string of this schema's profile (DESIGN.md): `2023-09-17`, `2019-04`, `2023`, `2023-23` (autumn), `XXXX-08-09` (9 August, year not given), `XXXX-XX-XX` (a day named only by its weekday), `2023-06-03/2023-06-06` (a span), `2023-06-03/..` (still going on), `2023-06-03/` (end not given), `2023-06-10~` (about), `2023-06-10?` (uncertain). Null when nothing of the date is known.",
+        description="The date as far as the record resolves it, an EDTF string (ISO 8601-2) of this schema's profile: `2023-09-17`, `2019-04`, `2023`, `2023-23` (autumn), `XXXX-08-09` (9 August, year not given), `XXXX-XX-XX` (a day named only by its weekday), `2023-06-03/2023-06-06` (a span), `2023-06-03/..` (still going on), `2023-06-03/` (end not given), `2023-06-10~` (about), `2023-06-10?` (uncertain). Null when nothing of the date is known.",
         examples=[
             "2023-09-17",
             "2019-04",
@@ -352,7 +397,7 @@ def _statements_and_outcomes(d: dict[str, Any]) -> None:
     ]
 
 
-def _article_and_log(d: dict[str, Any], s: dict[str, Any]) -> None:
+def _article_and_log(d: dict[str, Any]) -> None:
     art = d["article"]
     art["properties"]["headline"] = {
         "type": "string",
@@ -397,13 +442,32 @@ def _article_and_log(d: dict[str, Any], s: dict[str, Any]) -> None:
         "maxLength": 64,
         "x-dv": {"ref": ["check"]},
     }
-    s["description"] = (
-        s["description"] + " DRAFT of the next major version: see docs/next-schema/DESIGN.md."
+
+
+def _write(path: Path, doc: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--release",
+        metavar="VERSION",
+        help="write schema/VERSION/ (both levels) instead of the draft; refuses to overwrite a "
+        "released folder",
     )
-
-
-def main() -> None:
-    DRAFT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = parser.parse_args(argv)
+    if args.release is None:
+        _write(DRAFT, build())
+        return
+    folder = SCHEMA_DIR / args.release
+    if folder.exists():
+        raise SystemExit(f"{folder} exists: a released version never changes")
+    _write(folder / "record.schema.json", build(version=args.release))
+    _write(folder / "record.verified.schema.json", build_verified(args.release))
 
 
 if __name__ == "__main__":

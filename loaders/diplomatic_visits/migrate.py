@@ -3,8 +3,9 @@
 A migration is a function from a record of one version to a record of the next, registered in
 :data:`MIGRATIONS` under ``(from_version, to_version)``. :func:`migrate_record` chains them
 (and sets ``schema_version``). A minor release keeps every old record valid, so its migration
-changes nothing else; the mechanism is also proven on a fixture major pair in
-tests/test_compat.py.
+changes nothing else; a major release's migration makes only the mechanical rewrites (what
+needs a reader is left for validation to report, never guessed). The mechanism is also proven on
+a fixture major pair in tests/test_compat.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,36 @@ def _additive(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-MIGRATIONS: dict[tuple[str, str], Migration] = {("1.0.0", "1.1.0"): _additive}
+def _edtf_written(record: dict[str, Any]) -> dict[str, Any]:
+    """1.1.0 -> 2.0.0: a ``written`` date without a year in the ISO 8601-1:2000 form becomes
+    EDTF (``--09-12`` -> ``XXXX-09-12``, ``--09`` -> ``XXXX-09``), the form 2.0.0 requires.
+
+    Nothing else is rewritten. What 2.0.0's rules may refuse in an old record (a status history
+    out of order, a country code outside ISO 3166-1, an ``inferred_from`` on a stated value, a
+    speaker among his co-speakers) needs a reader: ``migrate`` reports it, never fixes it. Dates
+    of precision ``unknown`` stay as they are (still true; re-annotating them with the new forms
+    is a data change)."""
+    _rewrite_written(record)
+    return record
+
+
+def _rewrite_written(value: Any) -> None:
+    if isinstance(value, dict):
+        written = value.get("written")
+        # a partial date is the object with a `precision` (1.1.0 has no other `written`)
+        if "precision" in value and isinstance(written, str) and written.startswith("--"):
+            value["written"] = "XXXX-" + written[2:]
+        for item in value.values():
+            _rewrite_written(item)
+    elif isinstance(value, list):
+        for item in value:
+            _rewrite_written(item)
+
+
+MIGRATIONS: dict[tuple[str, str], Migration] = {
+    ("1.0.0", "1.1.0"): _additive,
+    ("1.1.0", "2.0.0"): _edtf_written,
+}
 
 
 class NoMigrationError(DiplomaticVisitsError, LookupError):

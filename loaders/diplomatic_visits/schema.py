@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal
@@ -291,8 +291,9 @@ def _bundle(doc: dict[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict
 def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
     """Merge a profile's ``allOf`` into one schema, so that the bundle has no ``allOf`` at all.
 
-    A profile (such as ``verified``) only adds ``required``, ``type`` and nested constraints to the
-    core, so the merge is exact. Defs that are no longer referenced are dropped.
+    A profile (such as ``verified``) only adds ``required``, ``type``, ``const``, alternatives
+    (``anyOf``) and nested constraints to the core, so the merge is exact. Defs that are no
+    longer referenced are dropped.
     """
     defs: dict[str, Any] = doc["$defs"]
 
@@ -329,8 +330,24 @@ def _flatten_profile(doc: dict[str, Any]) -> dict[str, Any]:
                 if have is not None and value not in (have if isinstance(have, list) else [have]):
                     raise ValueError(f"cannot flatten: type {value!r} does not narrow {have!r}")
                 out["type"] = value
+            elif key == "const":
+                if value not in out.get("enum", [value]):
+                    raise ValueError(f"cannot flatten: const {value!r} is not in {out['enum']!r}")
+                out["const"] = value
+            elif key == "anyOf" and "anyOf" not in out:
+                # a profile's alternatives (2.0.0: the title span, required unless the text has
+                # no headline): each branch is merged with the core's properties it names, so it
+                # says in full what it requires of them
+                out["anyOf"] = [branch(out, sub) for sub in value]
             elif key not in ("description", "title", "$comment"):
                 raise ValueError(f"cannot flatten a profile that uses {key!r}")
+        return out
+
+    def branch(core: Mapping[str, Any], alt: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in deref(alt).items() if k != "properties"}
+        props = core["properties"]
+        if "properties" in alt:
+            out["properties"] = {n: merged(props[n], s) for n, s in alt["properties"].items()}
         return out
 
     parts = doc["allOf"]
@@ -455,6 +472,30 @@ def _is_null_branch(errors: list[Any], *, rs: bool) -> bool:
     )
 
 
+def _furthest(branches: list[list[Any]], depth: Callable[[Any], int]) -> list[Any] | None:
+    """Of the failed branches of an ``anyOf`` of alternatives (2.0.0's verified article: no
+    headline, or a title span with offsets), the one the record went furthest in: the branch
+    whose shallowest error lies deepest, when one alone does. A record without ``headline``
+    and with a title span missing its offsets is told about the offsets, not about the
+    headline it could also declare."""
+    if not all(branches):
+        return None
+    depths = [min(depth(e) for e in b) for b in branches]
+    best = max(depths)
+    return branches[depths.index(best)] if depths.count(best) == 1 else None
+
+
+def _alternatives(branches: list[list[tuple[tuple[str | int, ...], str]]]) -> str:
+    """The message of a failed ``anyOf`` no branch of which the record went furthest in: what
+    each alternative needs, rather than the whole value and "not valid under any of the given
+    schemas"."""
+    said = [
+        "; ".join(f"{json_path(path)}: {message}" for path, message in branch)
+        for branch in branches
+    ]
+    return "meets none of the alternatives: " + " | or | ".join(said)
+
+
 def _rs_issues(err: Any) -> Iterator[Issue]:
     if err.kind.name == "anyOf":
         branches = [list(b) for b in err.kind.context]
@@ -463,7 +504,16 @@ def _rs_issues(err: Any) -> Iterator[Issue]:
             for sub in rest[0]:
                 yield from _rs_issues(sub)
             return
+        chosen = _furthest(branches, lambda e: len(e.instance_path))
+        if chosen is not None:
+            for sub in chosen:
+                yield from _rs_issues(sub)
+            return
     message = err.message
+    if err.kind.name == "anyOf" and all(err.kind.context):
+        message = _alternatives(
+            [[(tuple(e.instance_path), e.message) for e in b] for b in err.kind.context]
+        )
     if err.kind.name == "enum":  # name every allowed value, not "or 4 other candidates"
         found = json.dumps(err.instance, ensure_ascii=False)
         message = f"{found} is not one of {json.dumps(err.kind.options, ensure_ascii=False)}"
@@ -485,9 +535,22 @@ def _py_issues(err: Any) -> Iterator[Issue]:
             for sub in rest[0]:
                 yield from _py_issues(sub)
             return
+        chosen = _furthest(list(branches.values()), lambda e: len(e.absolute_path))
+        if chosen is not None:
+            for sub in chosen:
+                yield from _py_issues(sub)
+            return
+    message = err.message
+    if err.validator == "anyOf" and err.context:
+        groups: dict[int, list[Any]] = {}
+        for sub in err.context:
+            groups.setdefault(sub.schema_path[0], []).append(sub)
+        message = _alternatives(
+            [[(tuple(e.absolute_path), e.message) for e in b] for _, b in sorted(groups.items())]
+        )
     yield Issue(
         path=tuple(err.absolute_path),
-        message=err.message,
+        message=message,
         keyword=str(err.validator),
         schema_path=tuple(err.absolute_schema_path),
     )

@@ -75,7 +75,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "compat",
         "classify a schema change as patch, minor or major; fail on a too-small version bump",
-        ("diplomatic-visits compat 1.0.0 1.1.0",),
+        ("diplomatic-visits compat 1.1.0 2.0.0",),
     ),
     Command(
         "score",
@@ -85,7 +85,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "migrate",
         "upgrade records to a newer schema version",
-        ("diplomatic-visits migrate old_records.jsonl --to 1.1.0 --out new_records.jsonl",),
+        ("diplomatic-visits migrate old_records.jsonl --to 2.0.0 --out new_records.jsonl",),
     ),
     Command(
         "view",
