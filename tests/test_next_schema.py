@@ -3,7 +3,8 @@
 The draft is a design aid for issue 26: a valid 2020-12 schema that uses only the rule kinds
 DESIGN.md defines, accepts the 1.1.0 examples once migrated (and rejects them unmigrated only
 for the reasons DESIGN.md gives), and says each new construct with a field made for it. These
-checks are structural (python-jsonschema): the new rule kinds have no engine until the release.
+checks are structural (python-jsonschema) and semantic (the Python engine, compiled from the
+draft's ``x-dv`` declarations).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits.checks import check
 from diplomatic_visits.compat import compare_schemas
-from diplomatic_visits.rules import RuleDeclarationError, compile_rules
+from diplomatic_visits.rules import compile_rules
 from diplomatic_visits.schema import available_versions, bundle_schema
 from test_schema import ALLOWED_KEYWORDS, walk_schemas
 
@@ -33,6 +35,7 @@ VERSION = "2.0.0-draft.1"
 VALIDATOR = jsonschema.Draft202012Validator(
     DRAFT, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
 )
+PLAN = compile_rules(DRAFT, VERSION)
 
 
 def _module(name: str) -> ModuleType:
@@ -59,6 +62,11 @@ def errors(record: Any) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def valid(record: Any) -> bool:
+    """No structural error and no semantic problem (the draft's rules, the Python engine)."""
+    return errors(record) == [] and check(record, PLAN) == []
+
+
 # --- the draft is a schema, and not a shipped one ------------------------------------------
 
 
@@ -68,7 +76,7 @@ def test_draft_is_a_valid_2020_12_schema_outside_the_shipped_versions() -> None:
     assert DRAFT["$id"].endswith(f"/{VERSION}/record.schema.json")
     assert DRAFT["properties"]["schema_version"]["const"] == VERSION
     assert VERSION not in available_versions()
-    assert not (REPO / "schema" / "2.0.0").exists()
+    # schema/2.0.0 is its release (build_draft.py --release): tests/test_schema_2_0_0.py
 
 
 def test_draft_uses_only_keywords_shared_by_draft_07_and_2020_12() -> None:
@@ -151,23 +159,26 @@ def test_new_kinds_take_the_inputs_the_design_gives_and_name_real_properties() -
     assert seen == inputs.keys()
 
 
-def test_declarations_in_known_kinds_compile_and_new_kinds_are_refused_today() -> None:
-    """Today's compiler accepts every declaration the draft makes in kinds it knows (ids, refs,
-    the new whens, the history's sequence), and refuses the new kinds: the release must teach
-    rules.py and both engines before the draft can ship (DESIGN.md 3.3)."""
-    with pytest.raises(RuleDeclarationError, match="unknown x-dv rule"):
-        compile_rules(DRAFT, VERSION)
-    known = copy.deepcopy(DRAFT)
-    for _, decl in _object_declarations(known):
-        for kind in ("within", "last", "distinct", "date-anchor"):
-            decl.pop(kind, None)
-        if "edtf" in decl:  # as 1.1.0's date rule, with the keys it knows
-            decl["date"] = {
-                k: v for k, v in decl.pop("edtf").items() if k not in ("relative", "absence")
-            }
-        decl.get("duration", {}).pop("weekday", None)
-    rules = compile_rules(known, VERSION)
+def test_the_draft_compiles_with_every_new_kind() -> None:
+    """The compiler (PLAN_API 2) reads every declaration the draft makes: the known kinds (ids,
+    refs, the new whens, the history's sequence) and the new ones, each as a ``Check`` on the
+    object that declares it (DESIGN.md 3.3; it refused the new kinds before the release)."""
+    rules = compile_rules(DRAFT, VERSION)
     assert {"leg", "check", "statement"} <= set(rules.kinds)
+    found: set[tuple[str, str]] = set()
+    todo = [rules.root]
+    while todo:
+        node = todo.pop()
+        found.update((c.kind, c.rule) for c in node.checks)
+        todo.extend(f.obj for f in node.fields if f.obj is not None)
+    assert found == {
+        ("edtf", "edtf"),
+        ("date-anchor", "date-anchor"),
+        ("within", "within"),
+        ("last", "status-last"),
+        ("distinct", "co-speakers"),
+        ("distinct", "reporting-chain"),
+    }
 
 
 def test_draft_declares_only_rule_kinds_the_design_defines() -> None:
@@ -241,7 +252,7 @@ OLD = sorted((EXAMPLES / "valid").glob("*.json"))
 @pytest.mark.parametrize("path", OLD, ids=lambda p: p.stem)
 def test_old_records_validate_once_migrated(path: Path) -> None:
     old = load_json(path)
-    assert errors(migrate_draft.migrate_1_1_0(old)) == []
+    assert valid(migrate_draft.migrate_1_1_0(old))  # and no new rule refuses them
 
 
 @pytest.mark.parametrize("path", OLD, ids=lambda p: p.stem)
@@ -365,7 +376,7 @@ def _record() -> dict[str, Any]:
 
 def test_the_base_record_is_valid_and_fails_on_the_old_schema() -> None:
     record = _record()
-    assert errors(record) == []
+    assert valid(record)
     old = jsonschema.Draft202012Validator(bundle_schema("1.1.0", "extraction"))
     assert not old.is_valid(record)  # the version, at least: the draft is not 1.1.0
 
@@ -375,7 +386,7 @@ def test_a_stated_year_less_day() -> None:
     record["visits"][0]["start"] = _date(
         "XXXX-08-09", "day", "stated", text="9 August", written="XXXX-08-09"
     )
-    assert errors(record) == []
+    assert valid(record)
     old_form = copy.deepcopy(record)
     old_form["visits"][0]["start"]["written"] = "--08-09"
     assert errors(old_form) == [("$.visits[0].start.written", "pattern")]
@@ -406,7 +417,7 @@ def test_a_season_and_a_relative_date() -> None:
         None, "unknown", "unknown", text="next month",
         relative={"offset": 1, "unit": "month", "anchor": "published"},
     )  # fmt: skip
-    assert errors(record) == []
+    assert valid(record)
     visit["end"]["relative"]["unit"] = "fortnight"
     assert errors(record) == [("$.visits[0].end.relative.unit", "enum")]
 
@@ -416,7 +427,7 @@ def test_a_weekday_only_date() -> None:
     record["visits"][0]["start"] = _date(
         "XXXX-XX-XX", "day", "stated", text="on Tuesday", weekday="tuesday", written="XXXX-XX-XX"
     )
-    assert errors(record) == []
+    assert valid(record)
 
 
 def test_a_tour_under_way_with_planned_legs() -> None:
@@ -451,7 +462,7 @@ def test_a_tour_under_way_with_planned_legs() -> None:
             "status": _status("planned"),
         }
     ]
-    assert errors(record) == []
+    assert valid(record)
 
 
 def test_a_date_not_announced_and_a_status_begun() -> None:
@@ -461,7 +472,7 @@ def test_a_date_not_announced_and_a_status_begun() -> None:
     visit["start"] = _date("2031-06-03", "day", "stated", text="3 June 2031")
     visit["end"] = _date(None, "unknown", "stated", absence="not_announced")
     visit["status"] = _status("begun")
-    assert errors(record) == []
+    assert valid(record)
     visit["end"]["absence"] = "secret"
     assert errors(record) == [("$.visits[0].end.absence", "enum")]
 
@@ -504,7 +515,7 @@ def test_a_chained_announcement_with_certainty_modality_and_statement() -> None:
             "evidence": [],
         }
     ]
-    assert errors(record) == []
+    assert valid(record)
 
 
 def test_a_plain_agreement_and_no_headline() -> None:
@@ -521,7 +532,7 @@ def test_a_plain_agreement_and_no_headline() -> None:
             "agreement": {"type": "agreement", "signatories": [], "sectors": [], "evidence": []},
         }
     ]
-    assert errors(record) == []
+    assert valid(record)
 
 
 def test_country_codes_come_from_iso_3166_1() -> None:
@@ -531,6 +542,6 @@ def test_country_codes_come_from_iso_3166_1() -> None:
     record = _record()
     country = {"code": "PRK", "basis": "stated", "inferred_from": None, "evidence": []}
     record["places"][0]["country"] = country
-    assert errors(record) == []
+    assert valid(record)
     country["code"] = "XXR"
     assert ("$.places[0].country.code", "enum") in errors(record)

@@ -44,18 +44,25 @@ _ACTOR_ID = {
 }
 
 # The EDTF profile (DESIGN.md section 1): ISO 8601-2 level 0 and the level-1 forms we need,
-# plus one level-2 form (an unspecified year, XXXX) that "9 August" without a year needs.
+# plus one level-2 form (an unspecified year, XXXX) that "9 August" without a year needs. A
+# year-less date is the edtf package's level-2 PartialUnspecified, which it parses only bare:
+# with no qualifier, with no open or unknown end, and beside an unqualified date in an interval
+# (`XXXX-08-09?`, `XXXX-08-09/..`, `XXXX-06-03/2023-06-06?` are refused by edtf 5.0.2). So is
+# every such form here: a reader holding the edtf package can parse every value we accept
+# (tests/test_schema_2_0_0.py holds that on a generated sample).
 _DAY = "(0[1-9]|[12][0-9]|3[01])"
 _MONTH = "(0[1-9]|1[0-2])"
-_ONE = (
-    f"([0-9]{{4}}(-{_MONTH}(-{_DAY})?)?"  # 2023, 2023-06, 2023-06-03
-    f"|XXXX-{_MONTH}(-{_DAY})?"  # XXXX-08, XXXX-08-09: the year not given
-    "|XXXX-XX-XX)"  # a day named by its weekday alone
-    "[?~%]?"  # uncertain, approximate, both
-)
+_DATED = f"[0-9]{{4}}(-{_MONTH}(-{_DAY})?)?"  # 2023, 2023-06, 2023-06-03
+_YEARLESS = f"XXXX-({_MONTH}(-{_DAY})?|XX-XX)"  # XXXX-08, XXXX-08-09; XXXX-XX-XX (a weekday)
 _SEASON = "[0-9]{4}-2[1-4]"  # 2023-21 spring ... 2023-24 winter (no qualifier: edtf refuses it)
-_POINT = f"({_ONE}|{_SEASON})"
-EDTF_PATTERN = f"^({_POINT}(/({_POINT}|\\.\\.)?)?|(\\.\\.)?/{_POINT})$"
+_POINT = f"({_DATED}[?~%]?|{_SEASON})"  # a date with its year, maybe uncertain, approximate, both
+_BARE = f"({_DATED}|{_SEASON})"  # the same, unqualified
+EDTF_PATTERN = (
+    f"^({_POINT}(/({_POINT}|\\.\\.)?)?"  # a point; an interval, maybe open (..) or unknown ()
+    f"|(\\.\\.)?/{_POINT}"  # an interval with an open or unknown start
+    f"|{_YEARLESS}(/({_YEARLESS}|{_BARE}))?"  # year-less, alone or in a closed interval
+    f"|{_BARE}/{_YEARLESS})$"
+)
 BOUND_PATTERN = f"^(([0-9]{{4}}|XXXX)-{_MONTH}(-{_DAY})?|[0-9]{{4}})$"
 
 

@@ -23,8 +23,9 @@ from typing import Any, NamedTuple
 
 from diplomatic_visits.errors import DiplomaticVisitsError
 
-PLAN_API = 1
-"""Raised whenever a named tuple below gains, loses or reorders a field."""
+PLAN_API = 2
+"""Raised whenever a named tuple below gains, loses or reorders a field (2: :class:`Check`,
+``Node.checks``, ``Duration.weekday``)."""
 
 KEYWORD = "x-dv"
 ANY_KIND = "*"
@@ -83,12 +84,15 @@ class Order(NamedTuple):
 
 class Duration(NamedTuple):
     """A stated length ``days`` agrees with day-precise ``start`` and ``end``, counted
-    inclusively (``value``: the key of their values). Rule ``duration``."""
+    inclusively (``value``: the key of their values). Rule ``duration``. With ``weekday`` (the
+    dates' weekday key, when they are declared ``edtf``) also two year-less days and two
+    weekdays (``Monday`` to ``Friday`` is 5, 12, 19, ... days); None for the 1.x ``date``."""
 
     days: str
     start: str
     end: str
     value: str
+    weekday: str | None
 
 
 class Sequence(NamedTuple):
@@ -129,6 +133,44 @@ class Ref(NamedTuple):
     scope: str | None
 
 
+class Check(NamedTuple):
+    """One declaration of a rule kind added with :data:`PLAN_API` 2 (``edtf``,
+    ``date-anchor``, ``within``, ``last``, ``distinct``, and any later one): its ``kind``, the
+    ``rule`` it reports (``edtf`` reports several names itself), and ``args``, property names
+    (or None where an optional input is not given) in the fixed order :data:`CHECK_ARGS`
+    gives for the kind. An engine that meets a kind it does not implement must not accept an
+    object holding it (the C engine defers such objects to this module)."""
+
+    kind: str
+    rule: str
+    args: tuple[str | None, ...]
+
+
+CHECK_ARGS: dict[str, tuple[str, ...]] = {
+    "edtf": (
+        "value",
+        "precision",
+        "basis",
+        "weekday",
+        "written",
+        "earliest",
+        "latest",
+        "relative",
+        "absence",
+    ),
+    "date-anchor": ("name", "date"),
+    "within": ("from", "to", "items", "item_from", "item_to", "value"),
+    "last": ("list", "key", "equals", "equals_key"),
+    "distinct": ("one", "many"),
+}
+"""The order of :attr:`Check.args` per kind (``within``'s ``value``, the value key of its
+dates, is read from their ``edtf`` declaration, not declared)."""
+
+RELATIVE_KEYS = ("offset", "unit", "anchor")
+"""The keys of the object an ``edtf`` declaration's ``relative`` input names: part of the kind,
+as a span's three inputs are of ``span`` (``compile_rules`` checks the schema has them)."""
+
+
 class Field(NamedTuple):
     """How to reach values under a :class:`Node`: ``key``, a list of them when ``many``."""
 
@@ -156,6 +198,8 @@ class Node(NamedTuple):
     whens: tuple[When, ...]
     text_file: TextFile | None
     fields: tuple[Field, ...]
+    checks: tuple[Check, ...]
+    """The declarations of the kinds added with :data:`PLAN_API` 2, in declaration order."""
 
 
 class Rules(NamedTuple):
@@ -167,7 +211,9 @@ class Rules(NamedTuple):
     kinds: tuple[str, ...]
 
 
-_OBJECT_RULES = frozenset({"span", "date", "basis", "order", "duration", "when", "text-file"})
+_OBJECT_RULES = frozenset(
+    {"span", "date", "basis", "order", "duration", "when", "text-file", *CHECK_ARGS}
+)
 _VALUE_RULES = frozenset({"id", "ref", "scope", "verbatim", "sequence"})
 SCORE = "score"
 """Not a rule: how :mod:`diplomatic_visits.score` compares a value, where the other
@@ -244,8 +290,9 @@ def compile_rules(doc: Mapping[str, Any], version: str) -> Rules:
             verbatim = item_decl.get("verbatim") is True
             if ref or verbatim or sequence or obj:
                 fields.append(Field(name, many, ref, verbatim, sequence, obj))
-        return _object_rules(schema, decl, where, kind, id_key, tuple(fields))
+        return _object_rules(schema, decl, where, kind, id_key, tuple(fields), defs, anchors)
 
+    anchors = _Anchors([], [])
     root = resolve(doc, defs)
     top = node_of(root.schema, _decl(root.around, root.schema, "$"), "$") or _EMPTY
     for where, ref in refs:
@@ -254,10 +301,20 @@ def compile_rules(doc: Mapping[str, Any], version: str) -> Rules:
                 raise RuleDeclarationError(where, f"refers to kind {k!r}, which no id declares")
     if len(set(kinds)) != len(kinds):
         raise RuleDeclarationError("$", "two kinds of object have the same name")
+    names = [name for name, _ in anchors.declared]
+    for name, where in anchors.declared:
+        if names.count(name) > 1:
+            raise RuleDeclarationError(where, f"date-anchor: two anchors are named {name!r}")
+    for where, values in anchors.wanted:
+        for v in values:
+            if v not in names:
+                raise RuleDeclarationError(
+                    where, f"relative: the anchor {v!r} is named by no date-anchor declaration"
+                )
     return Rules(PLAN_API, version, top, tuple(kinds))
 
 
-_EMPTY = Node(None, None, None, None, None, (), None, (), None, ())
+_EMPTY = Node(None, None, None, None, None, (), None, (), None, (), ())
 
 
 def _decl(around: Mapping[str, Any], schema: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -320,6 +377,8 @@ def _object_rules(
     kind: str | None,
     id_key: str | None,
     fields: tuple[Field, ...],
+    defs: Mapping[str, Any],
+    anchors: _Anchors,
 ) -> Node | None:
     props = schema.get("properties", {})
 
@@ -334,6 +393,8 @@ def _object_rules(
     if "span" in decl:
         s = _fields(decl["span"], where, ("start", "end", "quote"))
         span = Span(*(str(prop(s[k])) for k in ("start", "end", "quote")))
+    if "date" in decl and "edtf" in decl:
+        raise RuleDeclarationError(where, "a partial date is declared date or edtf, not both")
     if "date" in decl:
         d = _fields(
             decl["date"],
@@ -364,7 +425,8 @@ def _object_rules(
         start, end = str(prop(d["from"])), str(prop(d["to"]))
         if not any((o.start, o.end) == (start, end) for o in orders):
             raise RuleDeclarationError(where, "duration: declare the order of its dates too")
-        duration = Duration(str(prop(d["days"])), start, end, _date_value(fields, start, where))
+        value, weekday, _ = _date_keys(fields, start, where)
+        duration = Duration(str(prop(d["days"])), start, end, value, weekday)
     for w in decl.get("when", []):
         tests = [t for t in ("in", "not_in", "nonempty") if t in w]
         w = _fields(w, where, ("rule", "if", "then", "must"), ("in", "not_in", "nonempty"))
@@ -380,10 +442,134 @@ def _object_rules(
     if "text-file" in decl:
         t = _fields(decl["text-file"], where, ("length", "sha256"))
         text_file = TextFile(str(prop(t["length"])), str(prop(t["sha256"])))
+    checks = _checks(decl, where, props, fields, defs, anchors)
     node = Node(
-        kind, id_key, span, date, basis, tuple(orders), duration, tuple(whens), text_file, fields
+        kind,
+        id_key,
+        span,
+        date,
+        basis,
+        tuple(orders),
+        duration,
+        tuple(whens),
+        text_file,
+        fields,
+        checks,
     )
     return None if node == _EMPTY else node
+
+
+class _Anchors(NamedTuple):
+    """What :func:`compile_rules` checks once the whole schema is read: the anchors declared
+    (name, where) and the anchor names each ``relative`` input's enum allows (where, names)."""
+
+    declared: list[tuple[str, str]]
+    wanted: list[tuple[str, tuple[str, ...]]]
+
+
+def _checks(
+    decl: Mapping[str, Any],
+    where: str,
+    props: Mapping[str, Any],
+    fields: tuple[Field, ...],
+    defs: Mapping[str, Any],
+    anchors: _Anchors,
+) -> tuple[Check, ...]:
+    """The :class:`Check` of each declaration of a kind added with :data:`PLAN_API` 2, in the
+    order the declaration gives them (kinds in :data:`CHECK_ARGS` order)."""
+    from diplomatic_visits.schema import resolve
+
+    def prop(value: Any, among: Mapping[str, Any] = props, what: str = "") -> str:
+        name = _str(value, where)
+        if name not in among:
+            raise RuleDeclarationError(
+                where, f"names {name!r}, which is not a property {what or 'here'}"
+            )
+        return name
+
+    def sub(name: str, many: bool) -> Mapping[str, Any]:
+        """The properties of the object at ``name`` (of its items, when ``many``)."""
+        r = resolve(props[name], defs).schema
+        if many != ("items" in r):
+            raise RuleDeclarationError(
+                where, f"{name!r} must be {'a list of objects' if many else 'an object'}"
+            )
+        if many:
+            r = resolve(r["items"], defs).schema
+        out = r.get("properties")
+        if not isinstance(out, dict):
+            raise RuleDeclarationError(where, f"{name!r} does not hold objects")
+        return out
+
+    def specs(kind: str) -> list[dict[str, Any]]:
+        spec = decl[kind]
+        if not isinstance(spec, list) or not spec:
+            raise RuleDeclarationError(where, f"{kind}: expected a non-empty list of objects")
+        named = ("rule",) if kind != "within" else ()  # within reports its kind's name
+        declared = tuple(k for k in CHECK_ARGS[kind] if k != "value")
+        return [_fields(s, where, (*named, *declared)) for s in spec]
+
+    out: list[Check] = []
+    if "edtf" in decl:
+        names = CHECK_ARGS["edtf"]
+        d = _fields(decl["edtf"], where, names[:3], names[3:])
+        if ("earliest" in d) != ("latest" in d):
+            raise RuleDeclarationError(where, "edtf: give earliest and latest together")
+        args = tuple(None if d.get(k) is None else prop(d[k]) for k in names)
+        if "relative" in d:
+            anchors.wanted.append((where, _relative_anchors(props[d["relative"]], defs, where)))
+        out.append(Check("edtf", "edtf", args))
+    if "date-anchor" in decl:
+        a = _fields(decl["date-anchor"], where, CHECK_ARGS["date-anchor"])
+        name, date = _str(a["name"], where), prop(a["date"])
+        if not _date_keys(fields, date, where)[2]:
+            raise RuleDeclarationError(where, f"date-anchor: {date!r} is not declared edtf")
+        anchors.declared.append((name, where))
+        out.append(Check("date-anchor", "date-anchor", (name, date)))
+    for w in specs("within") if "within" in decl else ():
+        start, end, items = prop(w["from"]), prop(w["to"]), prop(w["items"])
+        item_props = sub(items, True)
+        item_from = prop(w["item_from"], item_props, f"of the items of {items!r}")
+        item_to = prop(w["item_to"], item_props, f"of the items of {items!r}")
+        item_fields = next((f.obj.fields for f in fields if f.key == items and f.obj), ())
+        keys = {
+            _date_keys(fields, start, where)[0],
+            _date_keys(fields, end, where)[0],
+            _date_keys(item_fields, item_from, where)[0],
+            _date_keys(item_fields, item_to, where)[0],
+        }
+        if len(keys) != 1:
+            raise RuleDeclarationError(where, "within: the four dates differ in form")
+        args = (start, end, items, item_from, item_to, keys.pop())
+        out.append(Check("within", "within", args))
+    for w in specs("last") if "last" in decl else ():
+        lst, equals = prop(w["list"]), prop(w["equals"])
+        key = prop(w["key"], sub(lst, True), f"of the items of {lst!r}")
+        equals_key = prop(w["equals_key"], sub(equals, False), f"of {equals!r}")
+        out.append(Check("last", _str(w["rule"], where), (lst, key, equals, equals_key)))
+    for w in specs("distinct") if "distinct" in decl else ():
+        one, many = prop(w["one"]), prop(w["many"])
+        if "items" not in resolve(props[many], defs).schema:
+            raise RuleDeclarationError(where, f"distinct: {many!r} is not a list")
+        out.append(Check("distinct", _str(w["rule"], where), (one, many)))
+    return tuple(out)
+
+
+def _relative_anchors(
+    schema: Mapping[str, Any], defs: Mapping[str, Any], where: str
+) -> tuple[str, ...]:
+    """The anchor names a ``relative`` object's ``anchor`` enum allows; its schema must have
+    the keys :data:`RELATIVE_KEYS`."""
+    from diplomatic_visits.schema import resolve
+
+    props = resolve(schema, defs).schema.get("properties", {})
+    missing = [k for k in RELATIVE_KEYS if k not in props]
+    if missing:
+        raise RuleDeclarationError(where, f"relative: its object needs the keys {missing}")
+    enum = resolve(props[RELATIVE_KEYS[2]], defs).schema.get("enum")
+    if not isinstance(enum, list) or not all(isinstance(v, str) for v in enum):
+        raise RuleDeclarationError(where, "relative: its anchor must be an enum of anchor names")
+    return tuple(enum)
 
 
 @cache
@@ -428,9 +614,23 @@ def not_stated() -> frozenset[str]:
 
 def _date_value(fields: tuple[Field, ...] | list[Field], key: str, where: str) -> str:
     """The key of the value of the partial date at ``key`` among ``fields``."""
+    return _date_keys(fields, key, where)[0]
+
+
+def _date_keys(
+    fields: tuple[Field, ...] | list[Field], key: str, where: str
+) -> tuple[str, str | None, bool]:
+    """The value key and weekday key of the partial date at ``key`` among ``fields``, and
+    whether it is declared ``edtf`` (the weekday key is None for the 1.x ``date`` kind, whose
+    duration never reads it)."""
     for f in fields:
-        if f.key == key and not f.many and f.obj is not None and f.obj.date is not None:
-            return f.obj.date.value
+        if f.key == key and not f.many and f.obj is not None:
+            if f.obj.date is not None:
+                return f.obj.date.value, None, False
+            for c in f.obj.checks:
+                if c.kind == "edtf":
+                    assert c.args[0] is not None
+                    return c.args[0], c.args[3], True
     raise RuleDeclarationError(where, f"{key!r} is not a partial date")
 
 
