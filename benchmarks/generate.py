@@ -10,11 +10,18 @@ that are not JSON at all). The data is made here, never committed:
 With ``--schema-version 1.1.0`` the records use what 1.1.0 adds, so that its rules run too:
 dates as written (``--09-12``) with the year inferred with world knowledge, day bounds, the
 status over time, the legs of a tour, and the modality of statements.
+With ``--schema-version 2.0.0`` they also use what 2.0.0 adds, so that its rules run (the C
+engine's included, which the benchmark holds to the floor): EDTF dates of every form (seasons,
+year-less days, weekdays alone, spans, open spans, approximate dates, dates resolved from
+relative words against the article's date, dates not announced), visits from one weekday to
+another with their length, legs with their own status, status histories whose last entry is
+the status, and statements with co-speakers and a reporting chain.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime as dt
 import json
 import random
@@ -269,6 +276,141 @@ def upgrade(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return record
 
 
+def _edtf_date(rng: random.Random, anchor: dt.date | None) -> dict[str, Any]:
+    """A 2.0.0 partial date in one of the forms news writes (DESIGN.md 1.3): a day, a month, a
+    season, a day without a year, a weekday alone, a span, an open span, an approximate day, a
+    date resolved from relative words against the article's (``anchor``), or none announced."""
+    d = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4000))
+    base = {"inferred_from": None, "text": None, "weekday": None}
+    roll = rng.randrange(10)
+    if roll == 0:
+        form = {"value": f"{d.year}-{rng.randint(21, 24)}", "precision": "season"}
+    elif roll == 1:
+        v = d.strftime("XXXX-%m-%d")
+        form = {"value": v, "precision": "day", "written": v}
+    elif roll == 2:
+        form = {"value": "XXXX-XX-XX", "precision": "day", "weekday": WEEKDAYS[d.weekday()]}
+    elif roll == 3:
+        e = d + dt.timedelta(days=rng.randrange(1, 5))
+        form = {"value": f"{d.isoformat()}/{e.isoformat()}", "precision": "day"}
+    elif roll == 4:
+        form = {"value": f"{d.isoformat()}/..", "precision": "day"}
+    elif roll == 5:
+        form = {"value": d.strftime("%Y-%m") + "~", "precision": "month"}
+    elif roll == 6 and anchor is not None:
+        offset = rng.choice((-2, -1, 1, 2))
+        target = anchor + dt.timedelta(days=offset)
+        return {
+            **base,
+            "value": target.isoformat(),
+            "precision": "day",
+            "basis": "inferred",
+            "inferred_from": "counted from the article's date",
+            "text": "tomorrow" if offset == 1 else "in a few days",
+            "relative": {"offset": offset, "unit": "day", "anchor": "published"},
+            "evidence": [{"quote": "tomorrow"}],
+        }
+    elif roll == 7:
+        return {
+            **base,
+            "value": None,
+            "precision": "unknown",
+            "basis": "stated",
+            "absence": "not_announced",
+            "evidence": [{"quote": "has not been announced"}],
+        }
+    else:
+        text = d.strftime("%A (%B %d)")
+        return {
+            **base,
+            "value": d.isoformat(),
+            "precision": "day",
+            "basis": "inferred_with_knowledge",
+            "inferred_from": "weekday and day of month give the year",
+            "text": text,
+            "weekday": WEEKDAYS[d.weekday()],
+            "written": d.strftime("XXXX-%m-%d"),
+            "evidence": [{"quote": text}],
+        }
+    return {**base, **form, "basis": "stated", "evidence": [{"quote": "on that date"}]}
+
+
+def upgrade_2(record: dict[str, Any], rng: random.Random, version: str) -> dict[str, Any]:
+    """A 1.1.0 record (:func:`upgrade`) migrated to 2.0.0 (``written`` in EDTF) and using what
+    2.0.0 adds, so that its rules run: EDTF dates of every form, relative dates resolved
+    against the article's date, visits from a weekday to a weekday with their length, legs
+    with their own status, status histories whose last entry is the status, and statements
+    with co-speakers and a reporting chain."""
+    record["schema_version"] = version
+
+    def migrate(value: Any) -> None:
+        if isinstance(value, dict):
+            written = value.get("written")
+            if "precision" in value and isinstance(written, str) and written.startswith("--"):
+                value["written"] = "XXXX-" + written[2:]
+            for item in value.values():
+                migrate(item)
+        elif isinstance(value, list):
+            for item in value:
+                migrate(item)
+
+    migrate(record)
+    published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4000))
+    record["article"]["source"]["published"] = {
+        "value": published.isoformat(),
+        "precision": "day",
+        "basis": "stated",
+        "inferred_from": None,
+        "text": published.strftime("%d %B %Y"),
+        "weekday": None,
+        "evidence": [{"quote": published.strftime("%d %B %Y")}],
+    }
+    for v in record["visits"]:
+        roll = rng.random()
+        if roll < 0.3:  # Monday to Friday: five days (or twelve...)
+            first, last = rng.randrange(7), rng.randrange(7)
+            v["start"] = _weekday_only(WEEKDAYS[first])
+            v["end"] = _weekday_only(WEEKDAYS[last])
+            v["duration_days"] = (last - first) % 7 + 1 + 7 * rng.randrange(2)
+        elif roll < 0.6:
+            v["start"] = _edtf_date(rng, published)
+            v["end"] = copy.deepcopy(v["start"])
+        status = v["status"]["value"]
+        for event in v["status_history"]:
+            event["as_of"] = _edtf_date(rng, published)
+            event["as_of"]["evidence"] = []
+        v["status_history"][-1]["value"] = status  # rule status-last
+        for e in v["sub_events"]:  # inside the visit's dates (rule within)
+            e["date"] = copy.deepcopy(v["start"])
+            e["status"] = copy.deepcopy(v["status"])
+        for k, leg in enumerate(v.get("legs", [])):
+            leg.update(id=f"l_{v['id']}_{k}", status=copy.deepcopy(v["status"]))
+            leg["start"], leg["end"] = copy.deepcopy(v["start"]), copy.deepcopy(v["end"])
+            for e in v["sub_events"]:
+                e["leg"] = leg["id"]
+    for st in record["statements"]:
+        st["date"] = _edtf_date(rng, published)
+        others = [a["id"] for a in record["actors"] if a["id"] != st["speaker"]]
+        st["co_speakers"] = others[:1]
+        if len(others) > 1:
+            st["relayed_by"] = others[1:]
+            st["reported_via"] = st["speaker"]
+    return record
+
+
+def _weekday_only(weekday: str) -> dict[str, Any]:
+    return {
+        "value": "XXXX-XX-XX",
+        "precision": "day",
+        "basis": "stated",
+        "inferred_from": None,
+        "text": weekday.capitalize(),
+        "weekday": weekday,
+        "written": "XXXX-XX-XX",
+        "evidence": [{"quote": weekday.capitalize()}],
+    }
+
+
 def corrupt(record: dict[str, Any], rng: random.Random) -> dict[str, Any] | str:
     """Break a record in one of several realistic ways."""
     how = rng.randrange(9)
@@ -301,7 +443,9 @@ def main() -> None:
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--invalid-rate", type=float, default=0.02)
     p.add_argument("--seed", type=int, default=20231017)
-    p.add_argument("--schema-version", default="1.0.0", choices=("1.0.0", "1.1.0"))
+    p.add_argument(
+        "--schema-version", default="1.0.0", help="1.0.0, 1.1.0 or 2.0.0 (or a 2.0.0 draft)"
+    )
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / "records.jsonl")
     args = p.parse_args()
     rng = random.Random(args.seed)
@@ -310,8 +454,10 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as f:
         for i in range(args.records):
             rec: dict[str, Any] | str = make_record(i, rng)
-            if args.schema_version == "1.1.0":
+            if args.schema_version != "1.0.0":
                 rec = upgrade(rec, rng)  # type: ignore[arg-type]
+            if args.schema_version.startswith("2."):
+                rec = upgrade_2(rec, rng, args.schema_version)  # type: ignore[arg-type]
             if rng.random() < args.invalid_rate:
                 rec = corrupt(rec, rng)  # type: ignore[arg-type]
             line = rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)

@@ -29,6 +29,33 @@ def _pure() -> Any:
     return module
 
 
+# the forms of schema 2.0.0's dates (EDTF), possible and impossible, and its new inputs
+EDTF_VALUES: list[Any] = [
+    "XXXX-02-30", "XXXX-02-29", "XXXX-09-12", "XXXX-XX-XX", "2023-23", "2023-24", "2023-25",
+    "2023-06-06/2023-06-03", "2023-06-03/..", "../2023-06-06", "2023-06-03/", "2023-06-10~",
+    "2023-06?", "season", "not_announced", "tuesday", {"offset": 1, "unit": "day",
+    "anchor": "published"}, {"offset": -1, "unit": "weekday", "anchor": "published"},
+]  # fmt: skip
+
+
+def _generated(repo: Path, n: int) -> list[Any]:
+    """Records of each shipped version from 2.0.0 on, as the benchmark's generator writes them
+    (every form of date it knows: seasons, year-less days, weekdays, spans, relative dates)."""
+    from diplomatic_visits.schema import available_versions
+
+    spec = importlib.util.spec_from_file_location("generate", repo / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random(3)
+    return [
+        gen.upgrade_2(gen.upgrade(gen.make_record(i, rng), rng), rng, version)
+        for version in available_versions()
+        if int(version.split(".")[0]) >= 2
+        for i in range(n)
+    ]
+
+
 def _mutations(record: Any, rng: random.Random, n: int) -> list[Any]:
     """Records with one leaf changed to a value a rule may trip on."""
     leaves: list[tuple[Any, Any]] = []
@@ -45,6 +72,7 @@ def _mutations(record: Any, rng: random.Random, n: int) -> list[Any]:
 
     walk(record)
     values = [None, "2023-09-31", "x", 0, 10**9, [], "a_nobody", "inferred", "unknown", "--09-13"]
+    values += EDTF_VALUES
     out = []
     for _ in range(n):
         copy_ = copy.deepcopy(record)
@@ -66,7 +94,7 @@ def main() -> None:
         json.loads(p.read_text(encoding="utf-8"))
         for p in sorted((repo / "tests" / "examples").glob("*/*.json"))
         if p.name != "expected-failures.json"
-    ]
+    ] + _generated(repo, 4)
     rng = random.Random(5)
     checked = 0
     for record in records:

@@ -49,7 +49,7 @@ from diplomatic_visits.inputs import Source, Sources  # noqa: E402
 from diplomatic_visits.parse import line_document, strict_line  # noqa: E402
 from diplomatic_visits.pipeline import Settings, check_line, fast_acceptor  # noqa: E402
 from diplomatic_visits.report import RecordResult  # noqa: E402
-from diplomatic_visits.schema import rs_validator  # noqa: E402
+from diplomatic_visits.schema import available_versions, rs_validator  # noqa: E402
 
 SOURCE = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
 TEXT_BYTES = SOURCE.read_bytes()
@@ -63,12 +63,31 @@ _OTHER = Source(
 
 
 def seed_records() -> list[dict[str, Any]]:
-    """The gold records and the valid examples: the records mutations start from."""
+    """The gold records, the valid examples and a few generated records of each shipped version
+    from 2.0.0 on (the benchmark's generator, seeded: every form of date it writes): the
+    records mutations start from."""
     paths = [
         *sorted((REPO / "dataset" / "records").glob("*.json")),
         *sorted((REPO / "tests" / "examples" / "valid").glob("*.json")),
     ]
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths] + generated_records(6)
+
+
+def generated_records(n: int, seed: int = 26) -> list[dict[str, Any]]:
+    """``n`` records of each shipped version from 2.0.0 on, as ``benchmarks/generate.py``
+    writes them (seeded)."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random(seed)
+    out = []
+    for version in available_versions():
+        if int(version.split(".")[0]) >= 2:
+            for i in range(n):
+                record = gen.upgrade(gen.make_record(i, rng), rng)
+                out.append(gen.upgrade_2(record, rng, version))
+    return out
 
 
 def rule_kinds(plan: rules.Rules) -> set[str]:
@@ -84,6 +103,7 @@ def rule_kinds(plan: rules.Rules) -> set[str]:
         if node.orders:
             found.add("order")
         found.update(f"when:{w.rule}" for w in node.whens)
+        found.update(c.kind for c in node.checks)
         for f in node.fields:
             if f.ref is not None:
                 found.add("ref")
@@ -144,6 +164,8 @@ def targets(record: Any, plan: rules.Rules) -> list[Target]:
         if node.text_file is not None:
             add((*path, node.text_file.length), "text_file", "offset")
             add((*path, node.text_file.sha256), "text_file", "sha256")
+        for c in node.checks:
+            check_targets(value, c, node, path, add)
         for f in node.fields:
             sub = value.get(f.key)
             here = (*path, f.key)
@@ -164,6 +186,52 @@ def targets(record: Any, plan: rules.Rules) -> list[Target]:
 
     visit(record, plan.root, ())
     return out
+
+
+def check_targets(
+    value: dict[str, Any],
+    c: rules.Check,
+    node: rules.Node,
+    path: Path_,
+    add: Callable[..., None],
+) -> None:
+    """The places a :class:`rules.Check` reads in ``value`` (an object of ``node``)."""
+    if c.kind == "edtf":
+        for role, key in zip(rules.CHECK_ARGS["edtf"], c.args, strict=True):
+            if key is not None:
+                add((*path, key), "edtf", f"edtf-{role}")
+    elif c.kind == "date-anchor":
+        _, date = c.args
+        obj = next((f.obj for f in node.fields if f.key == date and f.obj is not None), None)
+        edtf = next((k for k in obj.checks if k.kind == "edtf"), None) if obj else None
+        if date is not None and edtf is not None and edtf.args[0] is not None:
+            add((*path, date, edtf.args[0]), "date-anchor", "edtf-value")
+    elif c.kind == "within":
+        start, end, items, item_from, item_to, key = c.args
+        assert start and end and items and item_from and item_to and key
+        add((*path, start, key), "within", "edtf-value")
+        add((*path, end, key), "within", "edtf-value")
+        listed = value.get(items)
+        for i in range(len(listed) if isinstance(listed, list) else 0):
+            add((*path, items, i, item_from, key), "within", "edtf-value")
+            add((*path, items, i, item_to, key), "within", "edtf-value")
+    elif c.kind == "last":
+        lst, key, equals, equals_key = c.args
+        assert lst and key and equals and equals_key
+        add((*path, equals, equals_key), "last", "last")
+        listed = value.get(lst)
+        for i in range(len(listed) if isinstance(listed, list) else 0):
+            add((*path, lst, i, key), "last", "last")
+        if isinstance(listed, list) and len(listed) > 1:
+            add((*path, lst), "last", "shuffle")
+    elif c.kind == "distinct":
+        one, many = c.args
+        assert one and many
+        add((*path, one), "distinct", "id")
+        listed = value.get(many)
+        for i in range(len(listed) if isinstance(listed, list) else 0):
+            add((*path, many, i), "distinct", "id")
+        add((*path, many), "distinct", "distinct-list")
 
 
 INTS: tuple[Any, ...] = (
@@ -196,6 +264,55 @@ POOLS: dict[str, tuple[Any, ...]] = {
     "sha256": (SHA, "0" * 64, SHA.upper(), None, ""),
     "quote": ("Kim", "", "x", "Putin", "words the article never has", "Kim\u0301", None, 5),
 }  # fmt: skip
+EDTF: tuple[Any, ...] = (
+    "2023-09-12", "2023-09-17", "2023-09", "2023", "2023-23", "2023-21", "2023-24", "2023-25",
+    "XXXX-09-12", "XXXX-02-29", "XXXX-02-30", "XXXX-09", "XXXX-XX-XX", "XXXX-13", "XXXX",
+    "2023-06-03/2023-06-06", "2023-06-06/2023-06-03", "XXXX-06-03/XXXX-06-06", "2023-06-03/..",
+    "2023-06-03/", "../2023-06-06", "/2023-06-06", "../..", "/", "2023-06-10~", "2023-06-10?",
+    "2023-06%", "2023-23?", "2023-02-29", "2024-02-29", "0000", "2023-09-12\n", "2019-04",
+    "2019-04-24", "2023-09-11", "2023-09-18", "2023-10", "2022", None, 2023,
+)  # fmt: skip
+RELATIVE: tuple[Any, ...] = (
+    *(
+        {"offset": o, "unit": u, "anchor": "published"}
+        for o in (-1, 0, 1, 2)
+        for u in ("day", "week", "month", "year", "weekday")
+    ),
+    {"offset": 1, "unit": "day"},
+    {"offset": True, "unit": "day", "anchor": "published"},
+    None,
+)
+POOLS.update(
+    {
+        "edtf-value": EDTF,
+        "edtf-written": EDTF,
+        "edtf-earliest": EDTF,
+        "edtf-latest": EDTF,
+        "edtf-precision": ("day", "month", "season", "year", "unknown", "Day", "", None),
+        "edtf-basis": POOLS["basis"],
+        "edtf-weekday": POOLS["weekday"],
+        "edtf-relative": RELATIVE,
+        "edtf-absence": ("not_given", "not_announced", "not_known", "", None),
+        "last": ("planned", "completed", "postponed", "cancelled", "under_way", "begun", None),
+        "distinct-list": ([], ["a_0"], ["a_0", "a_1"], ["nobody_here"], None),
+    }
+)
+# whole dates of the 2.0.0 profile, each coherent (value, precision, written, weekday): a
+# mutation that lands in the valid region often, so that the engines are compared there too
+EDTF_FORMS: tuple[tuple[Any, str, Any, Any], ...] = (
+    ("2019-04-24", "day", "XXXX-04-24", "wednesday"),
+    ("2019-04", "month", "XXXX-04", None),
+    ("2019", "year", "2019", None),
+    ("2019-22", "season", "2019-22", None),
+    ("XXXX-04-24", "day", "XXXX-04-24", None),
+    ("XXXX-XX-XX", "day", "XXXX-XX-XX", "friday"),
+    ("2019-04-24/2019-04-26", "day", None, None),
+    ("XXXX-04-24/XXXX-04-26", "day", "XXXX-04-24/XXXX-04-26", None),
+    ("2019-04-24/..", "day", None, None),
+    ("/2019-04", "month", None, None),
+    ("2019-04-24~", "day", None, None),
+    (None, "unknown", None, None),
+)
 ANY: tuple[Any, ...] = (None, "", [], {}, True, 0, "x", -1, 1.0)
 
 
@@ -252,6 +369,21 @@ def apply(record: Any, parent: Any, key: Any, t: Target, rng: random.Random) -> 
             for lst in _lists_holding(record, holder):
                 lst.append(copy.deepcopy(holder))
         return
+    if t.rule == "edtf" and isinstance(parent, dict) and roll < 0.4:  # a whole date, coherent
+        edtf = _edtf_check(record, t)
+        if edtf is not None:
+            value, precision, written, weekday = rng.choice(EDTF_FORMS)
+            keys = dict(zip(rules.CHECK_ARGS["edtf"], edtf.args, strict=True))
+            parent[keys["value"]], parent[keys["precision"]] = value, precision
+            parent[keys["basis"]] = "stated" if value is not None else "unknown"
+            for k in ("weekday", "written", "earliest", "latest", "relative", "absence"):
+                if keys[k] is not None:
+                    parent.pop(keys[k], None)
+            if keys["weekday"] is not None:
+                parent[keys["weekday"]] = weekday
+            if keys["written"] is not None and written is not None and rng.random() < 0.7:
+                parent[keys["written"]] = written
+            return
     if t.rule == "date" and isinstance(parent, dict) and roll < 0.4:  # a whole date, coherent
         rule = _date_rule(record, t)
         if rule is not None:
@@ -285,15 +417,27 @@ def apply(record: Any, parent: Any, key: Any, t: Target, rng: random.Random) -> 
     parent[key] = copy.deepcopy(rng.choice(pool))
 
 
-def _date_rule(record: Any, t: Target) -> rules.Date | None:
-    """The date rule of the object holding ``t``."""
+def _node_at(record: Any, t: Target) -> rules.Node | None:
+    """The plan's node of the object holding ``t``."""
     plan = rules.rules_for(record.get("schema_version"))
     node: rules.Node | None = plan.root
     for key in t.path[:-1]:
         if isinstance(key, int) or node is None:
             continue
         node = next((f.obj for f in node.fields if f.key == key), None)
+    return node
+
+
+def _date_rule(record: Any, t: Target) -> rules.Date | None:
+    """The date rule of the object holding ``t``."""
+    node = _node_at(record, t)
     return node.date if node is not None else None
+
+
+def _edtf_check(record: Any, t: Target) -> rules.Check | None:
+    """The edtf check of the object holding ``t``."""
+    node = _node_at(record, t)
+    return next((c for c in node.checks if c.kind == "edtf"), None) if node else None
 
 
 def _strings_at(node: Any, name: str) -> Iterator[str]:
@@ -620,7 +764,7 @@ class Harness:
     def walk(self, record: Any) -> None:
         """The C semantic walk against checks.check, under one of the record's plans."""
         version = record.get("schema_version") if isinstance(record, dict) else None
-        if version not in ("1.0.0", "1.1.0"):
+        if version not in available_versions():
             return
         self.stats.walks += 1
         text = self.rng.random() < 0.5

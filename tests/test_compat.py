@@ -15,7 +15,13 @@ from hypothesis import given
 from hypothesis_jsonschema import from_schema
 
 from conftest import EXAMPLES, load_json
-from diplomatic_visits import available_versions, bundle_schema, load_records, load_schema
+from diplomatic_visits import (
+    available_versions,
+    bundle_schema,
+    load_records,
+    load_schema,
+    validate_record,
+)
 from diplomatic_visits.cli import main
 from diplomatic_visits.compat import (
     broken_records,
@@ -137,7 +143,13 @@ def test_shipped_versions_never_bump_less_than_their_change() -> None:
         assert records, f"no record of {old} to carry over"
         verdict = check(old, new, records=records, generated=3)
         assert ORDER[declared_bump(old, new)] >= ORDER[verdict.required], (old, new)
-        assert not verdict.broken_records, verdict.broken_records
+        if declared_bump(old, new) != "major":
+            assert not verdict.broken_records, verdict.broken_records
+            continue
+        # a major release may break old records: every shipped one must migrate to a valid one
+        assert verdict.required == "major", (old, new)
+        for name, record in records:
+            assert validate_record(migrate_record(record, new)) == [], (name, old, new)
 
 
 def test_1_0_0_records_migrate_to_1_1_0_and_stay_valid(
@@ -208,3 +220,38 @@ def test_migrate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(out.read_text(encoding="utf-8")) == load_json(record)
     assert main(["migrate", str(record), "--to", "9.0.0", "--out", str(out), "--force"]) == 2
     assert "unknown target version 9.0.0" in capsys.readouterr().err
+
+
+def test_rules_beside_a_ref_are_merged_with_the_definitions() -> None:
+    """An ``x-dv`` beside a ``$ref`` adds to the referenced definition's declarations, as
+    rules.compile_rules reads it; the gate used to read it as replacing them ("rule 'date'
+    removed", a minor change where nothing was removed)."""
+    old = bundle_schema("1.1.0", "extraction")
+    start = old["$defs"]["visit"]["properties"]["start"]
+    assert "$ref" in start and "x-dv" in old["$defs"]["partial_date"]
+    same = copy.deepcopy(old)  # the definition's own date rule, repeated beside the $ref
+    same["$defs"]["visit"]["properties"]["start"]["x-dv"] = {
+        "date": old["$defs"]["partial_date"]["x-dv"]["date"]
+    }
+    assert compare_schemas(old, same) == []
+    more = copy.deepcopy(old)  # a rule added beside the $ref: added, nothing removed
+    more["$defs"]["visit"]["properties"]["start"]["x-dv"] = {"verbatim": True}
+    changes = [(c.bump, c.path, c.what) for c in compare_schemas(old, more)]
+    assert changes == [
+        ("major", "$.visits[*].start", "rule 'verbatim' added: it may reject old records")
+    ]
+
+
+def test_new_rule_kinds_are_rules_added() -> None:
+    """Every kind schema 2.0.0 adds (the draft) is reported as a rule added: MAJOR."""
+    draft = json.loads(
+        (Path(__file__).parent.parent / "docs" / "next-schema" / "record.schema.json").read_text(
+            "utf-8"
+        )
+    )
+    added = {
+        c.what.split("'")[1]
+        for c in compare_schemas(bundle_schema("1.1.0", "extraction"), draft)
+        if c.what.endswith("added: it may reject old records") and c.bump == "major"
+    }
+    assert {"edtf", "date-anchor", "within", "last", "distinct"} <= added

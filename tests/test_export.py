@@ -186,13 +186,14 @@ def test_training_configs_pair_the_article_with_a_target_a_model_can_produce(
     cache = str(tmp_path / "cache")
     (row,) = datasets.load_dataset(str(out), "messages", cache_dir=cache)["test"].to_list()
     assert [m["role"] for m in row["messages"]] == ["system", "user", "assistant"]
-    assert row["messages"][:2] == prompt.messages(text)  # the prompt `prompt` prints
+    version = gold["schema_version"]  # the prompt of the record's own version
+    assert row["messages"][:2] == prompt.messages(text, version)  # what `prompt` prints
     answer = row["messages"][2]["content"]
     assert json.loads(answer) == profile.project(gold)
     record, _ = profile.lift(answer, text, article_id=gold["article"]["id"])
     assert dv.validate_record(record, text=text) == []
     (pc,) = datasets.load_dataset(str(out), "prompt_completion", cache_dir=cache)["test"].to_list()
-    assert pc["prompt"] == prompt.prompt_text(text) and pc["completion"] == answer
+    assert pc["prompt"] == prompt.prompt_text(text, version) and pc["completion"] == answer
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "- `messages`:" in card and "- `prompt_completion`:" in card
 

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits import validate_record
 from diplomatic_visits.checks import (
     bounds_of,
     check,
@@ -128,6 +129,18 @@ def test_each_patched_example_breaks_exactly_its_rule(path: Path) -> None:
     found = _issues(record)
     assert [(p, k) for p, k, _ in found] == [(want["path"], want["keyword"])], found
     assert path.stem.removeprefix("semantic-").startswith(want["keyword"])
+
+
+@pytest.mark.parametrize("path", PATCHES, ids=lambda p: p.name.removesuffix(".patch.json"))
+def test_the_released_schema_refuses_each_the_same_way(path: Path) -> None:
+    """The same examples through ``validate_record`` under the shipped schema 2.0.0 (schema and
+    rules, whichever engine runs): exactly the expected semantic issue."""
+    want = EXPECTED[path.name]
+    assert validate_record(BASE) == []
+    issues = validate_record(apply_patch(BASE, load_json(path)))
+    assert [(i.json_path, i.keyword, i.kind) for i in issues] == [
+        (want["path"], want["keyword"], "semantic")
+    ]
 
 
 MESSAGES = {
@@ -264,7 +277,7 @@ def test_the_1_x_forms_give_the_days_they_gave() -> None:
         return first.toordinal() - 1, last.toordinal() - 1
 
     values = [f"{y:04d}" for y in (1, 1999, 2000, 2023, 2024, 9999)]
-    values += [f"{y}-{m:02d}" for y in (1900, 2023, 2024) for m in range(0, 14)]
+    values += [f"{y}-{m:02d}" for y in (1900, 2023, 2024) for m in range(14)]
     values += [f"{y}-{m:02d}-{d:02d}" for y in (2023, 2024) for m in (1, 2, 4, 12) for d in
                (0, 1, 28, 29, 30, 31, 32)]  # fmt: skip
     values += ["0000", "2023-9-1", "", "2023-06-03 ", "20230603"]

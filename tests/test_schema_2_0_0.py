@@ -23,6 +23,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, load_json
+from diplomatic_visits import checks, validate_record
 from diplomatic_visits.migrate import MIGRATIONS, migrate_record, migration_path
 from diplomatic_visits.schema import available_versions, bundle_schema, load_schema, rs_validator
 
@@ -111,6 +112,8 @@ def _accepted(text: str) -> bool:
 
 # Every form of DESIGN.md section 1.3 and section 6, with the day span edtf gives it (its
 # strict bounds), where it gives one: year-less and open forms have none that means anything.
+# Winter (2023-24) is left out: edtf 5.0.2 ends it on 31 December, our engine (checks.py:
+# northern meteorological seasons) on the last day of February.
 DESIGN_FORMS: dict[str, tuple[str, str] | None] = {
     "2023-09-17": ("2023-09-17", "2023-09-17"),
     "2019-04": ("2019-04-01", "2019-04-30"),
@@ -144,8 +147,11 @@ def test_every_design_form_is_accepted_and_edtf_reads_it_as_written(form: str) -
     parsed = _edtf(form)
     assert str(parsed) == form  # the same string back: nothing normalised away
     span = DESIGN_FORMS[form]
-    if span is not None:
+    ours = checks.edtf_bounds(form)
+    assert ours is not None
+    if span is not None:  # edtf and our engine read the same days
         assert (_day(parsed.lower_strict()), _day(parsed.upper_strict())) == span
+        assert (str(ours.first), str(ours.last)) == span
 
 
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -289,10 +295,174 @@ OLD_RECORDS = [  # the valid examples and gold records of 1.x (2.0.0 examples ne
 
 @pytest.mark.parametrize("path", OLD_RECORDS, ids=lambda p: p.name)
 def test_old_records_migrate_to_valid_2_0_0_records(path: Path) -> None:
+    """Structure and every 2.0.0 rule (the gold records also at the verified level)."""
     record = load_json(path)
     migrated = migrate_record(record, VERSION)
-    level = "verified" if "annotation" in record and "text_file" in record["article"] else None
-    assert list(rs_validator(VERSION, "extraction").iter_errors(migrated)) == []
-    if level:
-        assert list(rs_validator(VERSION, "verified").iter_errors(migrated)) == []
+    assert migrated["schema_version"] == VERSION
+    assert validate_record(migrated) == []
+    if "text_file" in record["article"] and "annotation" in record:
+        source = REPO / "dataset" / record["article"]["text_file"]["path"]
+        text = source.read_text(encoding="utf-8") if source.is_file() else None
+        assert validate_record(migrated, level="verified", text=text) == []
     assert not rs_validator(VERSION, "extraction").is_valid(record)  # its version says 1.x
+
+
+def test_migrate_command_chains_1_0_0_to_2_0_0(tmp_path: Path) -> None:
+    from diplomatic_visits.cli import main
+
+    old = EXAMPLES / "valid" / "verified-gold-record.json"
+    assert load_json(old)["schema_version"] == "1.0.0"
+    out = tmp_path / "new.jsonl"
+    source = REPO / "dataset" / "source" / "000_b730d245b05eac44.txt"
+    argv = ["migrate", str(old), "--to", VERSION, "--out", str(out), "--source", str(source)]
+    assert main(argv) == 0
+    migrated = json.loads(out.read_text(encoding="utf-8"))
+    assert migrated["schema_version"] == VERSION
+    assert [d["written"] for d in _dates(migrated) if "written" in d] == [
+        "XXXX-" + d["written"][2:] if d["written"].startswith("--") else d["written"]
+        for d in _dates(load_json(old))
+        if "written" in d
+    ]
+    assert main(["validate", str(out), "--level", "verified", "--source", str(source)]) == 0
+
+
+def _dates(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        own = [value] if "precision" in value else []
+        return own + [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    return []
+
+
+# --- scoring: the dates and lists of 2.0.0 (DESIGN.md section 4.3) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold", "credit"),
+    [
+        ("XXXX-08-09", "XXXX-08-09", 1.0),
+        ("2023-08-09", "XXXX-08-09", 1.0),  # the year resolved, month and day agree
+        ("XXXX-08-09", "2023-08-09", 0.5),  # the year gold gives is missing
+        ("XXXX-08", "XXXX-08-09", 0.5),  # the right month of a year-less day
+        ("XXXX-08-10", "XXXX-08-09", 0.0),
+        ("2023-09-12", "XXXX-XX-XX", 1.0),  # a weekday alone: any day agrees as far as it goes
+        ("2023-23", "2023-23", 1.0),
+        ("2023-10", "2023-23", 31 / 91),  # October of an autumn of 91 days
+        ("2023-24", "2023-23", 0.0),
+        ("2023-06-10~", "2023-06-10", 1.0),  # a qualifier costs nothing
+        ("2023-06-04", "2023-06-03/2023-06-06", 1 / 4),  # one day of the four
+        ("2023-06-03/2023-06-05", "2023-06-03/2023-06-06", 0.5),  # one end of two
+        ("2023-06-03/", "2023-06-03/..", 0.5),  # not given is not still going on
+        ("2023-06-03/..", "2023-06-03/..", 1.0),
+        ("XXXX-06-03/XXXX-06-06", "XXXX-06-03/XXXX-06-06", 1.0),
+    ],
+)
+def test_edtf_dates_are_credited_by_form(pred: str, gold: str, credit: float) -> None:
+    from diplomatic_visits.score import edtf_credit
+
+    assert edtf_credit(pred, gold) == pytest.approx(credit)
+
+
+def test_the_1_x_forms_are_credited_as_before() -> None:
+    from diplomatic_visits.score import date_credit, edtf_credit
+
+    forms = ["2023", "2024", "2023-09", "2023-10", "2023-09-12", "2023-09-13", "2024-09-12"]
+    for p in forms:
+        for g in forms:
+            assert edtf_credit(p, g) == date_credit({"value": p}, {"value": g}), (p, g)
+
+
+def test_2_0_0_scores_a_date_as_one_value_with_its_resolution() -> None:
+    from diplomatic_visits.score import plan_for
+
+    old, new = plan_for("1.1.0").leaves["visits"], plan_for(VERSION).leaves["visits"]
+    for path in ("start", "start.weekday", "start.written", "start.earliest"):
+        assert path in old and path in new
+    assert "start.precision" not in new  # the value's form, scored with it as in 1.1.0
+    assert {"start.relative", "start.absence"} <= set(new)
+    assert not any(p.startswith("start.relative.") for p in new)
+
+
+def _chain(relayed: list[str]) -> dict[str, Any]:
+    record: dict[str, Any] = load_json(EXAMPLES / "valid" / "2.0.0-chained-announcement.json")
+    record["visits"][0]["status_history"][-1]["relayed_by"] = relayed
+    return record
+
+
+def test_a_relay_chain_is_scored_in_its_order() -> None:
+    from diplomatic_visits import score_records
+
+    gold = _chain(["a_arvo", "a_palace_official"])
+    same = score_records([_chain(["a_arvo", "a_palace_official"])], [gold])
+    swapped = score_records([_chain(["a_palace_official", "a_arvo"])], [gold])
+    path = "status_history[].relayed_by"
+    assert same.fields["visits"][path] == swapped.fields["visits"][path]  # the same actors
+    assert same.fields["visits"][f"{path} (order)"].f1 == 1.0
+    assert swapped.fields["visits"][f"{path} (order)"].f1 == 0.5  # one of two in gold's order
+    assert same.micro.f1 == 1.0 and swapped.micro.f1 < 1.0
+
+
+# --- Arrow, Parquet and Hugging Face: every date form back as written -------------------------
+
+
+def test_every_date_form_round_trips_through_parquet_and_hf(tmp_path: Path) -> None:
+    """DESIGN.md section 1.4: every form of section 1.3 written to Parquet and loaded with the
+    datasets library (offline, from the exported folder) comes back as the same string."""
+    import datasets
+    import pyarrow.parquet as pq
+
+    from diplomatic_visits import arrow
+
+    forms = sorted(DESIGN_FORMS)
+    base = _gold_2_0_0()
+    records = []
+    for i, form in enumerate(forms):
+        record = copy.deepcopy(base)
+        record["record_id"] = f"r{i:02d}"
+        date = record["visits"][0]["sub_events"][0]["date"]
+        date.update(
+            value=form, written=form, relative={"offset": 1, "unit": "day", "anchor": "published"}
+        )
+        date["absence"] = "not_given"
+        records.append(record)
+    table = arrow.build_table("articles", records, [None] * len(records), VERSION, "verified")
+    pq.write_table(table, tmp_path / "articles.parquet")
+    schema = arrow.articles_schema(VERSION, "verified")
+    back = list(
+        arrow.from_arrow_rows(pq.read_table(tmp_path / "articles.parquet").to_pylist(), schema)
+    )
+    assert [{k: v for k, v in r.items() if k != "text"} for r in back] == records
+    ds = datasets.Dataset.from_parquet(
+        str(tmp_path / "articles.parquet"), cache_dir=str(tmp_path / "c")
+    )
+    assert ds.features == arrow.hf_features(schema)
+    got = [r["visits"][0]["sub_events"][0]["date"] for r in ds.to_list()]
+    assert [(d["value"], d["written"]) for d in got] == [(f, f) for f in forms]
+    assert all(d["relative"] == {"offset": 1, "unit": "day", "anchor": "published"} for d in got)
+
+
+def _target(node: dict[str, Any]) -> str | None:
+    """The definition a property's schema names (itself, its items, or a nullable branch)."""
+    for sub in [node, node.get("items", {}), *node.get("anyOf", [])]:
+        if isinstance(sub, dict) and "$ref" in sub:
+            return str(sub["$ref"]).rsplit("/", 1)[1]
+    return None
+
+
+@pytest.mark.parametrize("version", available_versions())
+def test_the_verified_profile_reaches_every_use_of_a_definition_it_tightens(version: str) -> None:
+    """A definition the verified profile tightens (a status, whose evidence must carry offsets)
+    is tightened wherever the core uses it: 2.0.0's leg and sub-event statuses too."""
+    core = load_schema(version, "extraction")["$defs"]
+    verified = load_schema(version, "verified")["$defs"]
+    missing = [
+        f"{owner}.{prop} -> {target}"
+        for owner, node in core.items()
+        if owner in verified
+        for prop, sub in node.get("properties", {}).items()
+        if (target := _target(sub)) in verified
+        and prop not in verified[owner].get("properties", {})
+        and not (owner == "article" and prop == "title_span")  # 2.0.0: in its anyOf
+    ]
+    assert missing == []

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
+import fuzz_engines
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits import accel, rules
 from diplomatic_visits.checks import iter_semantic_issues
@@ -33,7 +34,12 @@ from diplomatic_visits.inputs import Sources
 from diplomatic_visits.parse import line_document, parse_document
 from diplomatic_visits.pipeline import Settings, check_line, fast_acceptor
 from diplomatic_visits.report import RecordResult
-from diplomatic_visits.schema import available_versions, bundle_schema, rs_validator
+from diplomatic_visits.schema import (
+    available_versions,
+    bundle_schema,
+    latest_version,
+    rs_validator,
+)
 from diplomatic_visits.validate import check_document, may_have_offsets
 
 S = accel._speedups
@@ -81,6 +87,12 @@ def _generated(n: int) -> list[dict[str, Any]]:
     spec.loader.exec_module(gen)
     rng = random.Random(7)
     return [gen.make_record(i, rng) for i in range(n)]
+
+
+def _generated_2(n: int) -> list[dict[str, Any]]:
+    """Generated records of each shipped version from 2.0.0 on (every form of date the
+    generator writes: EDTF seasons, year-less days, weekdays, spans, relative dates)."""
+    return fuzz_engines.generated_records(n, seed=13)
 
 
 def _upgraded(n: int) -> list[dict[str, Any]]:
@@ -336,6 +348,244 @@ def test_semantic_walk_refuses_each_way_of_breaking_a_rule(case: str) -> None:
         return
     assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
+
+
+# The same for the rules of schema 2.0.0 (PLAN_API 2 kinds), on a generated record whose dates
+# are set here: a visit from Tuesday 12 to Sunday 17 September 2023, an article of Monday 11.
+
+
+def _day(value: Any, **more: Any) -> dict[str, Any]:
+    date = {"value": value, "precision": "day", "basis": "stated", "inferred_from": None}
+    return {**date, "text": None, "weekday": None, "evidence": [], **more}
+
+
+def _base_2() -> dict[str, Any]:
+    """A generated 2.0.0 record with legs, sub-events, a status history and a reporting chain,
+    its dates made known."""
+    record = next(
+        copy.deepcopy(r)
+        for r in fuzz_engines.generated_records(40, seed=13)
+        if r["visits"][0].get("legs")
+        and r["visits"][0]["sub_events"]
+        and any(s.get("relayed_by") for s in r["statements"])
+    )
+    record["visits"] = record["visits"][:1]
+    visit = record["visits"][0]
+    record["article"]["source"]["published"] = _day("2023-09-11")
+    visit.update(start=_day("2023-09-12"), end=_day("2023-09-17"), duration_days=6)
+    visit["legs"] = visit["legs"][:1]
+    visit["legs"][0].update(start=_day("2023-09-12"), end=_day("2023-09-14"))
+    visit["sub_events"][0]["date"] = _day("2023-09-13")
+    visit["status"]["value"] = "completed"
+    visit["status_history"] = [
+        {**visit["status_history"][0], "value": value, "as_of": _day(day)}
+        for value, day in (("planned", "2023-09-01"), ("completed", "2023-09-17"))
+    ]
+    for statement in record["statements"]:
+        statement["date"] = _day(None, precision="unknown", basis="unknown")
+    return record
+
+
+def _st(r: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in r["statements"] if s.get("relayed_by"))  # type: ignore[no-any-return]
+
+
+CASES_2: dict[str, tuple[str, Any]] = {
+    "impossible written day": (
+        "date-written",
+        lambda r: _v(r)["start"].update(written="XXXX-02-30"),
+    ),
+    "written day disagrees": (
+        "date-written",
+        lambda r: _v(r)["start"].update(written="XXXX-09-13"),
+    ),
+    "written year disagrees": ("date-written", lambda r: _v(r)["end"].update(written="2022-09-17")),
+    "season given as a month": (
+        "date-form",
+        lambda r: _st(r).update(date=_day("2023-23", precision="month")),
+    ),
+    "year-less day given as a month": (
+        "date-form",
+        lambda r: _st(r).update(date=_day("XXXX-09-13", precision="month")),
+    ),
+    "span reversed": ("date-form", lambda r: _st(r).update(date=_day("2023-06-06/2023-06-03"))),
+    "29 February of a common year": ("date-form", lambda r: _st(r).update(date=_day("2023-02-29"))),
+    "unknown basis with a value": ("date-form", lambda r: _v(r)["start"].update(basis="unknown")),
+    "absence with a value": ("date-form", lambda r: _v(r)["start"].update(absence="not_known")),
+    "not announced, basis unknown": (
+        "date-form",
+        lambda r: _st(r).update(
+            date=_day(None, precision="unknown", basis="unknown", absence="not_announced")
+        ),
+    ),
+    "wrong weekday": ("weekday", lambda r: _v(r)["start"].update(weekday="monday")),
+    "bound outside a year-less month": (
+        "date-range",
+        lambda r: _st(r).update(
+            date=_day("XXXX-06", precision="month", earliest="XXXX-07-01", latest="XXXX-07-03")
+        ),
+    ),
+    "bounds reversed": (
+        "date-range",
+        lambda r: _st(r).update(
+            date=_day("2023-06", precision="month", earliest="2023-06-09", latest="2023-06-03")
+        ),
+    ),
+    "one bound": (
+        "date-range",
+        lambda r: _st(r).update(date=_day("2023-06", precision="month", earliest="2023-06-09")),
+    ),
+    "relative day off by one": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-09-13",
+                basis="inferred",
+                inferred_from="the day after the article's",
+                relative={"offset": 1, "unit": "day", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative month": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-11",
+                precision="month",
+                basis="inferred",
+                inferred_from="next month",
+                relative={"offset": 1, "unit": "month", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative weekday": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day(
+                "2023-09-19",  # the next Tuesday after Monday 11 is the 12th
+                weekday="tuesday",
+                basis="inferred",
+                inferred_from="on Tuesday",
+                relative={"offset": 1, "unit": "weekday", "anchor": "published"},
+            )
+        ),
+    ),
+    "relative but stated": (
+        "date-relative",
+        lambda r: _st(r).update(
+            date=_day("2023-09-12", relative={"offset": 1, "unit": "day", "anchor": "published"})
+        ),
+    ),
+    "order of a leg": (
+        "date-order",
+        lambda r: _v(r)["legs"][0].update(start=_day("2023-09-14"), end=_day("2023-09-13")),
+    ),
+    "sub-event after the visit": (
+        "within",
+        lambda r: _v(r)["sub_events"][0]["date"].update(value="2023-09-20"),
+    ),
+    "leg before the visit": (
+        "within",
+        lambda r: _v(r)["legs"][0].update(start=_day("2023-09-01"), end=_day("2023-09-02")),
+    ),
+    "status against the history": (
+        "status-last",
+        lambda r: _v(r)["status_history"][-1].update(value="postponed"),
+    ),
+    "history out of order": (
+        "sequence",
+        lambda r: _v(r)["status_history"][0].update(as_of=_day("2023-09-20")),
+    ),
+    "speaker among co-speakers": (
+        "co-speakers",
+        lambda r: _st(r)["co_speakers"].append(_st(r)["speaker"]),
+    ),
+    "relayed by the outlet": (
+        "reporting-chain",
+        lambda r: _st(r).update(reported_via=_st(r)["relayed_by"][0]),
+    ),
+    "Monday to Friday in two days": (
+        "duration",
+        lambda r: _v(r).update(
+            start=_day("XXXX-XX-XX", weekday="monday"),
+            end=_day("XXXX-XX-XX", weekday="friday"),
+            duration_days=2,
+        ),
+    ),
+    "year-less days counted wrong": (
+        "duration",
+        lambda r: _v(r).update(start=_day("XXXX-09-12"), end=_day("XXXX-09-17"), duration_days=5),
+    ),
+}
+
+# and forms both engines must take: each is a valid change of the base
+GOOD_2: dict[str, Any] = {
+    "Monday to Friday in twelve days": lambda r: _v(r).update(
+        start=_day("XXXX-XX-XX", weekday="monday"),
+        end=_day("XXXX-XX-XX", weekday="friday"),
+        duration_days=12,
+    ),
+    "over the new year, no year": lambda r: _v(r).update(
+        start=_day("XXXX-12-30"), end=_day("XXXX-01-02"), duration_days=4
+    ),
+    "over 28 February, no year": lambda r: _v(r).update(
+        start=_day("XXXX-02-28"), end=_day("XXXX-03-01"), duration_days=3
+    ),
+    "relative weekday": lambda r: _st(r).update(
+        date=_day(
+            "2023-09-12",
+            weekday="tuesday",
+            basis="inferred",
+            inferred_from="on Tuesday",
+            relative={"offset": 1, "unit": "weekday", "anchor": "published"},
+        )
+    ),
+    "relative last week": lambda r: _st(r).update(
+        date=_day(
+            "2023-09-04",
+            basis="inferred",
+            inferred_from="a week before",
+            relative={"offset": -1, "unit": "week", "anchor": "published"},
+        )
+    ),
+    "a season, a span, an open span": lambda r: (
+        _st(r).update(date=_day("2023-24", precision="season")),
+        _v(r)["sub_events"][0].update(date=_day("2023-09-13/2023-09-14")),
+        _v(r)["legs"][0].update(end=_day("2023-09-12/..")),
+    ),
+    "year-less bounds inside": lambda r: _st(r).update(
+        date=_day("XXXX-06", precision="month", earliest="XXXX-06-03", latest="XXXX-06-06")
+    ),
+    "written as the text gives it": lambda r: _v(r)["start"].update(
+        written="XXXX-09-12", weekday="tuesday"
+    ),
+}
+
+
+@needs_c
+@pytest.mark.parametrize("case", sorted(CASES_2))
+def test_the_rules_of_2_0_0_are_refused_each_way(case: str) -> None:
+    assert S is not None
+    keyword, breaks = CASES_2[case]
+    record = _base_2()
+    assert not list(iter_semantic_issues(record))
+    assert S.semantic_ok(record, _plan("2.0.0", True))
+    breaks(record)
+    assert rs_validator("2.0.0", "extraction").is_valid(record)
+    assert {i.keyword for i in iter_semantic_issues(record)} == {keyword}  # that rule alone
+    for offsets in (True, False):
+        assert S.semantic_ok(record, _plan("2.0.0", offsets)) is False
+
+
+@needs_c
+@pytest.mark.parametrize("case", sorted(GOOD_2))
+def test_the_forms_of_2_0_0_are_taken_by_both_engines(case: str) -> None:
+    assert S is not None
+    record = _base_2()
+    GOOD_2[case](record)
+    assert rs_validator("2.0.0", "extraction").is_valid(record)
+    assert not list(iter_semantic_issues(record))
+    assert S.semantic_ok(record, _plan("2.0.0", True)) is True
 
 
 # --- the scan of raw lines ------------------------------------------------------------------
@@ -613,13 +863,32 @@ def _property_names(node: Any) -> set[str]:
     return set()
 
 
+def _relative_units(node: Any) -> set[str]:
+    """The units of every object of a schema shaped as an edtf ``relative`` input."""
+    if isinstance(node, list):
+        return {u for v in node for u in _relative_units(v)}
+    if not isinstance(node, dict):
+        return set()
+    props = node.get("properties")
+    own: set[str] = set()
+    if isinstance(props, dict) and all(k in props for k in rules.RELATIVE_KEYS):
+        own = set(props[rules.RELATIVE_KEYS[1]].get("enum", ()))
+    return own | {u for v in node.values() for u in _relative_units(v)}
+
+
 def test_the_compiled_engine_names_no_field() -> None:
-    # the rules are the plan's: no property name of any shipped schema is written in the C
+    # the rules are the plan's: no property name of any shipped schema is written in the C,
+    # but for the words of the rule vocabulary itself: the names of the kinds (a place's
+    # `within` is a field, and `within` a kind) and the keys and units of the object an edtf
+    # check's `relative` input names, which the kind fixes (rules.RELATIVE_KEYS)
     source = (Path(accel.__file__).with_name("_speedups.c")).read_text(encoding="utf-8")
     code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)  # comments may name fields
     literals = set(re.findall(r'"([A-Za-z_]+)"', code))
     names = set().union(*(_property_names(bundle_schema(v)) for v in available_versions()))
-    assert names and not literals & names, sorted(literals & names)
+    vocabulary = {*rules.CHECK_ARGS, *rules.RELATIVE_KEYS}
+    for v in available_versions():
+        vocabulary |= _relative_units(bundle_schema(v))
+    assert names and not (literals & names) - vocabulary, sorted((literals & names) - vocabulary)
 
 
 @needs_c
@@ -630,6 +899,91 @@ def test_a_plan_the_engine_does_not_know_is_refused_and_python_does_the_work() -
     for bad in (good._replace(api=good.api + 1), good[:3], (1, "x", "not a node", ())):
         with pytest.raises(ValueError, match="plan"):
             S.compile(bad)
+
+
+# --- PLAN_API 2: a check of a kind the engine does not implement ---------------------------
+
+
+def _with_check(node: rules.Node, path: tuple[str, ...], check: rules.Check) -> rules.Node:
+    """``node`` with ``check`` added to the node its fields ``path`` lead to."""
+    if not path:
+        return node._replace(checks=(*node.checks, check))
+    fields = tuple(
+        f._replace(obj=_with_check(f.obj, path[1:], check))
+        if f.key == path[0] and f.obj is not None
+        else f
+        for f in node.fields
+    )
+    return node._replace(fields=fields)
+
+
+@needs_c
+@pytest.mark.parametrize("version", available_versions())
+def test_a_kind_the_engine_does_not_know_sends_only_its_objects_to_python(version: str) -> None:
+    # a kind added after this engine was built (a schema 2.1.0 with a new x-dv kind): the
+    # plan is taken, the node declaring it is marked, and a record holding an object of that
+    # node is never accepted here (the reference engine checks it), while a record without
+    # one keeps the fast path
+    assert S is not None
+    good = rules.plan(version, False, True)
+    fake = rules.Check("a-kind-from-the-future", "future", ("speaker",))
+    plan = good._replace(root=_with_check(good.root, ("statements",), fake))
+    compiled, plain = S.compile(plan), S.compile(good)
+    assert S.deferred(compiled) == 1 and S.deferred(plain) == 0
+    records = [r for r in [*BASES, *_generated_2(6)] if r["schema_version"] == version]
+    with_one = [r for r in records if r["statements"]]
+    without = [r for r in records if not r["statements"]]
+    assert with_one and without, "the bases must hold records with statements and without"
+    for record in with_one:
+        assert S.semantic_ok(record, plain) and not S.semantic_ok(record, compiled)
+    for record in without:
+        assert S.semantic_ok(record, plain) and S.semantic_ok(record, compiled)
+    # through the acceptor, as validate calls it: the line of a record with statements is left
+    # to the reference path, the other one accepted
+    is_valid = rs_validator(version, "extraction").is_valid
+    context = (orjson.loads, "schema_version", OFFSET_KEYS, {}, None, None)
+    context[3][version] = (is_valid, compiled, compiled, compiled)
+    plain_context = (*context[:3], {version: (is_valid, plain, plain, plain)}, None, None)
+    for record in (with_one[0], without[0]):
+        raw = json.dumps(record).encode()
+        assert S.accept(plain_context, raw) == record
+        assert (S.accept(context, raw) is None) is (record is with_one[0])
+
+
+@needs_c
+def test_a_check_kind_the_engine_implements_in_another_shape_refuses_the_plan() -> None:
+    # a known kind with other arguments is another PLAN_API, not a deferral
+    assert S is not None
+    good = rules.plan(latest_version())
+    for bad in (
+        rules.Check("distinct", "r", ("speaker",)),
+        rules.Check("last", "r", (None, None, None, None)),
+        ("distinct", "r"),
+    ):
+        with pytest.raises(ValueError, match="plan"):
+            S.compile(good._replace(root=_with_check(good.root, ("statements",), bad)))  # type: ignore[arg-type]
+
+
+@needs_c
+@pytest.mark.parametrize("version", available_versions())
+def test_the_engine_implements_every_kind_of_the_shipped_versions(version: str) -> None:
+    # nothing of a shipped version is left to Python: every Check kind its plans declare is
+    # compiled (a deferred node would send every record holding such an object to Python)
+    assert S is not None
+    for text, offsets in accel._CASES:
+        assert S.deferred(S.compile(rules.plan(version, text, offsets))) == 0
+    if version != "2.0.0":
+        return
+    declared: set[str] = set()
+
+    def visit(node: rules.Node) -> None:
+        declared.update(c.kind for c in node.checks)
+        for f in node.fields:
+            if f.obj is not None:
+                visit(f.obj)
+
+    visit(rules.rules_for(version).root)
+    assert declared == {"edtf", "date-anchor", "within", "last", "distinct"}
 
 
 @needs_c

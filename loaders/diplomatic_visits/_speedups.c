@@ -11,6 +11,10 @@
  *   compile(rules) -> plan
  *       a rules.Rules named tuple, turned into C structures once (strong references to the key
  *       strings; nothing is borrowed from the caller afterwards).
+ *       A rules.Check of a kind this engine does not implement (one added after it was built)
+ *       does not refuse the plan: the node holding it is marked defer, and a record holding a
+ *       present object of that node is never accepted (semantic_ok is unsure: the reference
+ *       engine checks it). Every other record of the version keeps the fast path.
  *   scan(raw, offset_keys=()) -> (exact, offsets)
  *       for a JSON text orjson parsed. exact: True only if orjson's value is the one a strict
  *       parser gives: no object repeats a key (orjson keeps the last silently), no key is
@@ -18,6 +22,8 @@
  *       digits (orjson makes wider ones floats), nesting stays under 200. False means "unsure"
  *       (and is all it says of bytes that are not JSON: mismatched brackets, an unended string).
  *       offsets: some key in offset_keys (bytes) holds a number.
+ *   deferred(plan) -> int
+ *       how many nodes of a compiled plan are marked defer (0 for every shipped version).
  *   semantic_ok(record, plan, text=None, sha256=None) -> bool
  *       True only if checks.check(record, rules, text) finds nothing (sha256: the hex digest of
  *       the text's bytes). False (unsure) for a value not made of plain JSON types.
@@ -50,7 +56,7 @@
 #endif
 
 #define API_VERSION 5 /* raise when a function's arguments or meaning change */
-#define PLAN_API 1    /* rules.PLAN_API: the shape of the plan's named tuples */
+#define PLAN_API 2    /* rules.PLAN_API: the shape of the plan's named tuples */
 #define MAX_KINDS 30
 #define MAX_NESTING 200
 #define MAX_KEYS_PER_OBJECT 64
@@ -107,8 +113,23 @@ typedef struct {
     int must;                             /* 0 present, 1 absent */
 } When;
 
+/* a rules.Check: one declaration of a kind added with PLAN_API 2 (the kinds this engine
+ * implements; any other marks its node defer) */
+enum { CK_EDTF, CK_ANCHOR, CK_WITHIN, CK_LAST, CK_DISTINCT };
+#define MAX_CHECK_ARGS 9
+/* rules.RELATIVE_KEYS: the keys of the object an edtf check's relative input names (part of
+ * the kind, as a span's three inputs are of span) */
+static const char *RELATIVE_KEYS[3] = {"offset", "unit", "anchor"};
+
+typedef struct {
+    int kind;
+    PyObject *args[MAX_CHECK_ARGS]; /* property names, NULL where the plan says None */
+    PyObject *sub_value;            /* an anchor's date's value key (strong), or NULL */
+} Check;
+
 struct Node {
     int kind;
+    int defer; /* a check of a kind this engine does not implement: unsure on any such object */
     PyObject *id_key;
     PyObject *span[3];  /* start, end, quote; span[0] NULL: no span rule */
     PyObject *date[7];  /* value, precision, basis, weekday, written, earliest, latest */
@@ -116,12 +137,14 @@ struct Node {
     PyObject *explain;  /* tuple of str */
     Py_ssize_t norders;
     PyObject **orders;    /* 3 per order: start, end, value */
-    PyObject *duration[4]; /* days, start, end, value */
+    PyObject *duration[5]; /* days, start, end, value, weekday (NULL: the 1.x date kind) */
     Py_ssize_t nwhens;
     When *whens;
     PyObject *text_file[2]; /* length, sha256 */
     Py_ssize_t nfields;
     Field *fields;
+    Py_ssize_t nchecks;
+    Check *checks;
 };
 
 typedef struct {
@@ -140,7 +163,7 @@ static void free_node(Node *n) {
     Py_XDECREF(n->explain);
     for (Py_ssize_t i = 0; i < 3 * n->norders; i++) Py_XDECREF(n->orders[i]);
     PyMem_Free(n->orders);
-    for (int i = 0; i < 4; i++) Py_XDECREF(n->duration[i]);
+    for (int i = 0; i < 5; i++) Py_XDECREF(n->duration[i]);
     for (Py_ssize_t i = 0; i < n->nwhens; i++) {
         Py_XDECREF(n->whens[i].rule);
         Py_XDECREF(n->whens[i].key);
@@ -158,6 +181,11 @@ static void free_node(Node *n) {
         free_node(f->obj);
     }
     PyMem_Free(n->fields);
+    for (Py_ssize_t i = 0; i < n->nchecks; i++) {
+        for (int k = 0; k < MAX_CHECK_ARGS; k++) Py_XDECREF(n->checks[i].args[k]);
+        Py_XDECREF(n->checks[i].sub_value);
+    }
+    PyMem_Free(n->checks);
     PyMem_Free(n);
 }
 
@@ -274,7 +302,7 @@ static int compile_field(Field *f, PyObject *t, PyObject *kinds) {
         return -1;
     }
     Py_DECREF(seq);
-    PyObject *obj = part(t, 5, 10);
+    PyObject *obj = part(t, 5, 11);
     if (obj == NULL) return -1;
     if (obj != Py_None) {
         f->obj = compile_node(obj, kinds);
@@ -299,9 +327,78 @@ static int take_strs_of(PyObject *t, Py_ssize_t i, Py_ssize_t size, PyObject **o
     return rc;
 }
 
+/* the kinds of rules.Check this engine implements, with their number of arguments */
+static const struct {
+    const char *name;
+    int kind, nargs;
+} CHECK_KINDS[] = {
+    {"edtf", CK_EDTF, 9},     {"date-anchor", CK_ANCHOR, 2}, {"within", CK_WITHIN, 6},
+    {"last", CK_LAST, 4},     {"distinct", CK_DISTINCT, 2},
+};
+
+/* rules.Check: kind, rule, args. A kind this engine does not implement marks the node defer
+ * (its objects are left to the reference engine); a known kind of another shape is no plan
+ * this engine knows */
+static int compile_check(Node *n, Check *c, PyObject *t) {
+    PyObject *kind = NULL, *rule = NULL, *args = NULL;
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 3) return bad_plan("a Check");
+    if (take_str(t, 0, &kind, 0) < 0 || take_str(t, 1, &rule, 0) < 0) {
+        Py_XDECREF(kind);
+        return -1;
+    }
+    Py_DECREF(rule); /* the rule a check reports: the reference engine's business */
+    c->kind = -1;
+    int nargs = 0;
+    for (size_t k = 0; k < sizeof(CHECK_KINDS) / sizeof(CHECK_KINDS[0]); k++)
+        if (PyUnicode_CompareWithASCIIString(kind, CHECK_KINDS[k].name) == 0) {
+            c->kind = CHECK_KINDS[k].kind;
+            nargs = CHECK_KINDS[k].nargs;
+        }
+    Py_DECREF(kind);
+    if (c->kind < 0) {
+        n->defer = 1;
+        return 0;
+    }
+    if ((args = part(t, 2, nargs)) == NULL) return -1;
+    if (args == Py_None) {
+        Py_DECREF(args);
+        return bad_plan("a Check without arguments");
+    }
+    for (int k = 0; k < nargs; k++)
+        if (take_str(args, k, &c->args[k], 1) < 0) {
+            Py_DECREF(args);
+            return -1;
+        }
+    Py_DECREF(args);
+    /* the arguments every declaration of the kind gives */
+    static const int required[][MAX_CHECK_ARGS] = {
+        [CK_EDTF] = {1, 1, 1}, [CK_ANCHOR] = {1, 1}, [CK_WITHIN] = {1, 1, 1, 1, 1, 1},
+        [CK_LAST] = {1, 1, 1, 1}, [CK_DISTINCT] = {1, 1},
+    };
+    for (int k = 0; k < nargs; k++)
+        if (required[c->kind][k] && c->args[k] == NULL) return bad_plan("a Check argument");
+    if (c->kind == CK_ANCHOR) { /* the value key of the anchored date, from its edtf check */
+        for (Py_ssize_t i = 0; i < n->nfields && c->sub_value == NULL; i++) {
+            const Field *f = &n->fields[i];
+            int eq = PyObject_RichCompareBool(f->key, c->args[1], Py_EQ);
+            if (eq < 0) return -1;
+            if (!eq || f->many || f->obj == NULL) continue;
+            for (Py_ssize_t j = 0; j < f->obj->nchecks; j++)
+                if (f->obj->checks[j].kind == CK_EDTF) {
+                    c->sub_value = f->obj->checks[j].args[0];
+                    Py_INCREF(c->sub_value);
+                    break;
+                }
+        }
+        if (c->sub_value == NULL) return bad_plan("a date-anchor on no edtf date");
+    }
+    return 0;
+}
+
 static Node *compile_node(PyObject *t, PyObject *kinds) {
-    /* rules.Node: kind, id_key, span, date, basis, orders, duration, whens, text_file, fields */
-    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 10) {
+    /* rules.Node: kind, id_key, span, date, basis, orders, duration, whens, text_file, fields,
+     * checks */
+    if (!PyTuple_Check(t) || TUPLE_SIZE(t) != 11) {
         bad_plan("a Node");
         return NULL;
     }
@@ -310,7 +407,8 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
         PyErr_NoMemory();
         return NULL;
     }
-    PyObject *kind = NULL, *orders = NULL, *whens = NULL, *fields = NULL, *basis = NULL;
+    PyObject *kind = NULL, *orders = NULL, *whens = NULL, *fields = NULL, *basis = NULL,
+             *checks = NULL;
     if (take_str(t, 0, &kind, 1) < 0) goto fail;
     if (kind != NULL) {
         n->kind = kind_index(kinds, kind);
@@ -331,7 +429,7 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
     if (n->orders == NULL) goto fail;
     for (Py_ssize_t i = 0; i < n->norders; i++)
         if (take_strs_of(orders, i, 3, &n->orders[3 * i], 3) < 0) goto fail;
-    if (take_strs_of(t, 6, 4, n->duration, 4) < 0) goto fail;
+    if (take_strs_of(t, 6, 5, n->duration, 4) < 0) goto fail;
     if ((whens = part(t, 7, -1)) == NULL || !PyTuple_Check(whens)) goto fail;
     n->nwhens = TUPLE_SIZE(whens);
     n->whens = PyMem_Calloc((size_t)n->nwhens + 1, sizeof(When));
@@ -366,6 +464,13 @@ static Node *compile_node(PyObject *t, PyObject *kinds) {
     if (n->fields == NULL) goto fail;
     for (Py_ssize_t i = 0; i < n->nfields; i++)
         if (compile_field(&n->fields[i], TUPLE_ITEM(fields, i), kinds) < 0) goto fail;
+    if ((checks = part(t, 10, -1)) == NULL || !PyTuple_Check(checks)) goto fail;
+    n->nchecks = TUPLE_SIZE(checks);
+    n->checks = PyMem_Calloc((size_t)n->nchecks + 1, sizeof(Check));
+    if (n->checks == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n->nchecks; i++)
+        if (compile_check(n, &n->checks[i], TUPLE_ITEM(checks, i)) < 0) goto fail;
+    Py_DECREF(checks);
     Py_DECREF(basis);
     Py_DECREF(orders);
     Py_DECREF(whens);
@@ -378,6 +483,7 @@ fail:
     Py_XDECREF(orders);
     Py_XDECREF(whens);
     Py_XDECREF(fields);
+    Py_XDECREF(checks);
     free_node(n);
     return NULL;
 }
@@ -647,6 +753,7 @@ typedef struct {
 #define STACK_IDS 64
 #define STACK_SLOTS 128 /* a power of two, at least twice STACK_IDS */
 #define STACK_REFS 128
+#define MAX_ANCHORS 8
 
 /* the ids met so far, in an open-addressing table of indexes into entries (-1: empty), and the
  * references, checked once the whole record is walked; small records stay on the stack */
@@ -660,6 +767,11 @@ typedef struct {
     Py_ssize_t nrefs, rcap;
     int inside[MAX_KINDS + 1];
     int serial;
+    int nanchors;
+    struct {
+        PyObject *name;  /* borrowed from the plan */
+        PyObject *value; /* the anchor date's value (strong), or NULL */
+    } anchors[MAX_ANCHORS];
     IdEntry stack_entries[STACK_IDS];
     int stack_slots[STACK_SLOTS];
     RefEntry stack_refs[STACK_REFS];
@@ -781,19 +893,285 @@ static int parse_date(PyObject *value, long *y, long *m, long *d) {
     return 1;
 }
 
-/* checks.bounds_of: 1 and the first and last day, or 0 */
-static int bounds_of(PyObject *value, long *lo, long *hi) {
+/* --- EDTF: the partial dates of schema 2.0.0 (checks.parse_edtf and its helpers) --- */
+
+/* one date of the profile (checks._Point): year -1 for XXXX; month 1-12, a season 21-24, 0 for
+ * XX, -1 not given; day 1-31, 0 for XX, -1 not given; the qualifier 0, '?', '~' or '%' */
+typedef struct {
     long y, m, d;
-    if (value == NULL || !parse_date(value, &y, &m, &d)) return 0;
-    if (d) *lo = *hi = ordinal(y, m, d);
-    else if (m) {
-        *lo = ordinal(y, m, 1);
-        *hi = ordinal(y, m, days_in_month(y, m));
-    } else {
+    char q;
+} Point;
+
+/* checks.parse_edtf's result: a single date (start, the same as end) or an interval, whose
+ * missing side (has_start or has_end 0) is open (mark '.') or not given (mark 0) */
+typedef struct {
+    Point start, end;
+    int has_start, has_end, interval;
+    char start_mark, end_mark;
+} Edtf;
+
+static int is_season(long m) { return m >= 21 && m <= 24; }
+static const int SEASON_FROM[4] = {3, 6, 9, 12}, SEASON_TO[4] = {5, 8, 11, 2};
+
+/* checks._month_days: a year-less February (year -1) has 29 days */
+static int month_days(long y, long m) { return m == 2 && y < 0 ? 29 : days_in_month(y, m); }
+
+/* checks._parse_point on s[0:n]: 1 and the point, or 0 */
+static int parse_point(const char *s, Py_ssize_t n, Point *p) {
+    p->q = 0;
+    if (n > 0 && (s[n - 1] == '?' || s[n - 1] == '~' || s[n - 1] == '%')) p->q = s[--n];
+    if ((n != 4 && n != 7 && n != 10) || (n > 4 && s[4] != '-') || (n == 10 && s[7] != '-'))
+        return 0;
+    if (memcmp(s, "XXXX", 4) == 0) p->y = -1;
+    else if (!digits(s, 4, &p->y) || p->y == 0) return 0;
+    p->m = p->d = -1;
+    if (n == 4) return p->y > 0;
+    if (s[5] == 'X' && s[6] == 'X') {
+        if (n == 10 && p->y < 0 && s[8] == 'X' && s[9] == 'X') return p->m = p->d = 0, 1;
+        return 0;
+    }
+    if (!digits(s + 5, 2, &p->m)) return 0;
+    if (n == 7 && is_season(p->m)) return p->y > 0 && !p->q;
+    if (p->m < 1 || p->m > 12) return 0;
+    if (n == 7) return 1;
+    if (!digits(s + 8, 2, &p->d)) return 0;
+    return p->d >= 1 && p->d <= month_days(p->y, p->m);
+}
+
+/* checks.parse_edtf: 1 and the parts of a date of the profile, or 0 */
+static int parse_edtf(PyObject *value, Edtf *e) {
+    Py_ssize_t n;
+    const char *s = ascii_of(value, &n);
+    if (s == NULL) return 0;
+    memset(e, 0, sizeof(*e));
+    const char *slash = memchr(s, '/', (size_t)n);
+    if (slash == NULL) {
+        if (!parse_point(s, n, &e->start)) return 0;
+        e->end = e->start;
+        e->has_start = e->has_end = 1;
+        return 1;
+    }
+    e->interval = 1;
+    Py_ssize_t i = slash - s, rn = n - i - 1;
+    const char *r = slash + 1;
+    if (i == 2 && s[0] == '.' && s[1] == '.') e->start_mark = '.';
+    else if (i > 0) {
+        if (!parse_point(s, i, &e->start)) return 0;
+        e->has_start = 1;
+    }
+    if (rn == 2 && r[0] == '.' && r[1] == '.') e->end_mark = '.';
+    else if (rn > 0) {
+        if (!parse_point(r, rn, &e->end)) return 0; /* a second '/' is no point either */
+        e->has_end = 1;
+    }
+    return e->has_start || e->has_end;
+}
+
+/* checks._point_bounds: 1 and the first and last day of a date with a year, or 0 */
+static int point_bounds(const Point *p, long *lo, long *hi) {
+    long y = p->y, m = p->m;
+    if (y < 0) return 0;
+    if (m < 0) {
         *lo = ordinal(y, 1, 1);
         *hi = ordinal(y, 12, 31);
+    } else if (is_season(m)) {
+        long a = SEASON_FROM[m - 21], b = SEASON_TO[m - 21], yb = b < a ? y + 1 : y;
+        *lo = ordinal(y, a, 1);
+        *hi = ordinal(yb, b, month_days(yb, b));
+    } else if (p->d < 0) {
+        *lo = ordinal(y, m, 1);
+        *hi = ordinal(y, m, month_days(y, m));
+    } else {
+        *lo = *hi = ordinal(y, m, p->d);
     }
     return 1;
+}
+
+#define HAS_FIRST 1
+#define HAS_LAST 2
+
+/* checks._edtf_first_last: HAS_FIRST | HAS_LAST as each is known */
+static int first_last(const Edtf *e, long *first, long *last) {
+    long x;
+    int out = 0;
+    if (e->has_start && point_bounds(&e->start, first, &x)) out |= HAS_FIRST;
+    if (e->has_end && point_bounds(&e->end, &x, last)) out |= HAS_LAST;
+    return out;
+}
+
+/* checks.date_bounds: the first and last day a value can denote, each where it is knowable
+ * (HAS_FIRST, HAS_LAST); 0 for a null or invalid value */
+static int date_bounds(PyObject *value, long *first, long *last) {
+    Edtf e;
+    if (value == NULL || !PyUnicode_Check(value) || !parse_edtf(value, &e)) return 0;
+    return first_last(&e, first, last);
+}
+
+/* checks.bounds_of: 1 and both bounds, or 0 */
+static int bounds_of(PyObject *value, long *lo, long *hi) {
+    return date_bounds(value, lo, hi) == (HAS_FIRST | HAS_LAST);
+}
+
+/* checks._single_point: 1 and the date of a value that is one date (no interval) */
+static int single_point(PyObject *value, Point *p) {
+    Edtf e;
+    if (value == NULL || !PyUnicode_Check(value) || !parse_edtf(value, &e) || e.interval) return 0;
+    *p = e.start;
+    return 1;
+}
+
+/* checks._exact_day: the ordinal of one unqualified day with a year; -1 for any other value */
+static long exact_day(PyObject *value) {
+    Point p;
+    if (!single_point(value, &p) || p.y < 0 || p.d < 1 || p.q) return -1;
+    return ordinal(p.y, p.m, p.d);
+}
+
+/* checks._point_rank: 0 day, 1 month, 2 season, 3 year */
+static int point_rank(const Point *p) {
+    return p->d >= 0 ? 0 : (p->m >= 1 && p->m <= 12) ? 1 : is_season(p->m) ? 2 : 3;
+}
+
+/* checks._edtf_unit, as a rank: of an interval, the coarser of its dates */
+static int edtf_rank(const Edtf *e) {
+    int r = -1;
+    if (e->has_start) r = point_rank(&e->start);
+    if (e->has_end && point_rank(&e->end) > r) r = point_rank(&e->end);
+    return r;
+}
+
+/* checks._doy: the day of a leap year */
+static long doy(long m, long d) { return ordinal(2000, m, d) - ordinal(2000, 1, 1); }
+
+/* checks._point_days: 1 and the first and last day of the year a date can fall on, by month
+ * and day alone (a winter wraps: first > last); 0 without a month (XX) */
+static int point_days(const Point *p, long *lo, long *hi) {
+    long m = p->m;
+    if (m < 0) {
+        *lo = 0;
+        *hi = 365;
+    } else if (m == 0) {
+        return 0;
+    } else if (is_season(m)) {
+        long b = SEASON_TO[m - 21];
+        *lo = doy(SEASON_FROM[m - 21], 1);
+        *hi = doy(b, month_days(-1, b));
+    } else if (p->d > 0) {
+        *lo = *hi = doy(m, p->d);
+    } else {
+        *lo = doy(m, 1);
+        *hi = doy(m, month_days(-1, m));
+    }
+    return 1;
+}
+
+/* checks._edtf_days */
+static int edtf_days(const Edtf *e, long *lo, long *hi) {
+    long x;
+    if (!e->has_start || !e->has_end) return 0;
+    return point_days(&e->start, lo, &x) && point_days(&e->end, &x, hi);
+}
+
+/* checks._outside: 1 when a bound lies outside the value (as far as can be told) */
+static int outside(const Point *p, const Edtf *v) {
+    int years = (!v->has_start || v->start.y > 0) && (!v->has_end || v->end.y > 0);
+    long plo, phi, first, last, vlo, vhi;
+    if (p->y > 0 && years) {
+        int known = first_last(v, &first, &last);
+        point_bounds(p, &plo, &phi);
+        return ((known & HAS_FIRST) && plo < first) || ((known & HAS_LAST) && phi > last);
+    }
+    if (!point_days(p, &plo, &phi) || !edtf_days(v, &vlo, &vhi) || vlo > vhi || plo > phi) return 0;
+    return plo < vlo || phi > vhi;
+}
+
+static int in_season(long month, long season) {
+    long a = SEASON_FROM[season - 21], b = SEASON_TO[season - 21];
+    return a <= b ? (a <= month && month <= b) : (month >= a || month <= b);
+}
+
+/* checks._point_disagrees: 1 when the written date w disagrees with the value's date v */
+static int point_disagrees(const Point *w, const Point *v, int strict) {
+    long wy = w->y, wm = w->m, wd = w->d, vy = v->y, vm = v->m, vd = v->d;
+    if (wy > 0 && vy > 0) {
+        long wlo, whi, vlo, vhi;
+        if (point_bounds(w, &wlo, &whi) && point_bounds(v, &vlo, &vhi)) {
+            if (strict && wlo <= vlo && vhi <= whi) return 0;
+            if (!strict && vlo <= whi && wlo <= vhi) return 0;
+        }
+        if (wy != vy) return 1;
+    } else if (wy > 0 && strict) {
+        return 1;
+    }
+    if (wm > 0) {
+        if (vm <= 0) {
+            if (strict) return 1;
+        } else if (vm != wm) {
+            if (!(is_season(wm) && vm <= 12 && in_season(vm, wm))) return 1;
+        }
+    }
+    if (wd >= 0) {
+        if (vd < 0) {
+            if (strict) return 1;
+        } else if (wd > 0 && vd > 0 && wd != vd) {
+            return 1;
+        } else if (wd > 0 && vd == 0 && strict) {
+            return 1;
+        }
+    }
+    return wy > 0 && vy > 0; /* "it lies outside the written date" */
+}
+
+/* checks._written_disagrees: 1 when written (w) disagrees with value (v) */
+static int written_disagrees(const Edtf *w, const Edtf *v) {
+    if (w->interval && v->interval) {
+        for (int side = 0; side < 2; side++) {
+            int wh = side ? w->has_end : w->has_start, vh = side ? v->has_end : v->has_start;
+            char wmark = side ? w->end_mark : w->start_mark, vmark = side ? v->end_mark : v->start_mark;
+            const Point *wp = side ? &w->end : &w->start, *vp = side ? &v->end : &v->start;
+            if (!wh) {
+                if (wmark == '.' && vmark != '.') return 1;
+                continue;
+            }
+            if (!vh || point_disagrees(wp, vp, 1)) return 1;
+        }
+        return 0;
+    }
+    if (w->interval) {
+        if ((w->has_start && v->has_start && point_disagrees(&w->start, &v->start, 0)) ||
+            (w->has_end && v->has_start && point_disagrees(&w->end, &v->start, 0)))
+            return 1;
+        return 0;
+    }
+    if (v->interval) { /* a single written date agrees with one end */
+        int any = 0, agrees = 0;
+        if (v->has_start) any = 1, agrees |= !point_disagrees(&w->start, &v->start, 1);
+        if (v->has_end) any = 1, agrees |= !point_disagrees(&w->start, &v->end, 1);
+        return any && !agrees;
+    }
+    return point_disagrees(&w->start, &v->start, 1);
+}
+
+/* checks._year_less_counts: whether `days` is one of the inclusive day counts from one day
+ * to another when a year is missing; -1 when there are no counts at all */
+static int year_less_count_ok(const Point *sp, const Point *ep, long long days) {
+    long sy = sp->y, sm = sp->m, sd = sp->d, ey = ep->y, em = ep->m, ed = ep->d;
+    int before = sm < em || (sm == em && sd <= ed); /* (sm, sd) <= (em, ed) */
+    long years[3];
+    int ny;
+    if (sy > 0) years[0] = sy, ny = 1;
+    else if (ey > 0) years[0] = before ? ey : ey - 1, ny = 1;
+    else years[0] = 2001, years[1] = 2003, years[2] = 2000, ny = 3;
+    int any = 0;
+    for (int k = 0; k < ny; k++) {
+        long y = years[k], ye = ey > 0 ? ey : before ? y : y + 1;
+        if (y < 1 || sd > month_days(y, sm) || ed > month_days(ye, em)) continue;
+        long count = ordinal(ye, em, ed) - ordinal(y, sm, sd) + 1;
+        if (count < 1) continue;
+        any = 1;
+        if (days == count) return 1;
+    }
+    return any ? 0 : -1;
 }
 
 /* checks._written_agrees: YYYY, --MM, --MM-DD, YYYY-MM or YYYY-MM-DD, each part the value's */
@@ -895,27 +1273,66 @@ static PyObject *date_value(PyObject *d, PyObject *key, PyObject *value_key) {
     return v;
 }
 
-/* checks._Walk.order (with the duration over the same pair) */
+static int weekday_index(PyObject *name) {
+    if (name == NULL || !PyUnicode_Check(name)) return -1;
+    for (int k = 0; k < 7; k++)
+        if (is_ascii(name, WEEKDAYS[k])) return k;
+    return -1;
+}
+
+/* checks._weekday_of: the weekday (0 Monday) a date d names, or that its day with a year
+ * falls on (p, when has_p); -1 if none */
+static int weekday_of(PyObject *d, PyObject *key, const Point *p, int has_p) {
+    PyObject *stated = PyDict_Check(d) ? get(d, key) : NULL;
+    int k = weekday_index(stated);
+    Py_XDECREF(stated);
+    if (k >= 0) return k;
+    if (has_p && p->y > 0 && p->d > 0) return (int)(ordinal(p->y, p->m, p->d) % 7);
+    return -1;
+}
+
+/* checks._Walk.duration: a stated length against dates that are not both days with a year
+ * (2.0.0): two year-less days, or two weekdays */
+static int duration_widened(PyObject *d, const Node *n, PyObject *sv, PyObject *ev, long long days) {
+    Point sp, ep;
+    int hs = single_point(sv, &sp), he = single_point(ev, &ep);
+    if (hs && he && sp.d > 0 && ep.d > 0) return year_less_count_ok(&sp, &ep, days) != 0;
+    PyObject *ds = get(d, n->duration[1]), *de = get(d, n->duration[2]);
+    int ws = ds == NULL ? -1 : weekday_of(ds, n->duration[4], &sp, hs);
+    int we = de == NULL ? -1 : weekday_of(de, n->duration[4], &ep, he);
+    Py_XDECREF(ds);
+    Py_XDECREF(de);
+    if (PyErr_Occurred()) return -1;
+    if (ws < 0 || we < 0) return 1;
+    long long count = (we - ws + 7) % 7 + 1;
+    return (days % 7 + 7) % 7 == count % 7;
+}
+
+/* checks._Walk.order (with the duration over the same pair): the dates compared by their
+ * bounds (checks.date_bounds; for the 1.x forms the same days as 1.x's) */
 static int order_ok(PyObject *d, const Node *n, Py_ssize_t k) {
     PyObject *start_key = n->orders[3 * k], *end_key = n->orders[3 * k + 1], *vk = n->orders[3 * k + 2];
     PyObject *s = date_value(d, start_key, vk), *e = date_value(d, end_key, vk);
-    long slo, shi, elo, ehi;
-    int hs = bounds_of(s, &slo, &shi), he = bounds_of(e, &elo, &ehi), r = 1;
-    Py_XDECREF(s);
-    Py_XDECREF(e);
-    if (PyErr_Occurred()) return -1;
-    if (hs && he && ehi < slo) return 0;
-    if (n->duration[0] != NULL && PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
-        PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1 && hs && he && slo == shi &&
-        elo == ehi) {
+    long sf = 0, sl = 0, ef = 0, el = 0;
+    int hs = date_bounds(s, &sf, &sl), he = date_bounds(e, &ef, &el), r = 1;
+    if (PyErr_Occurred()) r = -1;
+    else if ((hs & HAS_FIRST) && (he & HAS_LAST) && el < sf) r = 0;
+    else if (n->duration[0] != NULL &&
+             PyObject_RichCompareBool(n->duration[1], start_key, Py_EQ) == 1 &&
+             PyObject_RichCompareBool(n->duration[2], end_key, Py_EQ) == 1) {
         PyObject *days = get(d, n->duration[0]);
         if (days != NULL && is_int(days)) {
             int overflow = 0;
             long long v = PyLong_AsLongLongAndOverflow(days, &overflow);
-            if (overflow || v != (long long)(elo - slo) + 1) r = 0;
+            if (hs == (HAS_FIRST | HAS_LAST) && sf == sl && he == (HAS_FIRST | HAS_LAST) && ef == el)
+                r = !overflow && v == (long long)(ef - sf) + 1;
+            else if (n->duration[4] != NULL)
+                r = overflow ? 0 : duration_widened(d, n, s, e, v); /* unsure of a huge count */
         }
         Py_XDECREF(days);
     }
+    Py_XDECREF(s);
+    Py_XDECREF(e);
     return PyErr_Occurred() ? -1 : r;
 }
 
@@ -1023,6 +1440,314 @@ static int pre_text_files(PyObject *value, const Node *n, PyObject *text, PyObje
     return 1;
 }
 
+/* --- the checks of PLAN_API 2 (checks._Walk.check) --- */
+
+static int given(PyObject *v) { return v != NULL && v != Py_None; }
+
+/* the rank (checks._UNIT_RANK) of a precision name, or -1 */
+static int precision_rank(PyObject *name) {
+    if (is_ascii(name, "day")) return 0;
+    if (is_ascii(name, "month")) return 1;
+    if (is_ascii(name, "season")) return 2;
+    if (is_ascii(name, "year")) return 3;
+    return -1;
+}
+
+/* the anchor named `name` met so far in the walk: 1 and its value (borrowed, maybe NULL) */
+static int anchor_of(const Walk *w, PyObject *name, PyObject **value) {
+    for (int i = 0; i < w->nanchors; i++) {
+        int eq = PyObject_RichCompareBool(w->anchors[i].name, name, Py_EQ);
+        if (eq < 0) return -1;
+        if (eq) {
+            *value = w->anchors[i].value;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+#define MAX_OFFSET 1000000000LL /* beyond it, unsure (the schema allows 1000) */
+
+/* checks._Walk.relative: the value (v) is the anchor moved by offset units, compared at the
+ * coarser of the value's precision and the unit; skipped when the anchor is unknown or too
+ * coarse */
+static int relative_ok(const Walk *w, PyObject *rel, const Edtf *v, PyObject *weekday) {
+    PyObject *keys[3] = {NULL, NULL, NULL}, *got[3] = {NULL, NULL, NULL};
+    int r = 1;
+    for (int k = 0; k < 3; k++) {
+        keys[k] = PyUnicode_FromString(RELATIVE_KEYS[k]);
+        if (keys[k] == NULL || ((got[k] = get(rel, keys[k])) == NULL && PyErr_Occurred())) {
+            r = -1;
+            goto done;
+        }
+    }
+    PyObject *raw = got[0], *unit = got[1], *name = got[2], *at = NULL;
+    if (name == NULL || !PyUnicode_Check(name)) goto done;
+    int found = anchor_of(w, name, &at);
+    if (found <= 0) {
+        r = found < 0 ? -1 : 1;
+        goto done;
+    }
+    if (!is_int(raw) || unit == NULL || !PyUnicode_Check(unit)) goto done;
+    int need = is_ascii(unit, "day") || is_ascii(unit, "week") || is_ascii(unit, "weekday") ? 0
+               : is_ascii(unit, "month")                                                   ? 1
+               : is_ascii(unit, "year")                                                    ? 3
+                                                                                           : -1;
+    if (need < 0) goto done;
+    int overflow = 0;
+    long long offset = PyLong_AsLongLongAndOverflow(raw, &overflow);
+    if (overflow || offset > MAX_OFFSET || offset < -MAX_OFFSET) {
+        r = PyErr_Occurred() ? -1 : 0; /* unsure */
+        goto done;
+    }
+    Point a, p;
+    if (!single_point(at, &a) || v->interval || a.y < 0 || v->start.y < 0 || v->start.m > 12) goto done;
+    p = v->start;
+    if ((need == 0 && a.d < 0) || (need == 1 && !(a.m >= 1 && a.m <= 12))) goto done;
+    long long ey, em = -1, ed = -1;
+    if (need == 0) {
+        long long day = ordinal(a.y, a.m, a.d);
+        if (is_ascii(unit, "weekday")) {
+            int k = weekday_index(weekday);
+            if (k < 0) goto done;
+            if (offset > 0) {
+                long long step = ((k - day) % 7 + 7) % 7;
+                day += (step ? step : 7) + 7 * (offset - 1);
+            } else if (offset < 0) {
+                long long step = ((day - k) % 7 + 7) % 7;
+                day -= (step ? step : 7) + 7 * (-offset - 1);
+            }
+        } else {
+            day += offset * (is_ascii(unit, "week") ? 7 : 1);
+        }
+        if (day < 0 || day >= ordinal(9999, 12, 31)) goto done;
+        /* the date of the ordinal: the year first, then the month */
+        long long y = day / 366 + 1;
+        while (ordinal((long)y + 1, 1, 1) <= day) y++;
+        long long m = 1;
+        while (m < 12 && ordinal((long)y, (long)m + 1, 1) <= day) m++;
+        ey = y;
+        em = m;
+        ed = day - ordinal((long)y, (long)m, 1) + 1;
+    } else if (need == 1) {
+        long long months = (long long)a.y * 12 + a.m - 1 + offset;
+        ey = months >= 0 ? months / 12 : -((-months + 11) / 12); /* Python's floor division */
+        em = months - ey * 12 + 1;
+    } else {
+        ey = a.y + offset;
+    }
+    int rank = point_rank(&p) > need ? point_rank(&p) : need;
+    r = ey == p.y && (rank >= 3 || em == p.m) && (rank != 0 || ed == p.d);
+done:
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(keys[k]);
+        Py_XDECREF(got[k]);
+    }
+    return r;
+}
+
+/* checks._Walk.edtf_range: earliest and latest are single unqualified dates, in order, inside
+ * the value's bounds (by month and day when a year is missing) */
+static int edtf_range_ok(PyObject *earliest, PyObject *latest, const Edtf *v) {
+    Point pts[2];
+    int have[2] = {0, 0};
+    PyObject *bounds[2] = {earliest, latest};
+    for (int k = 0; k < 2; k++) {
+        if (bounds[k] == NULL || !PyUnicode_Check(bounds[k])) continue;
+        Edtf got;
+        if (!parse_edtf(bounds[k], &got) || got.interval || got.start.q) return 0;
+        if (outside(&got.start, v)) return 0;
+        pts[k] = got.start;
+        have[k] = 1;
+    }
+    if (!have[0] || !have[1]) return 1;
+    long llo, lhi, hlo, hhi, vlo, vhi;
+    if (pts[0].y > 0 && pts[1].y > 0) {
+        point_bounds(&pts[0], &llo, &lhi);
+        point_bounds(&pts[1], &hlo, &hhi);
+        return !(hhi < llo);
+    }
+    if (point_days(&pts[0], &llo, &lhi) && point_days(&pts[1], &hlo, &hhi) &&
+        edtf_days(v, &vlo, &vhi) && vlo <= vhi && hhi < llo)
+        return 0;
+    return 1;
+}
+
+/* checks._Walk.edtf: a partial date of the EDTF profile */
+static int edtf_ok(const Walk *w, PyObject *d, const Check *c) {
+    PyObject *p[MAX_CHECK_ARGS];
+    for (int i = 0; i < MAX_CHECK_ARGS; i++) p[i] = get_opt(d, c->args[i]);
+    PyObject *value = p[0], *precision = p[1], *basis = p[2], *weekday = p[3], *written = p[4],
+             *earliest = p[5], *latest = p[6], *relative = p[7], *absence = p[8];
+    int r = 0;
+    Edtf v, wr;
+    int has_written = 0;
+    if (PyErr_Occurred()) {
+        r = -1;
+        goto done;
+    }
+    if (written != NULL && PyUnicode_Check(written)) { /* possible even when value is null */
+        if (!parse_edtf(written, &wr)) goto done;
+        has_written = 1;
+    }
+    if (given(value) && basis != NULL && is_ascii(basis, "unknown")) goto done;
+    if (absence != NULL && PyUnicode_Check(absence)) {
+        if (given(value)) goto done;
+        if ((is_ascii(absence, "not_announced") || is_ascii(absence, "not_known")) &&
+            !(basis != NULL && is_ascii(basis, "stated")))
+            goto done;
+    }
+    if (c->args[5] != NULL && c->args[6] != NULL && given(earliest) != given(latest)) goto done;
+    r = 1;
+    if (precision == NULL || !PyUnicode_Check(precision)) goto done;
+    r = 0;
+    if (is_ascii(precision, "unknown")) {
+        r = !given(value) && !(c->args[5] != NULL && c->args[6] != NULL && (given(earliest) || given(latest)));
+        goto done;
+    }
+    if (!given(value)) goto done;          /* precision given, value null */
+    if (!PyUnicode_Check(value)) {         /* the schema says what is wrong */
+        r = 1;
+        goto done;
+    }
+    if (!parse_edtf(value, &v)) goto done;
+    int rank = precision_rank(precision);
+    if (rank >= 0 && rank != edtf_rank(&v)) goto done;
+    long sl, sh, el, eh;
+    if (v.interval && v.has_start && v.has_end && point_bounds(&v.start, &sl, &sh) &&
+        point_bounds(&v.end, &el, &eh) && sl > eh)
+        goto done;
+    int k = weekday_index(weekday);
+    if (k >= 0 && !v.interval && v.start.y > 0 && v.start.d > 0 && v.start.q != '~' &&
+        v.start.q != '%' && ordinal(v.start.y, v.start.m, v.start.d) % 7 != k)
+        goto done;
+    if (has_written && written_disagrees(&wr, &v)) goto done;
+    if (c->args[5] != NULL && c->args[6] != NULL && !edtf_range_ok(earliest, latest, &v)) goto done;
+    if (relative != NULL && PyDict_Check(relative)) {
+        if (!(basis != NULL && is_ascii(basis, "inferred"))) goto done;
+        r = relative_ok(w, relative, &v, weekday);
+        goto done;
+    }
+    r = 1;
+done:
+    for (int i = 0; i < MAX_CHECK_ARGS; i++) Py_XDECREF(p[i]);
+    return r;
+}
+
+/* checks._Walk.check for date-anchor: the value of the date it names is the anchor from now on
+ * in the walk */
+static int set_anchor(Walk *w, PyObject *d, const Check *c) {
+    PyObject *v = date_value(d, c->args[1], c->sub_value);
+    if (PyErr_Occurred()) return -1;
+    for (int i = 0; i < w->nanchors; i++) {
+        int eq = PyObject_RichCompareBool(w->anchors[i].name, c->args[0], Py_EQ);
+        if (eq < 0) {
+            Py_XDECREF(v);
+            return -1;
+        }
+        if (eq) {
+            Py_XDECREF(w->anchors[i].value);
+            w->anchors[i].value = v;
+            return 1;
+        }
+    }
+    if (w->nanchors == MAX_ANCHORS) {
+        Py_XDECREF(v);
+        return 0; /* unsure */
+    }
+    w->anchors[w->nanchors].name = c->args[0];
+    w->anchors[w->nanchors].value = v;
+    w->nanchors++;
+    return 1;
+}
+
+/* checks._Walk.within: the items of a list do not end before the object's from day nor begin
+ * after its to day; applied when both are single unqualified days with a year */
+static int within_ok(PyObject *d, const Check *c) {
+    PyObject *items = get(d, c->args[2]);
+    int r = 1;
+    if (items == NULL || !PyList_Check(items)) goto done;
+    PyObject *from = date_value(d, c->args[0], c->args[5]), *to = date_value(d, c->args[1], c->args[5]);
+    long first = exact_day(from), last = exact_day(to);
+    Py_XDECREF(from);
+    Py_XDECREF(to);
+    if (PyErr_Occurred() || first < 0 || last < 0) goto done;
+    int same = PyObject_RichCompareBool(c->args[3], c->args[4], Py_EQ);
+    if (same < 0) goto done;
+    for (Py_ssize_t i = 0; r == 1 && i < LIST_SIZE(items); i++) {
+        PyObject *item = LIST_ITEM(items, i);
+        if (!PyDict_Check(item)) continue;
+        PyObject *a = date_value(item, c->args[3], c->args[5]), *b = NULL;
+        if (same) {
+            Py_XINCREF(a);
+            b = a;
+        } else {
+            b = date_value(item, c->args[4], c->args[5]);
+        }
+        long af = 0, al, bf, bl = 0;
+        int ha = date_bounds(a, &af, &al), hb = date_bounds(b, &bf, &bl);
+        if ((hb & HAS_LAST) && bl < first) r = 0;
+        else if ((ha & HAS_FIRST) && af > last) r = 0;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        if (PyErr_Occurred()) r = -1;
+    }
+done:
+    Py_XDECREF(items);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* checks._Walk.last: the last item of a non-empty list agrees with a field (both strings) */
+static int last_ok(PyObject *d, const Check *c) {
+    PyObject *list = get(d, c->args[0]), *equals = get(d, c->args[2]);
+    int r = 1;
+    if (list != NULL && PyList_Check(list) && LIST_SIZE(list) > 0 && equals != NULL &&
+        PyDict_Check(equals)) {
+        PyObject *item = LIST_ITEM(list, LIST_SIZE(list) - 1);
+        PyObject *got = PyDict_Check(item) ? get(item, c->args[1]) : NULL, *want = get(equals, c->args[3]);
+        if (got != NULL && want != NULL && PyUnicode_Check(got) && PyUnicode_Check(want)) {
+            int eq = PyObject_RichCompareBool(got, want, Py_EQ);
+            r = eq < 0 ? -1 : eq;
+        }
+        Py_XDECREF(got);
+        Py_XDECREF(want);
+    }
+    Py_XDECREF(list);
+    Py_XDECREF(equals);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+/* checks._Walk.check for distinct: the string at one is no item of the list at many */
+static int distinct_ok(PyObject *d, const Check *c) {
+    PyObject *one = get(d, c->args[0]);
+    int r = 1;
+    if (one != NULL && PyUnicode_Check(one)) {
+        PyObject *many = get(d, c->args[1]);
+        if (many != NULL && PyList_Check(many)) {
+            int in = PySequence_Contains(many, one);
+            r = in < 0 ? -1 : !in;
+        }
+        Py_XDECREF(many);
+    }
+    Py_XDECREF(one);
+    return PyErr_Occurred() ? -1 : r;
+}
+
+static int checks_ok(Walk *w, PyObject *d, const Node *n) {
+    for (Py_ssize_t k = 0; k < n->nchecks; k++) {
+        const Check *c = &n->checks[k];
+        switch (c->kind) {
+        case CK_EDTF: TRY(edtf_ok(w, d, c)); break;
+        case CK_ANCHOR: TRY(set_anchor(w, d, c)); break;
+        case CK_WITHIN: TRY(within_ok(d, c)); break;
+        case CK_LAST: TRY(last_ok(d, c)); break;
+        case CK_DISTINCT: TRY(distinct_ok(d, c)); break;
+        default: return 0;
+        }
+    }
+    return 1;
+}
+
 static int add_ref(Walk *w, PyObject *value, const RefRule *rule) {
     if (w->nrefs == w->rcap) {
         RefEntry *grown = grow(w->refs, w->stack_refs, w->nrefs, &w->rcap, sizeof(RefEntry));
@@ -1063,19 +1788,21 @@ static int add_id(Walk *w, PyObject *id, int kind) {
 static int walk_node(Walk *w, PyObject *value, const Node *n);
 
 static int seq_ok(PyObject *list, const Field *f) {
-    long prev_lo = 0, lo, hi;
+    /* checks._Walk.sequence: no item ends before the one above it begins (by date_bounds) */
+    long prev = 0, first = 0, last = 0;
     int have = 0;
     for (Py_ssize_t i = 0; i < LIST_SIZE(list); i++) {
         PyObject *item = LIST_ITEM(list, i);
         if (!PyDict_Check(item)) continue;
         PyObject *v = date_value(item, f->seq_by, f->seq_value);
-        int b = bounds_of(v, &lo, &hi);
+        int b = date_bounds(v, &first, &last);
         Py_XDECREF(v);
         if (PyErr_Occurred()) return -1;
-        if (!b) continue;
-        if (have && hi < prev_lo) return 0;
-        prev_lo = lo;
-        have = 1;
+        if ((b & HAS_LAST) && have && last < prev) return 0;
+        if (b & HAS_FIRST) {
+            prev = first;
+            have = 1;
+        }
     }
     return 1;
 }
@@ -1108,11 +1835,13 @@ static int walk_node(Walk *w, PyObject *value, const Node *n) {
         w->inside[n->kind] = ++w->serial;
     }
     int r = 1;
-    if (n->span[0] != NULL) r = span_ok(value, n, w->text);
+    if (n->defer) r = 0; /* a check this engine does not implement: the reference engine's */
+    if (r == 1 && n->span[0] != NULL) r = span_ok(value, n, w->text);
     if (r == 1 && n->basis[0] != NULL) r = basis_ok(value, n);
     if (r == 1 && n->date[0] != NULL) r = date_ok(value, n);
     for (Py_ssize_t k = 0; r == 1 && k < n->norders; k++) r = order_ok(value, n, k);
     for (Py_ssize_t k = 0; r == 1 && k < n->nwhens; k++) r = when_ok(value, &n->whens[k]);
+    if (r == 1 && n->nchecks) r = checks_ok(w, value, n);
     for (Py_ssize_t k = 0; r == 1 && k < n->nfields; k++) {
         const Field *f = &n->fields[k];
         PyObject *sub = get(value, f->key);
@@ -1176,10 +1905,12 @@ static int record_ok(PyObject *record, const Plan *plan, PyObject *text, PyObjec
     w.rcap = STACK_REFS;
     memset(w.inside, 0, sizeof(w.inside));
     w.serial = 0;
+    w.nanchors = 0;
     int r = walk_node(&w, record, plan->root);
     if (r == 1) r = resolve_refs(&w);
     for (Py_ssize_t i = 0; i < w.nrefs; i++) Py_DECREF(w.refs[i].value);
     for (Py_ssize_t i = 0; i < w.nentries; i++) Py_DECREF(w.entries[i].id);
+    for (int i = 0; i < w.nanchors; i++) Py_XDECREF(w.anchors[i].value);
     if (w.refs != w.stack_refs) PyMem_Free(w.refs);
     if (w.entries != w.stack_entries) PyMem_Free(w.entries);
     if (w.slots != w.stack_slots) PyMem_Free(w.slots);
@@ -1218,6 +1949,19 @@ static PyObject *semantic_ok(PyObject *self, PyObject *args) {
     if (!plain_json(record, 0)) Py_RETURN_FALSE; /* unsure: not a parsed JSON value */
     int r = record_ok(record, plan, text == Py_None ? NULL : text, sha);
     return r < 0 ? NULL : PyBool_FromLong(r);
+}
+
+static Py_ssize_t count_deferred(const Node *n) {
+    Py_ssize_t count = n->defer;
+    for (Py_ssize_t i = 0; i < n->nfields; i++)
+        if (n->fields[i].obj != NULL) count += count_deferred(n->fields[i].obj);
+    return count;
+}
+
+/* deferred(plan) -> the number of nodes whose objects this engine leaves to the reference */
+static PyObject *deferred(PyObject *self, PyObject *capsule) {
+    const Plan *plan = plan_of(capsule);
+    return plan == NULL ? NULL : PyLong_FromSsize_t(count_deferred(plan->root));
 }
 
 /* the parts of an acceptor's context, read once per call */
@@ -1401,6 +2145,10 @@ static PyMethodDef methods[] = {
      "orjson parsed: exact is True only if orjson's value is the one a strict parser gives (no "
      "object repeats a key, no escaped key, no integer of over 18 digits); offsets: whether a "
      "key in offset_keys holds a number."},
+    {"deferred", deferred, METH_O,
+     "deferred(plan) -> int: how many kinds of object of a compiled plan hold a check of a kind "
+     "this engine does not implement (a record holding one is never accepted here: the "
+     "reference engine checks it)."},
     {"semantic_ok", semantic_ok, METH_VARARGS,
      "semantic_ok(record, plan, text=None, sha256=None) -> bool: True only if the semantic "
      "checks find nothing in a record that passed its schema."},

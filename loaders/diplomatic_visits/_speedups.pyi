@@ -5,8 +5,12 @@ from typing import Any
 
 SCHEMA_VERSIONS: tuple[str, ...]
 API_VERSION: int
+PLAN_API: int  # the rules.PLAN_API whose plans compile() reads
+LIMITED_API: int
 SOURCE_SHA256: str  # set when the build hook compiled it
 
+def compile(rules: Any, /) -> Any: ...
+def deferred(plan: Any, /) -> int: ...
 def scan(raw: bytes, /) -> tuple[bool, bool]: ...
 def semantic_ok(
     record: Any, plan: Any, text: str | None = None, sha256: str | None = None, /

@@ -7,7 +7,9 @@ The rules, applied to the bundled (self-contained, flattened) schema of a versio
 - a ``[T, "null"]`` type or ``anyOf [T, null]`` -> nullable T; a property not in ``required`` ->
   nullable (absent and null are the same in Arrow: see :func:`from_arrow_rows`);
 - enum and const -> string; string -> string; integer -> int64; number -> float64;
-  boolean -> bool.
+  boolean -> bool;
+- an object's ``anyOf`` of constraints on its own properties (alternatives, not a union of
+  types) -> the object's struct.
 
 pyarrow is imported here only, never at package import.
 """
@@ -54,7 +56,7 @@ def to_arrow_type(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[pa.
 
     r = resolve(node, defs)
     node, nullable = r.schema, r.nullable
-    if "anyOf" in node:
+    if "anyOf" in node and not _alternatives_of_its_properties(node):
         raise SchemaMappingError("anyOf is supported only as T-or-null")
     t = node.get("type")
     if isinstance(t, list):
@@ -95,6 +97,23 @@ def to_arrow_type(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[pa.
     if not isinstance(t, str) or t not in scalar:
         raise SchemaMappingError(f"unsupported JSON Schema type {t!r}")
     return scalar[t], nullable
+
+
+def _alternatives_of_its_properties(node: Mapping[str, Any]) -> bool:
+    """Whether ``node`` is an object whose ``anyOf`` only constrains properties it declares (the
+    2.0.0 verified article: a title span, unless there is no headline): its columns are its
+    properties, whichever branch a record meets."""
+    props = node.get("properties")
+    return (
+        node.get("type") == "object"
+        and isinstance(props, Mapping)
+        and all(
+            isinstance(b, Mapping)
+            and set(b) <= {"properties", "required"}
+            and set(b.get("properties", {})) | set(b.get("required", [])) <= set(props)
+            for b in node["anyOf"]
+        )
+    )
 
 
 @cache

@@ -556,7 +556,7 @@ class _Walk:
                     "date-written",
                     f"written {written!r} disagrees with value {value!r} ({why})",
                 )
-        if ek is not None and lk is not None:
+        if ek is not None and lk is not None and (d.get(ek) is not None or d.get(lk) is not None):
             self.edtf_range(d, ek, lk, value, v, link)
         relative = d.get(rk) if rk is not None else None
         if isinstance(relative, dict):
@@ -625,7 +625,11 @@ class _Walk:
     ) -> None:
         """The value is the anchor moved by ``offset`` ``unit`` s, compared at the coarser of
         the value's precision and the unit; skipped when the anchor is unknown or too coarse."""
-        raw, unit, name = (rel.get(k) for k in RELATIVE_KEYS)
+        raw, unit, name = (
+            rel.get(RELATIVE_KEYS[0]),
+            rel.get(RELATIVE_KEYS[1]),
+            rel.get(RELATIVE_KEYS[2]),
+        )
         anchor = self.anchors.get(name) if isinstance(name, str) else None
         if anchor is None or not isinstance(raw, int) or isinstance(raw, bool):
             return

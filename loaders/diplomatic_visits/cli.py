@@ -38,8 +38,8 @@ examples:
   diplomatic-visits export jsonl --out records.jsonl
   diplomatic-visits export parquet my_outputs.jsonl --source texts/ --out my_outputs.parquet
   diplomatic-visits export hf --out hf_dataset   # then datasets.load_dataset("hf_dataset")
-  diplomatic-visits compat 1.0.0 1.1.0
-  diplomatic-visits migrate old_records.jsonl --to 1.1.0 --out new_records.jsonl
+  diplomatic-visits compat 1.1.0 2.0.0
+  diplomatic-visits migrate old_records.jsonl --to 2.0.0 --out new_records.jsonl
   diplomatic-visits view dataset/records/000_b730d245b05eac44.json --out gold.html
   diplomatic-visits view my_output.json --gold dataset/records --source article.txt --out diff.html
 

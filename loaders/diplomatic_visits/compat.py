@@ -105,11 +105,17 @@ class _Walk:
 
 def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """The node a schema position says a value is, with the keywords beside its ``$ref`` (a
-    description, say) taking precedence, and whether null is allowed."""
+    description, say) taking precedence, and whether null is allowed. Rule declarations
+    (``x-dv``) beside a ``$ref`` are merged with the referenced definition's, kind by kind, as
+    :func:`diplomatic_visits.rules.compile_rules` reads them (not replacing them)."""
     from diplomatic_visits.schema import resolve
 
     r = resolve(node, defs)
-    return {**r.schema, **r.around}, r.nullable
+    out = {**r.schema, **r.around}
+    inner, beside = r.schema.get(RULES_KEYWORD), r.around.get(RULES_KEYWORD)
+    if isinstance(inner, dict) and isinstance(beside, dict):
+        out[RULES_KEYWORD] = {**inner, **beside}
+    return out, r.nullable
 
 
 def _types(node: Mapping[str, Any], nullable: bool) -> set[str]:

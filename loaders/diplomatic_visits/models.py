@@ -1,4 +1,4 @@
-# Generated from the llm profile of schema 1.1.0 by datamodel-code-generator:
+# Generated from the llm profile of schema 2.0.0 by datamodel-code-generator:
 # do not edit; regenerate with `python -m diplomatic_visits._codegen`.
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Agreement(ProfileModel):
     """
     The agreement's title as the text gives it.
     """
-    type: Literal["memorandum", "treaty", "contract", "joint_statement", "declaration", "other"]
+    type: Literal["memorandum", "treaty", "contract", "joint_statement", "declaration", "agreement", "other"]
     """
     What sort of agreement.
 
@@ -80,6 +80,7 @@ class Agreement(ProfileModel):
     - `contract`: a contract
     - `joint_statement`: a joint statement
     - `declaration`: a declaration
+    - `agreement`: an agreement the text names only as such (`a visa-waiver agreement`)
     - `other`: another sort (say what in the outcome's `description`)
     """
     signatories: list[StrictStr]
@@ -101,9 +102,9 @@ class Article(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    title: StrictStr
+    title: StrictStr | None
     """
-    The headline as it appears in the text.
+    The headline as it appears in the text; null when it has none (`headline` `none`).
     """
     language: StrictStr
     """
@@ -117,6 +118,13 @@ class Article(ProfileModel):
     - `likely`: shows the typical errors of machine translation
     - `no`: known to be original-language text
     - `unknown`: cannot tell
+    """
+    headline: Literal["given", "none"] | None
+    """
+    Whether the text has a headline. Leave it out when it has one.
+
+    - `given`: it has one; `title` and `title_span` point at it
+    - `none`: it has none; `title` is null and so is `title_span`, also at the verified level
     """
 
 
@@ -167,9 +175,9 @@ class Country(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    code: StrictStr
+    code: Literal["ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM", "ASM", "ATA", "ATF", "ATG", "AUS", "AUT", "AZE", "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS", "BIH", "BLM", "BLR", "BLZ", "BMU", "BOL", "BRA", "BRB", "BRN", "BTN", "BVT", "BWA", "CAF", "CAN", "CCK", "CHE", "CHL", "CHN", "CIV", "CMR", "COD", "COG", "COK", "COL", "COM", "CPV", "CRI", "CUB", "CUW", "CXR", "CYM", "CYP", "CZE", "DEU", "DJI", "DMA", "DNK", "DOM", "DZA", "ECU", "EGY", "ERI", "ESH", "ESP", "EST", "ETH", "FIN", "FJI", "FLK", "FRA", "FRO", "FSM", "GAB", "GBR", "GEO", "GGY", "GHA", "GIB", "GIN", "GLP", "GMB", "GNB", "GNQ", "GRC", "GRD", "GRL", "GTM", "GUF", "GUM", "GUY", "HKG", "HMD", "HND", "HRV", "HTI", "HUN", "IDN", "IMN", "IND", "IOT", "IRL", "IRN", "IRQ", "ISL", "ISR", "ITA", "JAM", "JEY", "JOR", "JPN", "KAZ", "KEN", "KGZ", "KHM", "KIR", "KNA", "KOR", "KWT", "LAO", "LBN", "LBR", "LBY", "LCA", "LIE", "LKA", "LSO", "LTU", "LUX", "LVA", "MAC", "MAF", "MAR", "MCO", "MDA", "MDG", "MDV", "MEX", "MHL", "MKD", "MLI", "MLT", "MMR", "MNE", "MNG", "MNP", "MOZ", "MRT", "MSR", "MTQ", "MUS", "MWI", "MYS", "MYT", "NAM", "NCL", "NER", "NFK", "NGA", "NIC", "NIU", "NLD", "NOR", "NPL", "NRU", "NZL", "OMN", "PAK", "PAN", "PCN", "PER", "PHL", "PLW", "PNG", "POL", "PRI", "PRK", "PRT", "PRY", "PSE", "PYF", "QAT", "REU", "ROU", "RUS", "RWA", "SAU", "SDN", "SEN", "SGP", "SGS", "SHN", "SJM", "SLB", "SLE", "SLV", "SMR", "SOM", "SPM", "SRB", "SSD", "STP", "SUR", "SVK", "SVN", "SWE", "SWZ", "SXM", "SYC", "SYR", "TCA", "TCD", "TGO", "THA", "TJK", "TKL", "TKM", "TLS", "TON", "TTO", "TUN", "TUR", "TUV", "TWN", "TZA", "UGA", "UKR", "UMI", "URY", "USA", "UZB", "VAT", "VCT", "VEN", "VGB", "VIR", "VNM", "VUT", "WLF", "WSM", "XKX", "YEM", "ZAF", "ZMB", "ZWE"]
     """
-    ISO 3166-1 alpha-3 code in capitals, for example `PRK` (North Korea), `RUS`, `KOR` (South Korea).
+    ISO 3166-1 alpha-3 code, one of the officially assigned codes (generated from pycountry, held equal to iso3166) or XKX (Kosovo, the user-assigned code in common use), for example `PRK` (North Korea), `RUS`, `KOR` (South Korea). A country with no code (an invented one, a former state) is given as null with the name in the owner's `name`.
     """
     basis: Literal["stated", "inferred", "inferred_with_knowledge", "knowledge"]
     """
@@ -263,6 +271,14 @@ class Leg(ProfileModel):
     end: PartialDate
     """
     Departure from the stop.
+    """
+    id: StrictStr | None
+    """
+    Identifier unique within the record, when a sub-event names the leg. Convention: `l_` + short name.
+    """
+    status: Status | None
+    """
+    The stop's own status as of the article, when it differs from the visit's (a tour under way whose next stops are planned).
     """
 
 
@@ -410,7 +426,7 @@ class Outcome(ProfileModel):
 
 class PartialDate(ProfileModel):
     """
-    A date that may be known only to the month or year, or not at all, with where it came from. `value` is ISO 8601 reduced to the precision (EDTF style): `2023-09-17` (day), `2023-09` (month), `2023` (year), or null (unknown). When the text gives the date without its year (`Tuesday (September 12)`), `written` keeps it as given (`--09-12`) beside the resolved `value`; when the text bounds a day more closely than `precision` can say (between 12 and 15 September), `earliest` and `latest` give the bounds.
+    A date as precise as the text and no more, with where it came from. `value` is an EDTF string (ISO 8601-2) of this schema's profile; `precision` names its finest unit and `basis` where it comes from, independently (a stated year-less day is `XXXX-08-09`, `day`, `stated`).
     """
 
     model_config = ConfigDict(
@@ -419,16 +435,17 @@ class PartialDate(ProfileModel):
     )
     value: StrictStr | None
     """
-    The date in ISO 8601 form reduced to `precision`; null when `precision` is `unknown`.
+    The date as far as the record resolves it, an EDTF string (ISO 8601-2) of this schema's profile: `2023-09-17`, `2019-04`, `2023`, `2023-23` (autumn), `XXXX-08-09` (9 August, year not given), `XXXX-XX-XX` (a day named only by its weekday), `2023-06-03/2023-06-06` (a span), `2023-06-03/..` (still going on), `2023-06-03/` (end not given), `2023-06-10~` (about), `2023-06-10?` (uncertain). Null when nothing of the date is known.
     """
-    precision: Literal["day", "month", "year", "unknown"]
+    precision: Literal["day", "season", "month", "year", "unknown"]
     """
-    How much of the date is known.
+    The finest unit the value gives (for a span, of its endpoints; the coarser if they differ). It says nothing of where the date comes from (that is `basis`).
 
-    - `day`: year, month and day are known: `YYYY-MM-DD`
-    - `month`: year and month are known: `YYYY-MM`
-    - `year`: only the year is known: `YYYY`
-    - `unknown`: the date is not known; `value` is null
+    - `day`: a day (`2023-09-17`, `XXXX-08-09`, `XXXX-XX-XX`)
+    - `month`: a month (`2019-04`, `XXXX-08`)
+    - `season`: a season (`2023-23`)
+    - `year`: a year (`2023`)
+    - `unknown`: `value` is null
     """
     basis: Literal["stated", "inferred", "inferred_with_knowledge", "knowledge", "unknown"]
     """
@@ -438,7 +455,7 @@ class PartialDate(ProfileModel):
     - `inferred`: derived from the text by reasoning alone; `inferred_from` says how and `evidence` points at the words used
     - `inferred_with_knowledge`: derived from the text by reasoning with at least one step of world knowledge (the year of a date the text gives without one, from who held an office then); `inferred_from` names that step
     - `knowledge`: a normalisation from general world knowledge, not from the text (for example the ISO code of a city's country); `inferred_from` names the knowledge used
-    - `unknown`: the date is unknown (`precision` is `unknown`)
+    - `unknown`: the value is not known, and the text does not say it is unknown (`value` null; `absence` left out or `not_given`; unresolved relative words stay in `text` and `relative`)
     """
     inferred_from: StrictStr | None
     """
@@ -462,15 +479,27 @@ class PartialDate(ProfileModel):
     """
     written: StrictStr | None
     """
-    The date as the text gives it, in ISO 8601 form with what the text leaves out left out: `--09-12` (12 September, no year), `--09` (September), `2019-04`. Leave it out when the text gives no date; it must agree with `value` (a semantic check).
+    The date as the text gives it, in the same EDTF profile, with what the text leaves out left out: `XXXX-09-12` (12 September, no year), `XXXX-08` (August), `2019-04`, `XXXX-06-03/XXXX-06-06` (between 3 and 6 June). Leave it out when the text gives no date. It must be a possible date (no 30 February) and agree with `value`.
     """
     earliest: StrictStr | None
     """
-    The first day the date can be, when the text bounds it more closely than `precision` says (`2023-09-12` for a meeting between 12 and 15 September, whose `value` is `2023-09`). Leave it out otherwise. It lies inside `value`, and `earliest` is not after `latest` (a semantic check).
+    The first day the date can be, when the text bounds it more closely than `precision` says (`2023-09-12` for a meeting between 12 and 15 September, whose `value` is `2023-09`). `XXXX-06-03` when the year is not given. Leave it out otherwise. It lies inside `value`, and `earliest` is not after `latest` (a semantic check).
     """
     latest: StrictStr | None
     """
-    The last day the date can be, when the text bounds it more closely than `precision` says (`2023-09-12` for a meeting between 12 and 15 September, whose `value` is `2023-09`). Leave it out otherwise. It lies inside `value`, and `earliest` is not after `latest` (a semantic check).
+    The last day the date can be, when the text bounds it more closely than `precision` says (`2023-09-12` for a meeting between 12 and 15 September, whose `value` is `2023-09`). `XXXX-06-03` when the year is not given. Leave it out otherwise. It lies inside `value`, and `earliest` is not after `latest` (a semantic check).
+    """
+    relative: Relative | None
+    """
+    A date the text gives relative to another (`next month`, `last Tuesday`, `in two weeks`): the words stay in `text`; this says how to resolve them. With a resolved `value`, the basis is `inferred` and the value must equal the anchor moved by `offset` units.
+    """
+    absence: Literal["not_given", "not_announced", "not_known"] | None
+    """
+    Why `value` is null. Leave it out when a value is given.
+
+    - `not_given`: the text does not give the date (basis `unknown`, the default)
+    - `not_announced`: the text says it has not been announced or set (basis `stated`; `evidence` quotes the words)
+    - `not_known`: the text says it is not known (basis `stated`)
     """
 
 
@@ -552,7 +581,7 @@ class Record(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    schema_version: Literal["1.1.0"]
+    schema_version: Literal["2.0.0"]
     """
     The schema version the record conforms to.
     """
@@ -572,6 +601,37 @@ class Record(ProfileModel):
     statements: list[Statement]
     """
     Every statement, claim and assessment about the visits.
+    """
+
+
+class Relative(ProfileModel):
+    """
+    A date the text gives relative to another (`next month`, `last Tuesday`, `in two weeks`): the words stay in `text`; this says how to resolve them. With a resolved `value`, the basis is `inferred` and the value must equal the anchor moved by `offset` units.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+    )
+    offset: StrictInt
+    """
+    How many units after (positive) or before (negative) the anchor: `next month` is 1.
+    """
+    unit: Literal["day", "week", "month", "year", "weekday"]
+    """
+    The unit of `offset`.
+
+    - `day`: days
+    - `week`: weeks
+    - `month`: calendar months
+    - `year`: calendar years
+    - `weekday`: occurrences of the date's `weekday` (`on Tuesday` said of the past in a Thursday's article: -1, the last Tuesday before; 0: the anchor day itself)
+    """
+    anchor: Literal["published"]
+    """
+    The date it counts from.
+
+    - `published`: the article's publication date (`article.source.published`)
     """
 
 
@@ -698,7 +758,7 @@ class Status(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "completed", "cancelled", "postponed", "unknown"]
+    value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "begun", "completed", "cancelled", "postponed", "unknown"]
     """
     The status.
 
@@ -707,12 +767,13 @@ class Status(ProfileModel):
     - `planned`: announced or agreed but not yet begun as of the article
     - `scheduled`: planned with a date fixed
     - `under_way`: begun and not yet ended as of the article
+    - `begun`: begun; the text does not say whether it has ended
     - `completed`: held and ended
     - `cancelled`: called off
     - `postponed`: moved to a later, possibly unknown, time
     - `unknown`: the text does not say
     """
-    basis: Literal["stated", "inferred", "inferred_with_knowledge", "knowledge"]
+    basis: Literal["stated", "inferred", "inferred_with_knowledge", "knowledge", "unknown"]
     """
     Where the status comes from.
 
@@ -720,6 +781,7 @@ class Status(ProfileModel):
     - `inferred`: derived from the text by reasoning alone; `inferred_from` says how and `evidence` points at the words used
     - `inferred_with_knowledge`: derived from the text by reasoning with at least one step of world knowledge (the year of a date the text gives without one, from who held an office then); `inferred_from` names that step
     - `knowledge`: a normalisation from general world knowledge, not from the text (for example the ISO code of a city's country); `inferred_from` names the knowledge used
+    - `unknown`: the text says nothing of the status (`value` `unknown`)
     """
     inferred_from: StrictStr | None
     """
@@ -736,7 +798,7 @@ class StatusEvent(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "completed", "cancelled", "postponed", "unknown"]
+    value: Literal["proposed", "invited", "planned", "scheduled", "under_way", "begun", "completed", "cancelled", "postponed", "unknown"]
     """
     The status said.
 
@@ -745,6 +807,7 @@ class StatusEvent(ProfileModel):
     - `planned`: announced or agreed but not yet begun as of the article
     - `scheduled`: planned with a date fixed
     - `under_way`: begun and not yet ended as of the article
+    - `begun`: begun; the text does not say whether it has ended
     - `completed`: held and ended
     - `cancelled`: called off
     - `postponed`: moved to a later, possibly unknown, time
@@ -794,6 +857,36 @@ class StatusEvent(ProfileModel):
     inferred_from: StrictStr | None
     """
     For `inferred`, `inferred_with_knowledge` or `knowledge`: how the status was reached, naming the words used and any step of world knowledge. Null when stated.
+    """
+    certainty: Literal["reported", "expected", "possible", "alleged", "denied"] | None
+    """
+    How the announcement puts it, as for outcomes.
+
+    - `reported`: as fact
+    - `expected`: as expected
+    - `possible`: as possible
+    - `alleged`: as alleged by someone
+    - `denied`: as denied
+    """
+    modality: Literal["asserted", "hedged", "denied"] | None
+    """
+    How the announcer words it, as for statements.
+
+    - `asserted`: without hedging
+    - `hedged`: with hedging (may, could, reportedly)
+    - `denied`: as a denial
+    """
+    announced_in: list[StrictStr] | None
+    """
+    The statements of this record that announce the status.
+    """
+    relayed_by: list[StrictStr] | None
+    """
+    Who passed the announcement on between `announced_by` and `reported_via`, nearest the source first (`an official quoted by Arvo`: Arvo).
+    """
+    reported_via: StrictStr | None
+    """
+    The outlet the article cites for the announcement (`the broadcaster, citing ...`).
     """
 
 
@@ -855,6 +948,14 @@ class SubEvent(ProfileModel):
     codes: Codes | None
     """
     Crosswalk codes of the sub-event as an event (a signing ceremony: SUPPORT, `057`; a meeting: CONSULT).
+    """
+    leg: StrictStr | None
+    """
+    The `id` of the leg (of the same visit) the sub-event happens on.
+    """
+    status: Status | None
+    """
+    The sub-event's own status as of the article (`where she will meet the king on Tuesday`: planned).
     """
 
 
@@ -1027,7 +1128,7 @@ Agreement.unique_items = ("signatories",)
 Invitation.unique_items = ("by",)
 Outcome.unique_items = ("asserted_by", "parties",)
 Statement.unique_items = ("about", "co_speakers", "relayed_by", "addressees",)
-StatusEvent.unique_items = ("announced_by", "confirmed_by", "decided_by",)
+StatusEvent.unique_items = ("announced_by", "confirmed_by", "decided_by", "announced_in", "relayed_by",)
 SubEvent.unique_items = ("participants",)
 Visit.unique_items = ("visitors", "hosts",)
 
@@ -1040,6 +1141,6 @@ Invitation.item_descriptions = {"by": "The `id` of an actor defined in this reco
 Outcome.item_descriptions = {"asserted_by": "The `id` of a statement defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article.", "parties": "The `id` of an actor defined in this record."}
 Place.item_descriptions = {"mentions": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}
 Statement.item_descriptions = {"about": "The `id` of a visit, sub-event, outcome or actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article.", "co_speakers": "The `id` of an actor defined in this record.", "relayed_by": "The `id` of an actor defined in this record.", "addressees": "The `id` of an actor defined in this record."}
-StatusEvent.item_descriptions = {"announced_by": "The `id` of an actor defined in this record.", "confirmed_by": "The `id` of an actor defined in this record.", "decided_by": "The `id` of an actor defined in this record."}
+StatusEvent.item_descriptions = {"announced_by": "The `id` of an actor defined in this record.", "confirmed_by": "The `id` of an actor defined in this record.", "decided_by": "The `id` of an actor defined in this record.", "announced_in": "The `id` of a statement defined in this record.", "relayed_by": "The `id` of an actor defined in this record."}
 SubEvent.item_descriptions = {"participants": "The `id` of an actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}
 Visit.item_descriptions = {"visitors": "The `id` of an actor defined in this record.", "hosts": "The `id` of an actor defined in this record.", "evidence": "The quote: The exact characters of the source text, copied verbatim: same punctuation, curly quotes and garbled words as the article. Copy enough words that they occur only once in the article."}

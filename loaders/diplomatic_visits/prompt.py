@@ -41,6 +41,12 @@ def _first_sentence(text: str) -> str:
     return text if end < 0 else text[: end + 1]
 
 
+LONG_ENUM = 12
+"""An enum with more values than this (2.0.0's 250 country codes) is shown by its first few and
+its count in the field guide: the schema the model is given lists them all, and the whole list
+would take about 700 tokens of every prompt."""
+
+
 def _kind(node: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
     """A short type name for the field guide."""
     if "anyOf" in node:
@@ -50,7 +56,10 @@ def _kind(node: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
     if "$ref" in node:
         return str(node["$ref"]).rsplit("/", 1)[1]
     if "enum" in node:
-        return " | ".join(json.dumps(e) for e in node["enum"])
+        values = [json.dumps(e) for e in node["enum"]]
+        if len(values) > LONG_ENUM:
+            return " | ".join(values[:3]) + f" | ... (one of {len(values)} values the schema lists)"
+        return " | ".join(values)
     if "const" in node:
         return json.dumps(node["const"])
     if node.get("type") == "array":

@@ -38,6 +38,13 @@ Credit per value of a matched pair, by what the schema declares:
   as gold earns 1; a coarser prediction that agrees as far as it goes earns part (against a
   day, the right month 0.5 and the right year 0.25; against a month, the right year 0.5). The
   date's other keys (weekday, written form, bounds, basis, words) are values of their own;
+- EDTF dates (``x-dv`` ``edtf``, schema 2.0.0 on): the forms above as above; a qualifier
+  (``?``, ``~``, ``%``) costs nothing; a season, or a date against an interval, by the overlap
+  of their days (intersection over union; nothing for an unknowable side); two intervals, the
+  mean of their ends' credits (an open or unknown end must match its kind); a year-less day on
+  month and day (against a year-less gold, a prediction with the year that agrees earns 1; a
+  prediction without the year gold gives, half of its month/day credit). ``relative`` (how
+  relative words resolve) is one value, right or wrong as a whole;
 - verbatim strings (``x-dv`` ``verbatim``) and quotes: token F1 of the normalised texts (SQuAD);
 - other strings: the policy of the scoring file (``name``: equal after normalisation without a
   leading article; ``exact``: equal after normalisation; ``tokens``: token F1, the default), or
@@ -45,7 +52,8 @@ Credit per value of a matched pair, by what the schema declares:
 - nested objects, field by field; lists of objects are aligned item to item like the objects
   (one to one, most credit), and where the order counts (``x-dv`` ``sequence``, or ``list:
   ordered`` in the scoring file) a field ``KEY (order)`` counts the items in the gold order
-  (the longest run of matched items in the same order).
+  (the longest run of matched items in the same order); a list of references declared ordered
+  (2.0.0's ``relayed_by`` of a status event) counts its order the same way.
 
 A value with credit c adds c to the true positives and 1 - c to both the false positives and
 false negatives; a value on one side only is a false positive or negative; one absent on both
@@ -148,6 +156,66 @@ def _date_credit(pv: Any, gv: Any) -> float:
     return 0.0
 
 
+_SEASON_MONTHS = ("21", "22", "23", "24")
+
+
+def edtf_credit(pv: Any, gv: Any) -> float:
+    """Credit of a predicted EDTF date value against the gold one (see the module docstring);
+    the 1.x forms (``2023``, ``2023-09``, ``2023-09-17``) get what :func:`date_credit` gives."""
+    if not isinstance(pv, str) or not isinstance(gv, str) or not pv or not gv:
+        return 0.0
+    p, g = pv.rstrip("?~%"), gv.rstrip("?~%")
+    if "/" in p or "/" in g:
+        if "/" in p and "/" in g:
+            (ps, _, pe), (gs, _, ge) = p.partition("/"), g.partition("/")
+            return (_end_credit(ps, gs) + _end_credit(pe, ge)) / 2
+        return _overlap(p, g)
+    if p == g:
+        return 1.0
+    if _season(p) or _season(g):
+        return _overlap(p, g)
+    if p.startswith("XXXX") or g.startswith("XXXX"):
+        return _year_less_credit(p, g)
+    return _date_credit(p, g)
+
+
+def _season(v: str) -> bool:
+    return len(v) == 7 and v[5:] in _SEASON_MONTHS
+
+
+def _end_credit(p: str, g: str) -> float:
+    if p in ("", "..") or g in ("", ".."):
+        return 1.0 if p == g else 0.0  # open (..) or not given (''): the same kind of end
+    return edtf_credit(p.rstrip("?~%"), g.rstrip("?~%"))
+
+
+def _overlap(p: str, g: str) -> float:
+    """The days two values share over the days either can be (0 when a side is unknowable)."""
+    from diplomatic_visits.checks import date_bounds
+
+    (pf, pl), (gf, gl) = date_bounds(p), date_bounds(g)
+    if pf is None or pl is None or gf is None or gl is None:
+        return 0.0
+    shared = min(pl, gl) - max(pf, gf) + 1
+    return shared / (max(pl, gl) - min(pf, gf) + 1) if shared > 0 else 0.0
+
+
+def _year_less_credit(p: str, g: str) -> float:
+    """On month and day, when either side has no year (``XXXX-08-09``)."""
+    if len(p) < 7 or len(g) < 7:
+        return 0.0  # a year alone against a year-less date: nothing in common
+    pmd, gmd = p[5:], g[5:]
+    if gmd == "XX-XX":  # gold names the day by its weekday only (scored on its own)
+        credit = 1.0 if len(pmd) == 5 else 0.5  # any day agrees as far as gold goes; a month half
+    elif pmd == "XX-XX":
+        credit = 0.0  # a weekday alone against a month and day: nothing in common
+    else:
+        credit = _date_credit(pmd, gmd)  # 08-09 against 08-09: 1; 08 against 08-09: 0.5
+    if p.startswith("XXXX") and not g.startswith("XXXX"):
+        credit /= 2  # the year gold gives is missing
+    return credit
+
+
 def date_credit(pred: Obj | None, gold: Obj | None) -> float:
     """Credit of a predicted partial date against the gold one (see the module docstring)."""
     return _date_credit(pred.get("value") if pred else None, gold.get("value") if gold else None)
@@ -172,6 +240,8 @@ class Slot:
     verbatim: bool = False
     date_value: bool = False
     """The value of the partial date its object is: scored under the object's own path."""
+    edtf: bool = False
+    """A date of the EDTF profile (``x-dv`` ``edtf``): credited by :func:`edtf_credit`."""
     refs: tuple[str, ...] = ()
     """The kinds a reference names (``x-dv`` ``ref``; empty: any)."""
     pointers: tuple[str, ...] = ()
@@ -322,8 +392,9 @@ def compile_plan(
         if "span" in decl:
             s = decl["span"]
             span = (str(s["start"]), str(s["end"]), str(s["quote"]))
-        if "date" in decl:
-            date = dict(decl["date"])
+        edtf = "edtf" in decl
+        if "date" in decl or edtf:
+            date = dict(decl["edtf" if edtf else "date"])
         kind = id_key = None
         slots: list[Slot] = []
         for name, sub in schema.get("properties", {}).items():
@@ -346,6 +417,10 @@ def compile_plan(
                 continue
             if date and name == date.get("precision"):
                 continue  # the precision is the form of the value, scored with it
+            if date and name == date.get("relative"):
+                # how relative words resolve: part of the date, right or wrong as one value
+                slots.append(Slot(name, "eq", pointers=pointers))
+                continue
             many = "items" in node
             item, item_decl, item_def = node, own, defname
             if many:
@@ -376,10 +451,11 @@ def compile_plan(
                 how = "eq"
             date_value = bool(date) and name == date.get("value")
             refs = tuple(k for k in item_decl.get("ref", ()) if k != "*")
+            ordered = many and how == "ref" and pol.get("list") == "ordered"
             slots.append(
                 Slot(
-                    name, how, many, verbatim=verbatim, date_value=date_value, refs=refs,
-                    pointers=pointers,
+                    name, how, many, ordered=ordered, verbatim=verbatim, date_value=date_value,
+                    edtf=edtf and how == "date", refs=refs, pointers=pointers,
                 )
             )  # fmt: skip
         return Shape(pointer, tuple(slots), kind, id_key, basis, span)
@@ -498,6 +574,8 @@ def _leaves(
             _leaves(s.obj, path, here, out, ident)
         else:
             out[path] = here
+            if s.ordered:
+                out[f"{path} (order)"] = here
             if s.how in ("ref", "date") or s.verbatim:
                 ident.add(path)
 
@@ -747,7 +825,7 @@ def _credit(s: Slot, pv: Any, gv: Any, ctx: _Ctx) -> float:
     if how == "ref":
         return 1.0 if isinstance(pv, str) and ctx.cp.get(pv, f"\0{pv}") == gv else 0.0
     if how == "date":
-        return _date_credit(pv, gv)
+        return edtf_credit(pv, gv) if s.edtf else _date_credit(pv, gv)
     if isinstance(pv, str) and isinstance(gv, str):
         if how == "tokens":
             return token_f1(pv, gv)
@@ -810,6 +888,8 @@ def _compare(shape: Shape, p: Any, g: Any, ctx: _Ctx, prefix: str, out: _Found) 
                 _compare(s.obj, pv, gv, ctx, path, out)
             continue
         out.add(path, _leaf(s, pv, gv, ctx))
+        if s.ordered:
+            out.add(f"{path} (order)", _ref_order(pv, gv, ctx))
         if pv is not None:
             out.pred.setdefault(path, []).append(pv)
         if gv is not None:
@@ -853,6 +933,18 @@ def _compare_list(s: Slot, pv: Any, gv: Any, ctx: _Ctx, prefix: str, out: _Found
         n_pred = len(ps) - sum(1 for a, b in pairs if b not in kept)
         if n_pred or kept:
             out.add(f"{_join(prefix, s.key)} (order)", Counts(run, n_pred - run, len(kept) - run))
+
+
+def _ref_order(pv: Any, gv: Any, ctx: _Ctx) -> Counts | None:
+    """The order of an ordered list of references: the longest run of the predicted items that
+    name gold's items in gold's order, against every item on each side (as for objects)."""
+    ps = [ctx.cp.get(x, f"\0{x}") for x in pv if isinstance(x, str)] if isinstance(pv, list) else []
+    gs = [x for x in gv if isinstance(x, str)] if isinstance(gv, list) else []
+    if not ps and not gs:
+        return None
+    where = {g: i for i, g in enumerate(gs)}
+    run = _longest_increasing([where[p] for p in ps if p in where])
+    return Counts(run, len(ps) - run, len(gs) - run)
 
 
 def _longest_increasing(seq: list[int]) -> int:
