@@ -224,7 +224,8 @@ def test_a_new_optional_field_is_scored_with_no_code_change() -> None:
     doc = _fixture_version()
     plan = compile_plan(doc, "1.2.0")
     assert {"weather", "observers"} <= set(plan.leaves["visits"])
-    gold = copy.deepcopy(dict(RECORDS[0][1]))
+    # a 1.1.0 record for the 1.1.0-based fixture: the gold of dataset 2.0.0 (the shipped is 2.0.0)
+    gold = copy.deepcopy(dict(RECORDS)["verified-gold-record-1.1.0.json[0]"])
     gold["schema_version"] = "1.2.0"
     gold["visits"][0]["weather"] = "rainy"
     gold["visits"][0]["observers"] = [a["id"] for a in gold["actors"][:2]]
