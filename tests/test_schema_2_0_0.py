@@ -216,12 +216,10 @@ def test_year_less_forms_edtf_cannot_read_are_refused(form: str) -> None:
 # --- the verified profile: a text without a headline ------------------------------------------
 
 
-# The gold of dataset release 2.0.0 (schema 1.1.0); the shipped gold is under 2.0.0 since 3.0.0.
-GOLD_1_1_0 = REPO / "tests" / "examples" / "valid" / "verified-gold-record-1.1.0.json"
-
-
 def _gold_2_0_0() -> dict[str, Any]:
-    record: dict[str, Any] = migrate_record(load_json(GOLD_1_1_0), VERSION)
+    record: dict[str, Any] = migrate_record(
+        load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json"), VERSION
+    )
     return record
 
 
@@ -261,7 +259,7 @@ def test_1_0_0_and_1_1_0_records_have_a_path_to_2_0_0() -> None:
 
 
 def test_migration_rewrites_only_year_less_written_dates() -> None:
-    old = load_json(GOLD_1_1_0)
+    old = load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json")
     new = _gold_2_0_0()
     changed: list[tuple[str, Any, Any]] = []
 
