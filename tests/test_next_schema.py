@@ -239,6 +239,13 @@ def test_a_final_newline_passes_python_patterns_only() -> None:
     pattern = DRAFT["$defs"]["partial_date"]["properties"]["value"]["pattern"]
     assert re.search(pattern, "2023-06-03\n") and not re.fullmatch(pattern[1:-1], "2023-06-03\n")
     assert not jsonschema_rs.validator_for({"pattern": pattern}).is_valid("2023-06-03\n")
+    record = _record()
+    record["visits"][0]["start"] = _date("2023-06-03\n", "day", "stated", written="2023-06\n")
+    found = {(i.json_path, i.keyword) for i in check(record, PLAN)}
+    assert found == {
+        ("$.visits[0].start.value", "date-form"),
+        ("$.visits[0].start.written", "date-written"),
+    }
 
 
 # --- the 1.1.0 examples ----------------------------------------------------------------------

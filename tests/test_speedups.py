@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import fuzz_engines
 from conftest import EXAMPLES, REPO, load_json
-from diplomatic_visits import accel, rules
+from diplomatic_visits import accel, checks, rules
 from diplomatic_visits.checks import iter_semantic_issues
 from diplomatic_visits.cli import main
 from diplomatic_visits.errors import InputError
@@ -110,6 +110,7 @@ BASES = [
     load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json"),  # schema 1.1.0
     load_json(EXAMPLES / "valid" / "extraction-quotes-without-offsets.json"),
     *(load_json(p) for p in sorted((EXAMPLES / "valid").glob("1.1.0-*.json"))),
+    *(load_json(p) for p in sorted((EXAMPLES / "valid").glob("2.0.0-*.json"))),
     *_generated(3),
     *_upgraded(3),
 ]
@@ -134,10 +135,30 @@ _POOLS: dict[str, list[Any]] = {
         "2019-04",
         "2019",
         None,
+        # the forms of 2.0.0 (EDTF)
+        "XXXX-09-12",
+        "XXXX-02-30",
+        "XXXX-XX-XX",
+        "2023-23",
+        "2023-09-12/2023-09-14",
+        "2023-09-14/2023-09-12",
+        "2023-09-12/..",
+        "/2023-09",
+        "2023-09~",
     ],
-    "precision": ["day", "month", "year", "unknown"],
+    "precision": ["day", "month", "year", "unknown", "season"],
     "basis": ["stated", "inferred", "inferred_with_knowledge", "knowledge", "unknown"],
-    "written": ["--09-12", "--09-13", "--09", "2023-09", "2019-04", "2023", "--13-40"],
+    "written": [
+        *("--09-12", "--09-13", "--09", "2023-09", "2019-04", "2023", "--13-40"),
+        *("XXXX-09-12", "XXXX-09-13", "XXXX-02-30", "XXXX-09", "XXXX-XX-XX", "2023-09-12/.."),
+    ],
+    "absence": [None, "not_given", "not_announced", "not_known"],
+    "relative": [
+        None,
+        {"offset": 1, "unit": "day", "anchor": "published"},
+        {"offset": -1, "unit": "weekday", "anchor": "published"},
+        {"offset": 1, "unit": "month", "anchor": "published"},
+    ],
     "earliest": ["2023-09-12", "2023-09-16", "2023-08", "2023-02-30"],
     "latest": ["2023-09-15", "2023-09-11", "2023-10"],
     "weekday": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", None],
@@ -242,6 +263,24 @@ def test_semantic_walk_refuses_each_rule_broken(name: str) -> None:
     record = load_json(EXAMPLES / "invalid" / name)
     assert rs_validator(record["schema_version"], "extraction").is_valid(record)
     assert S.semantic_ok(record, _plan(record["schema_version"], True)) is False
+
+
+PATCHED = EXAMPLES / "invalid" / "2.0.0"  # a base record and a patch per rule broken
+
+
+@needs_c
+@pytest.mark.parametrize("name", sorted(p.name for p in PATCHED.glob("*.patch.json")))
+def test_semantic_walk_refuses_each_rule_broken_in_2_0_0(name: str) -> None:
+    from test_rules_2_0_0 import apply_patch
+
+    assert S is not None
+    base = load_json(PATCHED / "base.json")
+    assert S.semantic_ok(base, _plan(base["schema_version"], True))
+    record = apply_patch(base, load_json(PATCHED / name))
+    assert rs_validator(record["schema_version"], "extraction").is_valid(record)
+    assert list(iter_semantic_issues(record))
+    for offsets in (True, False):
+        assert S.semantic_ok(record, _plan(record["schema_version"], offsets)) is False
 
 
 # One rule broken at a time, each way the C walk looks at it: the property test above meets
@@ -586,6 +625,89 @@ def test_the_forms_of_2_0_0_are_taken_by_both_engines(case: str) -> None:
     assert rs_validator("2.0.0", "extraction").is_valid(record)
     assert not list(iter_semantic_issues(record))
     assert S.semantic_ok(record, _plan("2.0.0", True)) is True
+
+
+# Every form of date against every input of the edtf kind, at the places of the released base
+# record where a date counts (the anchor, a visit's dates, a sub-event's, a statement's): the
+# engines reach the same verdict, C never the kinder one.
+_EDTF_VALUES = [
+    *fuzz_engines.EDTF,
+    *("XXXX-02-29", "XXXX-12-31/XXXX-01-02", "2024-24", "2023-12-31/2024-01-01", "2023-09-11?"),
+    *(
+        "2023-09-11",
+        "2023-09-10",
+        "2023-08",
+        "2024",
+        "XXXX-09-11",
+        "2023-09-11%",
+        "2023-21/2023-22",
+    ),
+]
+_DATE_PLACES = [
+    ("statements", 0, "date"),
+    ("visits", 0, "start"),
+    ("visits", 0, "end"),
+    ("article", "source", "published"),
+    ("visits", 0, "sub_events", 0, "date"),
+]
+
+
+@st.composite
+def edtf_dates(draw: st.DrawFn) -> dict[str, Any]:
+    """A partial date of 2.0.0, its precision and basis mostly coherent with its value."""
+    value = draw(st.sampled_from(_EDTF_VALUES))
+    parsed = checks.parse_edtf(value) if isinstance(value, str) else "none"
+    unit = "unknown" if isinstance(parsed, str) else checks._edtf_unit(parsed)
+    precision = draw(st.sampled_from([unit, unit, unit, "day", "month", "season", "year"]))
+    date: dict[str, Any] = {
+        "value": value,
+        "precision": precision,
+        "basis": draw(st.sampled_from(["stated", "stated", "stated", "inferred", "unknown"])),
+        "inferred_from": None,
+        "text": None,
+        "weekday": draw(st.sampled_from([None, None, *fuzz_engines.POOLS["weekday"][:7]])),
+        "evidence": [],
+    }
+    if unit == "unknown" and draw(st.booleans()):
+        date.update(value=None, precision="unknown", basis="unknown")
+    for key, pool in (
+        ("written", _EDTF_VALUES),
+        ("earliest", _EDTF_VALUES),
+        ("latest", _EDTF_VALUES),
+        ("relative", fuzz_engines.RELATIVE),
+        ("absence", fuzz_engines.POOLS["edtf-absence"]),
+    ):
+        if draw(st.integers(0, 7)) == 0:
+            date[key] = draw(st.sampled_from(pool))
+    if isinstance(date.get("relative"), dict) and draw(st.booleans()):
+        date.update(basis="inferred", inferred_from="counted from the article's date")
+    return date
+
+
+@needs_c
+@settings(max_examples=8 * settings.default.max_examples)
+@given(
+    st.lists(st.tuples(st.sampled_from(_DATE_PLACES), edtf_dates()), min_size=1, max_size=2),
+    st.sampled_from([None, None, None, 1, 2, 3, 5, 6, 12, 366]),
+)
+def test_both_engines_agree_on_every_form_of_date(
+    dates: list[tuple[tuple[Any, ...], dict[str, Any]]], days: int | None
+) -> None:
+    assert S is not None
+    record = load_json(PATCHED / "base.json")
+    for path, date in dates:
+        parent = record
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = date
+    record["visits"][0]["duration_days"] = days
+    plan = rules.plan("2.0.0", False, False)
+    python = not checks.check(record, plan)
+    event(f"valid: {python}")
+    c = S.semantic_ok(record, S.compile(plan))
+    assert python or not c  # C never accepts what Python refuses
+    if rs_validator("2.0.0", "extraction").is_valid(record):
+        assert c is python
 
 
 # --- the scan of raw lines ------------------------------------------------------------------
