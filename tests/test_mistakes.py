@@ -31,7 +31,8 @@ def test_migrate_to_an_existing_folder_says_so(
 ) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    code, _, err = run(capsys, "migrate", RECORD, "--to", "1.1.0", "--out", folder, "--force")
+    old = EXAMPLES / "valid" / "verified-gold-record-1.1.0.json"  # the gold of dataset 2.0.0
+    code, _, err = run(capsys, "migrate", old, "--to", "2.0.0", "--out", folder, "--force")
     assert code == 2
     assert "is a folder: give the file to write" in err and "Traceback" not in err
     assert folder.is_dir() and not any(folder.iterdir())

@@ -102,7 +102,7 @@ def test_span_kinds_follow_the_field_the_span_supports() -> None:
 def test_every_gold_span_is_drawn_over_its_quote(gold: dict[str, Any], gold_text: str) -> None:
     data = record_page(gold, gold_text, [])
     spans = data["spans"]
-    assert len(spans) == len(list(iter_spans(gold))) == 216
+    assert len(spans) == len(list(iter_spans(gold))) == 219
     for s in spans:
         assert s["how"] == "offsets"
         assert gold_text[s["s"] : s["e"]] == s["quote"] or s["quote"].endswith("…")
@@ -262,8 +262,8 @@ def test_view_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     out = tmp_path / "page.html"
     assert main(["view", str(GOLD_FILE), "--out", str(out), "--level", "verified"]) == 0
     err = capsys.readouterr().err
-    assert "216 evidence spans, 0 validation issues" in err
-    assert len(_data(out.read_text(encoding="utf-8"))["spans"]) == 216
+    assert "219 evidence spans, 0 validation issues" in err
+    assert len(_data(out.read_text(encoding="utf-8"))["spans"]) == 219
     # an existing page is kept unless --force
     assert main(["view", str(GOLD_FILE), "--out", str(out)]) == 2
     assert "exists; pass --force" in capsys.readouterr().err
@@ -431,7 +431,7 @@ def test_in_chromium_every_gold_span_is_highlighted_exactly_over_its_text(
     assert int(dom.attrs_of["body"]["data-render-ms"]) < 1000  # drawing the page, in the browser
     assert "".join(dom.text) == gold_text  # the article, every character, once, in order
     spans = list(iter_spans(gold))
-    assert len(spans) == len(data["spans"]) == 216
+    assert len(spans) == len(data["spans"]) == 219
     for (_, span), drawn in zip(spans, data["spans"], strict=True):
         chars = dom.covered.get(drawn["i"], [])
         assert chars == list(range(span["start"], span["end"])), drawn["path"]
