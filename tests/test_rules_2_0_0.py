@@ -204,6 +204,244 @@ def test_messages_name_both_sides(name: str) -> None:
     assert [m for _, _, m in _issues(record)] == [MESSAGES[name]]
 
 
+# --- where the design left room: what is accepted, what is refused -------------------------------
+
+
+def _d(value: str | None, precision: str, basis: str = "stated", **more: Any) -> dict[str, Any]:
+    out = {"value": value, "precision": precision, "basis": basis, "inferred_from": None,
+           "text": None, "weekday": None, "evidence": []}  # fmt: skip
+    out.update(more)
+    return out
+
+
+_INFERRED = {"basis": "inferred", "inferred_from": "from the words"}
+CASES: dict[str, tuple[list[dict[str, Any]], set[tuple[str, str]]]] = {
+    "a written year holds a day": (
+        [{"op": "replace", "path": "/visits/0/end/written", "value": "2031"}],
+        set(),
+    ),
+    "a written season holds a month of it": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/1/start",
+                "value": _d("2031-10", "month", written="2031-23"),
+            }
+        ],
+        set(),
+    ),
+    "a written winter holds the next February": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/1/start",
+                "value": _d("2032-02", "month", written="2031-24"),
+            }
+        ],
+        set(),
+    ),
+    "a written month is not a season's other month": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/1/start",
+                "value": _d("2031-23", "season", written="2031-08"),
+            }
+        ],
+        {("$.visits[1].start.written", "date-written")},
+    ),
+    "a written day the value does not give": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/1/start",
+                "value": _d("2031-09", "month", written="XXXX-09-12"),
+            }
+        ],
+        {("$.visits[1].start.written", "date-written")},
+    ),
+    "a written interval holds bounds of a month": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/0/sub_events/0/date/written",
+                "value": "XXXX-06-03/XXXX-06-04",
+            }
+        ],
+        set(),
+    ),
+    "a year-less stay over the new year": (
+        [
+            {"op": "replace", "path": "/visits/0/start", "value": _d("XXXX-12-30", "day")},
+            {"op": "replace", "path": "/visits/0/end", "value": _d("XXXX-01-02", "day")},
+            {"op": "replace", "path": "/visits/0/duration_days", "value": 4},
+        ],
+        set(),
+    ),
+    "a year-less February counts in a leap year too": (
+        [
+            {"op": "replace", "path": "/visits/0/start", "value": _d("XXXX-02-27", "day")},
+            {"op": "replace", "path": "/visits/0/end", "value": _d("XXXX-03-01", "day")},
+            {"op": "replace", "path": "/visits/0/duration_days", "value": 4},
+        ],
+        set(),
+    ),
+    "Sunday to Monday is 2 days, or 9": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/0/start",
+                "value": _d("XXXX-XX-XX", "day", weekday="sunday"),
+            },
+            {
+                "op": "replace",
+                "path": "/visits/0/end",
+                "value": _d("XXXX-XX-XX", "day", weekday="monday"),
+            },
+            {"op": "replace", "path": "/visits/0/duration_days", "value": 9},
+        ],
+        set(),
+    ),
+    "a weekday of a day with a year against a stated one": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/0/end",
+                "value": _d("XXXX-XX-XX", "day", weekday="wednesday"),
+            },
+            {"op": "replace", "path": "/visits/0/duration_days", "value": 5},
+        ],
+        {("$.visits[0].duration_days", "duration")},  # Monday 2 June to a Wednesday: 3, 10 ...
+    ),
+    "a leg still going on": (
+        [{"op": "replace", "path": "/visits/0/legs/1/end", "value": _d("2031-06-04/..", "day")}],
+        set(),
+    ),
+    "a leg whose dates are not known": (
+        [{"op": "replace", "path": "/visits/0/legs/1/start", "value": _d("XXXX-06-09", "day")}],
+        set(),
+    ),
+    "a month-precise visit never refuses a leg": (
+        [
+            {"op": "replace", "path": "/visits/0/end", "value": _d("2031-06", "month")},
+            {"op": "replace", "path": "/visits/0/duration_days", "value": None},
+            {"op": "replace", "path": "/visits/0/legs/1/start/value", "value": "2031-06-20"},
+            {"op": "replace", "path": "/visits/0/legs/1/start/written", "value": "XXXX-06-20"},
+            {"op": "replace", "path": "/visits/0/legs/1/end/value", "value": "2031-06-21"},
+            {"op": "replace", "path": "/visits/0/legs/1/end/written", "value": "XXXX-06-21"},
+        ],
+        set(),
+    ),
+    "the last Monday before the anchor": (
+        [
+            {
+                "op": "replace",
+                "path": "/statements/0/date",
+                "value": _d(
+                    "2031-05-26",
+                    "day",
+                    weekday="monday",
+                    relative={"offset": -1, "unit": "weekday", "anchor": "published"},
+                    **_INFERRED,
+                ),
+            }
+        ],
+        set(),
+    ),
+    "two weeks on, compared at the month": (
+        [
+            {
+                "op": "replace",
+                "path": "/statements/0/date",
+                "value": _d(
+                    "2031-06",
+                    "month",
+                    relative={"offset": 2, "unit": "week", "anchor": "published"},
+                    **_INFERRED,
+                ),
+            }
+        ],
+        set(),  # 30 May + 14 days = 13 June
+    ),
+    "next year against a month value": (
+        [
+            {
+                "op": "replace",
+                "path": "/statements/0/date",
+                "value": _d(
+                    "2031-06",
+                    "month",
+                    relative={"offset": 1, "unit": "year", "anchor": "published"},
+                    **_INFERRED,
+                ),
+            }
+        ],
+        {("$.statements[0].date.value", "date-relative")},  # 2032, not 2031
+    ),
+    "an anchor not known": (
+        [
+            {
+                "op": "replace",
+                "path": "/article/source/published",
+                "value": _d(None, "unknown", "unknown"),
+            },
+            {"op": "remove", "path": "/visits/0/status_history/1/as_of/written"},
+            {
+                "op": "replace",
+                "path": "/visits/0/status_history/1/as_of",
+                "value": _d(None, "unknown", "unknown"),
+            },
+        ],
+        set(),
+    ),
+    "year-less bounds inside a year-less month": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/0/sub_events/0/date",
+                "value": _d("XXXX-06", "month", earliest="XXXX-06-03", latest="XXXX-06-04"),
+            }
+        ],
+        set(),
+    ),
+    "year-less bounds out of order inside a month": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/0/sub_events/0/date",
+                "value": _d("XXXX-06", "month", earliest="XXXX-06-04", latest="XXXX-06-03"),
+            }
+        ],
+        {("$.visits[0].sub_events[0].date.latest", "date-range")},
+    ),
+    "year-less bounds over the new year, in a winter": (
+        [
+            {
+                "op": "replace",
+                "path": "/visits/1/start",
+                "value": _d("2031-24", "season", earliest="XXXX-12-30", latest="XXXX-01-02"),
+            }
+        ],
+        set(),
+    ),
+    "an approximate day is not held to its weekday": (
+        [
+            {"op": "replace", "path": "/visits/0/end/value", "value": "2031-06-06~"},
+            {"op": "replace", "path": "/visits/0/end/weekday", "value": "saturday"},
+        ],
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_semantics_chosen_where_the_design_left_room(name: str) -> None:
+    patch, want = CASES[name]
+    record = apply_patch(BASE, patch)
+    assert list(VALIDATOR.iter_errors(_as_draft(record))) == []
+    assert {(p, k) for p, k, _ in _issues(record)} == want
+
+
 # --- the EDTF reading every rule shares --------------------------------------------------------
 
 PROFILE_FORMS = [
