@@ -216,10 +216,21 @@ def test_year_less_forms_edtf_cannot_read_are_refused(form: str) -> None:
 # --- the verified profile: a text without a headline ------------------------------------------
 
 
+def _gold_1_1_0() -> dict[str, Any]:
+    """The gold record as schema 1.1.0 has it: the shipped one until the data release under
+    2.0.0, then the copy kept among the valid examples."""
+    for path in [
+        *sorted((REPO / "dataset" / "records").glob("*.json")),
+        *sorted((EXAMPLES / "valid").glob("*.json")),
+    ]:
+        record: dict[str, Any] = load_json(path)
+        if record["schema_version"] == "1.1.0" and "annotation" in record:
+            return record
+    raise AssertionError("no gold record of schema 1.1.0")
+
+
 def _gold_2_0_0() -> dict[str, Any]:
-    record: dict[str, Any] = migrate_record(
-        load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json"), VERSION
-    )
+    record: dict[str, Any] = migrate_record(_gold_1_1_0(), VERSION)
     return record
 
 
@@ -237,6 +248,25 @@ def test_verified_profile_needs_a_title_span_only_with_a_headline() -> None:
     assert not verified.is_valid(no_span)
     no_span["article"].update(headline="none", title=None)
     assert verified.is_valid(no_span)
+
+
+@pytest.mark.parametrize("engine", ["rs", "python"])
+def test_a_failed_headline_alternative_says_what_each_branch_needs(engine: str) -> None:
+    from diplomatic_visits.schema import iter_schema_issues
+
+    gold = _gold_2_0_0()
+    assert "headline" not in gold["article"]
+    del gold["article"]["title_span"]["start"]
+    issues = list(iter_schema_issues(gold, VERSION, "verified", engine))  # type: ignore[arg-type]
+    # no headline key: the title span branch is the one the record went furthest in
+    assert [(i.path, i.keyword) for i in issues] == [(("article", "title_span"), "required")]
+    assert "start" in issues[0].message
+    gold["article"]["headline"] = "given"  # now each branch fails as deep: both are named
+    (issue,) = iter_schema_issues(gold, VERSION, "verified", engine)  # type: ignore[arg-type]
+    assert issue.path == ("article",) and issue.keyword == "anyOf"
+    assert issue.message.startswith("meets none of the alternatives: $.article.headline: ")
+    assert "| or | $.article.title_span: " in issue.message and "start" in issue.message
+    assert "body_span" not in issue.message  # not the whole article
 
 
 def test_verified_bundle_flattens_the_headline_alternatives() -> None:
@@ -259,7 +289,7 @@ def test_1_0_0_and_1_1_0_records_have_a_path_to_2_0_0() -> None:
 
 
 def test_migration_rewrites_only_year_less_written_dates() -> None:
-    old = load_json(REPO / "dataset" / "records" / "000_b730d245b05eac44.json")
+    old = _gold_1_1_0()
     new = _gold_2_0_0()
     changed: list[tuple[str, Any, Any]] = []
 
