@@ -10,6 +10,7 @@ know).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.util
 import json
@@ -421,6 +422,11 @@ def _day(value: Any, **more: Any) -> dict[str, Any]:
 def _base_2() -> dict[str, Any]:
     """A generated 2.0.0 record with legs, sub-events, a status history and a reporting chain,
     its dates made known."""
+    return copy.deepcopy(_made_base_2())
+
+
+@functools.cache
+def _made_base_2() -> dict[str, Any]:
     record = next(
         copy.deepcopy(r)
         for r in fuzz_engines.generated_records(40, seed=13)
