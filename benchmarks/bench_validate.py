@@ -15,6 +15,11 @@ For each schema version (its own generated data file):
   (sampled); and once more with one worker and DIPLOMATIC_VISITS_PURE_PYTHON=1 (no compiled
   engine: what an install without a C compiler gets).
 
+Beside wall time, the CPU time (user + system) of each run is reported, workers included: on a
+shared machine whose other load stretches wall time (the floor's runs then vary twofold), the
+CPU ratio still says what our command costs against the floor. The latest version's records
+use the forms it adds (``generate.py``), so that its rules run, in C too.
+
 The floor and each of ours run --repeat times, interleaved, and the median is reported, with
 the ratio of the fastest runs beside it: on a shared two-core machine single runs vary by 10%
 and more, and noise only ever adds time. The commands run with Python's
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -62,12 +68,23 @@ def _env(pure: bool) -> dict[str, str]:
     return env
 
 
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + system) of each run, by configuration: on a shared machine another
+process's load stretches wall time, much less the CPU time a run itself uses."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_ours(path: Path, jobs: int, pure: bool = False) -> tuple[float, int, str]:
     """Run the command; return the seconds, the peak resident memory of the command and its
     workers together (sampled every 10 ms), in KiB, and its summary line. ``pure``: without the
-    C accelerator."""
+    C accelerator. Its CPU seconds, workers included, go to :data:`CPU`."""
     cmd = [sys.executable, "-m", "diplomatic_visits", "validate", str(path), "-q"]
     env = _env(pure)
+    cpu = _children_cpu()
     t = time.perf_counter()
     proc = subprocess.Popen([*cmd, "--jobs", str(jobs)], stdout=subprocess.PIPE, text=True, env=env)
     peak = 0
@@ -75,6 +92,8 @@ def time_ours(path: Path, jobs: int, pure: bool = False) -> tuple[float, int, st
         peak = max(peak, _tree_rss_kib(proc.pid))
         time.sleep(0.01)
     elapsed = time.perf_counter() - t
+    key = "pure" if pure else "one" if jobs == 1 else "two"
+    CPU.setdefault(key, []).append(_children_cpu() - cpu)  # its workers were reaped by it
     return elapsed, peak, (proc.stdout.read() if proc.stdout else "").strip()
 
 
@@ -85,12 +104,13 @@ def _floor(lines: list[bytes], version: str) -> float:
     from diplomatic_visits.schema import rs_validator
 
     rs = rs_validator(version, "extraction")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for line in lines:
         try:
             rs.is_valid(orjson.loads(line))
         except orjson.JSONDecodeError:
             pass
+    CPU.setdefault("floor", []).append(time.process_time() - cpu)
     return (time.perf_counter() - t) / len(lines)
 
 
@@ -121,6 +141,7 @@ def measure(data: Path, version: str, args: argparse.Namespace) -> dict[str, obj
     runs: dict[str, list[float]] = {"floor": [], "one": [], "two": [], "pure": []}
     peaks: dict[str, int] = {"one": 0, "two": 0}
     _, _, out = time_ours(data, 1)  # warm: the page cache, the bytecode cache
+    CPU.clear()
     summary = out.splitlines()[-1] if out else ""
     for _ in range(args.repeat):  # interleaved, so that a slow spell of the machine hits all
         runs["floor"].append(_floor(lines, version) * n)
@@ -155,6 +176,13 @@ def measure(data: Path, version: str, args: argparse.Namespace) -> dict[str, obj
     print(f"  {'baseline / ours (1 worker)':<30} {baseline / per1:6.1f}x")
     ratio("1 worker / 2 workers", "one", "two", "(target: at least 1.8x)")
     ratio("pure Python / floor", "pure", "floor")
+    cpu = {k: sorted(v)[len(v) // 2] / n for k, v in CPU.items()}
+    print(
+        "CPU time (user + system, workers included; the median run): floor "
+        f"{cpu['floor'] * 1e6:.1f} us/record, ours (1 worker) {cpu['one'] * 1e6:.1f}, "
+        f"pure Python {cpu['pure'] * 1e6:.1f}"
+    )
+    print(f"  {'ours (1 worker) / floor, CPU':<30} {cpu['one'] / cpu['floor']:6.2f}x")
     return {
         "schema_version": version,
         "records": n,
@@ -164,6 +192,7 @@ def measure(data: Path, version: str, args: argparse.Namespace) -> dict[str, obj
         "rss1_mib": peaks["one"] / 1024,
         "rss2_mib": peaks["two"] / 1024,
         "runs_s": runs,
+        "cpu_us": {k: v * 1e6 for k, v in cpu.items()},
     }
 
 
