@@ -6,7 +6,11 @@
  * says what is wrong. It holds no rule and names no field: the rules are a plan that
  * rules.py compiles from the schema's x-dv annotations, and this file interprets any such plan,
  * as jsonschema-rs interprets any schema. A plan it does not know (another PLAN_API) is refused
- * at compile(), and Python does the work.
+ * at compile(), and Python does the work. It implements every kind of PLAN_API 2: the 1.x slots,
+ * and the rules.Check kinds of schema 2.0.0 (edtf, with relative dates against the anchors
+ * date-anchor sets; within; last; distinct; the widened duration), each a port of its
+ * checks._Walk method, down to the EDTF parser (checks.parse_edtf) that order, sequence and
+ * within read every date through.
  *
  *   compile(rules) -> plan
  *       a rules.Rules named tuple, turned into C structures once (strong references to the key
