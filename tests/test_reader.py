@@ -76,7 +76,7 @@ def test_workers_give_what_one_process_gives(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_prepare_runs_before_the_check_in_workers_too(tmp_path: Path, jobs: int) -> None:
-    old = REPO / "dataset" / "records" / "000_b730d245b05eac44.json"
+    old = REPO / "tests" / "examples" / "valid" / "verified-gold-record.json"  # schema 1.0.0
     f = tmp_path / "old.jsonl"
     f.write_text(json.dumps(load_json(old)) + "\n", encoding="utf-8")
     s = Settings("1.1.0", prepare=partial(migrate_record, target="1.1.0"))
