@@ -152,3 +152,28 @@ def test_issues_become_dicts_in_one_place() -> None:
         if re.search(r"[\"']schema_path[\"']: *[\"']/[\"']\.join", p.read_text(encoding="utf-8"))
     ]
     assert conversions == ["reporters.py"]
+
+
+def test_compat_reports_through_the_reporters_in_text_and_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # compat wrote its own lines with print(); its verdict now goes through the reporters, so
+    # --format json gives a release gate one document with the same facts as the text
+    assert main(["compat", "1.0.0", "1.1.0", "--generated", "0"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert main(["compat", "1.0.0", "1.1.0", "--generated", "0", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["old"], doc["new"], doc["required"], doc["declared"], doc["ok"]) == (
+        "1.0.0",
+        "1.1.0",
+        "minor",
+        "minor",
+        True,
+    )
+    changes = [line for line in text if not line.startswith("note: ")][:-1]
+    assert changes and [f"{c['bump']:<5}  {c['path']}: {c['what']}" for c in doc["changes"]] == (
+        changes
+    )
+    assert text[-1].endswith("declares minor: ok")
+    formats = reporters.REPORTERS
+    assert "compat" in formats["json"].reports and "compat" not in formats["jsonl"].reports

@@ -53,6 +53,10 @@ class Verdict:
     broken_records: list[str] = field(default_factory=list)
     already_invalid: list[str] = field(default_factory=list)  # under the old version: not counted
 
+    def covered_by(self, declared: str) -> bool:
+        """Whether a version number that declares the bump ``declared`` covers every change."""
+        return ORDER[declared] >= ORDER[self.required]  # type: ignore[index]
+
     @property
     def required(self) -> Bump:
         """The smallest version bump that covers every change."""

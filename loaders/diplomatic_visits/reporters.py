@@ -90,6 +90,11 @@ class Reporter:
         """A :class:`~diplomatic_visits.score.Score` (reporters whose ``reports`` has it)."""
         raise NotImplementedError(f"the {self.name} format has no score report")
 
+    def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:
+        """A :class:`~diplomatic_visits.compat.Verdict` of ``old`` -> ``new`` against the bump
+        the new number ``declared`` (reporters whose ``reports`` has ``compat``)."""
+        raise NotImplementedError(f"the {self.name} format has no compatibility report")
+
     def problem(self, problem: RecordResult | InputError) -> None:
         """An input error, or every issue of a record."""
         if isinstance(problem, InputError):
@@ -116,7 +121,7 @@ class TextReporter(Reporter):
     line of counts."""
 
     name = "text"
-    reports = ("records", "score")
+    reports = ("records", "score", "compat")
 
     def input_error(self, error: InputError) -> None:
         print(str(error), file=self.err)
@@ -140,13 +145,28 @@ class TextReporter(Reporter):
     def score(self, result: Any) -> None:
         print(result.as_text(), file=self.out)
 
+    def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:
+        for note in notes:
+            print(f"note: {note}", file=self.out)
+        for change in verdict.changes:
+            print(change, file=self.out)
+        for broken in verdict.broken_records:
+            print(f"major  record no longer valid: {broken}", file=self.out)
+        for name in verdict.already_invalid:
+            print(f"note: not counted, already invalid under {old}: {name}", file=self.out)
+        print(
+            f"{old} -> {new}: the change needs a {verdict.required} release; the version "
+            f"number declares {declared}: {'ok' if verdict.covered_by(declared) else 'NOT OK'}",
+            file=self.out,
+        )
+
 
 class JsonReporter(Reporter):
     """One JSON document: ``errors`` (one object per issue), ``input_errors``, then the
     counts (``status``, ``checked``...); written as it comes."""
 
     name = "json"
-    reports = ("records", "score")
+    reports = ("records", "score", "compat")
 
     def __init__(
         self, out: TextIO, err: TextIO | None = None, quiet: bool = False, note: str = ""
@@ -188,6 +208,20 @@ class JsonReporter(Reporter):
 
     def score(self, result: Any) -> None:
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=self.out)
+
+    def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:
+        doc = {
+            "old": old,
+            "new": new,
+            "required": verdict.required,
+            "declared": declared,
+            "ok": verdict.covered_by(declared),
+            "changes": [{"bump": c.bump, "path": c.path, "what": c.what} for c in verdict.changes],
+            "broken_records": list(verdict.broken_records),
+            "already_invalid": list(verdict.already_invalid),
+            "notes": list(notes),
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False), file=self.out)
 
 
 class JsonlReporter(Reporter):

@@ -10,6 +10,8 @@ from diplomatic_visits.cli.options import EXIT_INVALID, EXIT_OK, UsageError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from diplomatic_visits.reporters import choices
+
     p.description = (
         "Compare a schema version with an older one: structurally (rule "
         "annotations included), on the shipped records and examples (and INPUT records), and "
@@ -23,6 +25,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="the shipped version to compare against")
     p.add_argument("new", metavar="NEW", help="a shipped version, or a candidate version folder")
     options.inputs(p, "more records of the old version that must stay valid", old="--records")
+    p.add_argument(
+        "--format",
+        choices=choices("compat"),
+        default="text",
+        help="text: one change a line, then the verdict; json: one document (old, new, "
+        "required, declared, ok, changes, broken_records, already_invalid, notes), for a "
+        "release gate in CI (default: %(default)s)",
+    )
     p.add_argument(
         "--generated",
         type=int,
@@ -38,9 +48,10 @@ def run(args: argparse.Namespace) -> int:
 
     from diplomatic_visits import compat
     from diplomatic_visits.reader import raise_unreadable, read_documents
+    from diplomatic_visits.reporters import reporter
     from diplomatic_visits.schema import available_versions
 
-    out = sys.stdout
+    notes: list[str] = []
     new_docs = None
     new_version = args.new
     if args.new not in available_versions():
@@ -57,18 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if generated is None:
         generated = 20 if compat.can_generate() else 0
         if not generated:
-            print("note: no records generated (hypothesis-jsonschema is not installed)", file=out)
+            notes.append("no records generated (hypothesis-jsonschema is not installed)")
     verdict = compat.check(args.old, new_version, new_docs, records, generated)
-    for change in verdict.changes:
-        print(change, file=out)
-    for broken in verdict.broken_records:
-        print(f"major  record no longer valid: {broken}", file=out)
-    for name in verdict.already_invalid:
-        print(f"note: not counted, already invalid under {args.old}: {name}", file=out)
-    ok = compat.ORDER[declared] >= compat.ORDER[verdict.required]
-    print(
-        f"{args.old} -> {new_version}: the change needs a {verdict.required} release; "
-        f"the version number declares {declared}: {'ok' if ok else 'NOT OK'}",
-        file=out,
-    )
-    return EXIT_OK if ok else EXIT_INVALID
+    reporter(args.format, sys.stdout).compat(verdict, args.old, new_version, declared, notes)
+    return EXIT_OK if verdict.covered_by(declared) else EXIT_INVALID
