@@ -6,7 +6,8 @@ vocabulary of CONSTRUCTS) and some carry a trap, said in `trap`: what a careless
 claim that the text does not say. `published` is the date the article metadata gives (the anchor
 of relative dates); null when the text is to be read without one.
 
-Run it to write texts.jsonl beside it (deterministic: same content, same bytes).
+Run it to write texts.jsonl beside it and each text as texts/ID.txt (UTF-8, one final newline),
+the file its record indexes (deterministic: same content, same bytes).
 """
 
 from __future__ import annotations
@@ -596,6 +597,10 @@ def main() -> None:
     missing = set(CONSTRUCTS) - {c for t in TEXTS for c in t["constructs"]}  # type: ignore[attr-defined]
     if missing:
         raise ValueError(f"constructs with no text: {sorted(missing)}")
+    folder = Path(__file__).with_name("texts")
+    folder.mkdir(exist_ok=True)
+    for t in TEXTS:  # one file a text, for records to index (UTF-8, a final newline)
+        (folder / f"{t['id']}.txt").write_text(f"{t['text']}\n", encoding="utf-8")
     out = Path(__file__).with_name("texts.jsonl")
     lines = [
         json.dumps(t, ensure_ascii=False, sort_keys=True)
