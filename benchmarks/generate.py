@@ -28,6 +28,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from diplomatic_visits.migrate import migrate_record
+
 PEOPLE = [
     ("Kim Jong-un", "North Korean leader", "PRK"),
     ("Vladimir Putin", "Russian President", "RUS"),
@@ -341,20 +343,7 @@ def upgrade_2(record: dict[str, Any], rng: random.Random, version: str) -> dict[
     against the article's date, visits from a weekday to a weekday with their length, legs
     with their own status, status histories whose last entry is the status, and statements
     with co-speakers and a reporting chain."""
-    record["schema_version"] = version
-
-    def migrate(value: Any) -> None:
-        if isinstance(value, dict):
-            written = value.get("written")
-            if "precision" in value and isinstance(written, str) and written.startswith("--"):
-                value["written"] = "XXXX-" + written[2:]
-            for item in value.values():
-                migrate(item)
-        elif isinstance(value, list):
-            for item in value:
-                migrate(item)
-
-    migrate(record)
+    record = migrate_record(record, version)  # the package's own 1.1.0 -> 2.0.0 step
     published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4000))
     record["article"]["source"]["published"] = {
         "value": published.isoformat(),
