@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,19 @@ def gold_text() -> str:
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a record, depth first."""
+    if isinstance(value, dict):
+        yield value
+        for v in value.values():
+            yield from objects(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from objects(v)
+
+
+def dates(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every partial date of a record (the objects with a precision and a weekday)."""
+    return [o for o in objects(rec) if "precision" in o and "weekday" in o]

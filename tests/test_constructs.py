@@ -5,13 +5,12 @@ example holds the construct it is named after, and the compiled accelerator acce
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, load_json
+from conftest import EXAMPLES, dates, load_json, objects
 from diplomatic_visits import accel
 from diplomatic_visits.checks import bounds_of
 from diplomatic_visits.cli import main
@@ -40,21 +39,6 @@ def record(construct: str) -> dict[str, Any]:
 
 def text_of(rec: dict[str, Any]) -> Path:
     return EXAMPLES / rec["article"]["text_file"]["path"]
-
-
-def objects(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a record, depth first."""
-    if isinstance(value, dict):
-        yield value
-        for v in value.values():
-            yield from objects(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from objects(v)
-
-
-def dates(rec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [o for o in objects(rec) if "precision" in o and "weekday" in o]
 
 
 def ids(rec: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:

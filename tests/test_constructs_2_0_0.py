@@ -6,12 +6,11 @@ into a record that no longer shows what the codebook cites it for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, load_json
+from conftest import EXAMPLES, dates, load_json, objects
 from diplomatic_visits.cli import main
 from diplomatic_visits.inputs import Sources, iter_documents
 from diplomatic_visits.parse import Document
@@ -40,21 +39,6 @@ TEXTS = sorted({EXAMPLES / load_json(p)["article"]["text_file"]["path"] for p in
 
 def record(construct: str) -> dict[str, Any]:
     return load_json(VALID[construct])  # type: ignore[no-any-return]
-
-
-def objects(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a record, depth first."""
-    if isinstance(value, dict):
-        yield value
-        for v in value.values():
-            yield from objects(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from objects(v)
-
-
-def dates(rec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [o for o in objects(rec) if "precision" in o and "weekday" in o]
 
 
 def events(rec: dict[str, Any]) -> list[dict[str, Any]]:
