@@ -38,16 +38,7 @@ def read_documents(
     """Every record of every input, parsed and not checked, in order, in this process, and
     every input error in its place; ends with the "no records" error when the inputs held
     no record and ``allow_empty`` is False."""
-    read = unreadable = 0
-    for doc in read_inputs(inputs, stdin):
-        if isinstance(doc, InputError):
-            unreadable += 1
-        else:
-            read += 1
-        yield doc
-    empty = nothing_read(inputs, read, unreadable, allow_empty)
-    if empty is not None:
-        yield empty
+    yield from _then_nothing_read(inputs, read_inputs(inputs, stdin), allow_empty)
 
 
 def read_records(
@@ -65,16 +56,7 @@ def read_records(
     records" error when the inputs held no record and ``allow_empty`` is False."""
     s = settings if settings is not None else Settings()
     check_version(s.version)
-    read = unreadable = 0
-    for item in _checked(inputs, s, jobs, stdin):
-        if isinstance(item, InputError):
-            unreadable += 1
-        else:
-            read += 1
-        yield item
-    empty = nothing_read(inputs, read, unreadable, allow_empty)
-    if empty is not None:
-        yield empty
+    yield from _then_nothing_read(inputs, _checked(inputs, s, jobs, stdin), allow_empty)
 
 
 def read_results(
@@ -89,6 +71,23 @@ def read_results(
     (:func:`diplomatic_visits.pipeline.iter_results`); memory stays flat on any input."""
     s = settings if settings is not None else Settings()
     return iter_results(inputs, s.version, s.level, s.sources, s.max_errors, stdin, jobs)
+
+
+def _then_nothing_read(
+    inputs: Sequence[str], items: Iterable[T | InputError], allow_empty: bool
+) -> Iterator[T | InputError]:
+    """``items``, counted, then the "no records" error when they held no record and
+    ``allow_empty`` is False."""
+    read = unreadable = 0
+    for item in items:
+        if isinstance(item, InputError):
+            unreadable += 1
+        else:
+            read += 1
+        yield item
+    empty = nothing_read(inputs, read, unreadable, allow_empty)
+    if empty is not None:
+        yield empty
 
 
 def raise_unreadable(items: Iterable[T | InputError]) -> Iterator[T]:
