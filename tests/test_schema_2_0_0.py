@@ -51,8 +51,9 @@ VALUE_PATTERN: str = CORE["$defs"]["partial_date"]["properties"]["value"]["patte
 # --- the release is the draft, numbered -------------------------------------------------------
 
 
-def test_release_is_the_latest_shipped_version() -> None:
-    assert available_versions()[-1] == VERSION
+def test_release_is_shipped_and_2_1_0_is_the_next() -> None:
+    versions = available_versions()
+    assert versions[versions.index(VERSION) + 1] == "2.1.0"
 
 
 def test_released_files_are_what_build_draft_builds() -> None:

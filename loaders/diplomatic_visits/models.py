@@ -1,4 +1,4 @@
-# Generated from the llm profile of schema 2.0.0 by datamodel-code-generator:
+# Generated from the llm profile of schema 2.1.0 by datamodel-code-generator:
 # do not edit; regenerate with `python -m diplomatic_visits._codegen`.
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ class Actor(ProfileModel):
     """
     Identifier unique within the record. Convention: `a_` + snake_case name, for example `a_kim_jong_un`.
     """
-    kind: Literal["person", "organization", "state", "media", "group"]
+    kind: Literal["person", "unnamed_person", "organization", "state", "media", "group"]
     """
     What sort of actor this is.
 
     - `person`: a named individual
+    - `unnamed_person`: one individual the text does not name but identifies by an office or role (`Zendara's president`, `his spokeswoman`); `name` is that description as the text gives it
     - `organization`: a named institution, government body or company (for example the Kremlin)
     - `state`: a country acting as a political entity (for example 'North Korea' offering support)
     - `media`: a news outlet or agency, or media collectively (for example KCNA, 'Russian state media')
@@ -34,7 +35,7 @@ class Actor(ProfileModel):
     """
     name: StrictStr
     """
-    Canonical name in English, in the form the article uses when it is a proper name (`Kim Jong-un`), else a short description (`officials and experts`).
+    Canonical name in English, in the form the article uses when it is a proper name (`Kim Jong-un`), else a short description (`officials and experts`). For an `unnamed_person`, the office or role as the text gives it (`Pellavian president`).
     """
     titles: list[Title]
     """
@@ -581,7 +582,7 @@ class Record(ProfileModel):
         extra="forbid",
         use_attribute_docstrings=True,
     )
-    schema_version: Literal["2.0.0"]
+    schema_version: Literal["2.1.0"]
     """
     The schema version the record conforms to.
     """
