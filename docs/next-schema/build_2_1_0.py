@@ -37,8 +37,15 @@ VERSION = "2.1.0"
 CONSTRUCTS: dict[str, tuple[str, list[str]]] = {
     "completed": ("a visit that took place and ended", ["status over time"]),
     "under_way": ("a visit going on at the time of the article", ["status over time"]),
-    "planned": ("a visit intended, without a fixed date", ["status over time"]),
-    "scheduled": ("a visit with a fixed date announced", ["status over time", "dates"]),
+    "begun": (
+        "a visit said to have begun, with nothing said of its end",
+        ["status over time"],
+    ),
+    "planned": ("a visit intended, with no time given for it", ["status over time"]),
+    "scheduled": (
+        "a visit announced for a time the text gives (a day, a month, a season)",
+        ["status over time", "dates"],
+    ),
     "proposed": ("a visit suggested by one side, not agreed", ["status over time"]),
     "postponed": ("a visit put back, with or without a new date", ["status over time", "dates"]),
     "cancelled": (
