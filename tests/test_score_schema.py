@@ -25,7 +25,8 @@ from diplomatic_visits.score import (
 def _valid_records() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for path in [*sorted((REPO / "dataset" / "records").glob("*.json")),
-                 *sorted((EXAMPLES / "valid").glob("*.json"))]:  # fmt: skip
+                 *sorted((EXAMPLES / "valid").glob("*.json")),
+                 *sorted((REPO / "dataset" / "challenge" / "records").glob("*.json"))]:  # fmt: skip
         doc = json.loads(path.read_text(encoding="utf-8"))
         for i, r in enumerate(doc if isinstance(doc, list) else [doc]):
             out.append((f"{path.name}[{i}]", r))
@@ -133,7 +134,10 @@ def _held() -> dict[str, Held]:
         unscored = plan_for(version).unscored
         for pointer, path, how, chain in _constructs(doc, doc["$defs"], record, "", ()):
             key = f"{version} {pointer}"
-            if key not in found or (found[key][4] and not set(chain) & set(unscored)):
+            if key not in found or (
+                set(found[key][4]) & set(plan_for(found[key][1]["schema_version"]).unscored)
+                and not set(chain) & set(unscored)
+            ):
                 found[key] = (name, record, path, how, chain)
     return found
 

@@ -6,46 +6,34 @@ vocabulary of CONSTRUCTS) and some carry a trap, said in `trap`: what a careless
 claim that the text does not say. `published` is the date the article metadata gives (the anchor
 of relative dates); null when the text is to be read without one.
 
-Run it to write texts.jsonl beside it and each text as texts/ID.txt (UTF-8, one final newline),
-the file its record indexes (deterministic: same content, same bytes).
+Run it to write dataset/challenge/texts.jsonl and each text as dataset/challenge/source/ID.txt
+(UTF-8, one final newline), the file its record indexes (deterministic: same content, same
+bytes); ``--out DIR`` writes them elsewhere. The tags' vocabulary is schema 2.1.0's
+(``annotation.constructs``): this script only reads it.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 from pathlib import Path
 
-CONSTRUCTS: dict[str, str] = {
-    "completed": "a visit that took place and ended",
-    "under_way": "a visit going on at the time of the article",
-    "planned": "a visit intended, without a fixed date",
-    "scheduled": "a visit with a fixed date announced",
-    "proposed": "a visit suggested by one side, not agreed",
-    "postponed": "a visit put back, with or without a new date",
-    "cancelled": "a visit called off, by the visitor's or the host's side",
-    "denied": "a visit said not to have happened or not to be planned",
-    "hypothetical": "a visit that would happen only if something else does",
-    "invitation": "an invitation extended, accepted or declined",
-    "tour": "one trip with several stops (legs)",
-    "return_visit": "a visit and the return visit it answers",
-    "third_country": "two sides meeting in a third country",
-    "not_a_visit": "a phone call or virtual meeting: contact without travel",
-    "multilateral": "a summit or meeting of several states",
-    "organisation": "the head of an international organisation as visitor or host",
-    "regional_leader": "a governor, premier or mayor as visitor or host",
-    "delegation": "a delegation with a head and members",
-    "agreement": "an agreement signed, announced or denied",
-    "joint_statement": "a statement issued by both sides",
-    "reporting_chain": "a claim passed through intermediaries to the outlet",
-    "hedge": "a claim the text qualifies (reportedly, may, is expected to)",
-    "date_weekday": "a date given by its weekday only",
-    "date_season": "a date given as a season",
-    "date_yearless": "a day and month without a year",
-    "date_range": "a span of days (between X and Y)",
-    "date_relative": "a date relative to the article (next month, last week)",
-    "two_visits": "two separate visits in one text",
-    "correction": "a text that corrects an earlier report",
-}
+SCHEMA_VERSION = "2.1.0"
+
+
+def constructs() -> dict[str, str]:
+    """The vocabulary of construct tags, tag -> meaning: schema 2.1.0's ``annotation.constructs``
+    (its item enum and the bullet list of its description), the one place it is kept."""
+    from diplomatic_visits.schema import load_schema
+
+    node = load_schema(SCHEMA_VERSION, "extraction")["$defs"]["annotation"]["properties"]
+    items = node["constructs"]["items"]
+    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items["description"], flags=re.M))
+    return {tag: meaning[tag] for tag in items["enum"]}
+
+
+CONSTRUCTS = constructs()
 
 TEXTS: list[dict[str, object]] = []
 
@@ -270,11 +258,12 @@ text(
 )
 text(
     "c026",
-    ["tour", "under_way", "date_weekday"],
+    ["tour", "begun", "date_weekday"],
     "Kessalian Prime Minister Ada Roon arrived in Drenholm, the second stop of her tour of "
     "Drenland, on Friday, after two days in the port city of Sallow.",
     published="2026-04-18",
-    trap="Sallow is completed, Drenholm under way; the Friday's date is not stated",
+    trap="Sallow is completed; the Drenholm stop has begun and nothing says it has ended (begun, "
+    "not under way); the Friday's date is not stated",
 )
 text(
     "c027",
@@ -282,7 +271,8 @@ text(
     "Ostmeri President Lida Serov arrived in Kestria on 30 June 2026, returning the state visit "
     "Kestria's president made to Ostmere in 2024.",
     published="2026-06-30",
-    trap="two visits: the 2024 one is completed with year precision, the 2026 one under way",
+    trap="two visits: the 2024 one is completed with year precision; the 2026 one has begun "
+    "(arrived), its end not said",
 )
 text(
     "c028",
@@ -318,7 +308,7 @@ text(
 )
 text(
     "c032",
-    ["not_a_visit", "scheduled"],
+    ["not_a_visit", "cancelled"],
     "Instead of travelling to Solvenna, as first planned, Wystrian Foreign Minister Nils Harte "
     "will hold a video conference with his Solvennan counterpart on 22 June 2026.",
     published="2026-06-15",
@@ -328,7 +318,7 @@ text(
 # --- multilateral, organisations, regional leaders, delegations ----------------------------
 text(
     "c033",
-    ["multilateral"],
+    ["multilateral", "begun"],
     "Leaders of the eight member states of the Union of Coastal States gathered in Marevia's "
     "capital, Teller, on 12 May 2026 for the union's annual summit.",
     published="2026-05-12",
@@ -376,7 +366,7 @@ text(
 )
 text(
     "c039",
-    ["delegation"],
+    ["delegation", "begun"],
     "A Brevian delegation led by Deputy Prime Minister Aila Fenn and including the ministers of "
     "energy and transport arrived in Arvenia on 6 January 2026.",
     published="2026-01-06",
@@ -442,7 +432,7 @@ text(
 )
 text(
     "c047",
-    ["hedge", "planned"],
+    ["hedge", "proposed"],
     "Aldermark's king could travel to Corvasse as early as next month, a palace source said, "
     "though the palace has not confirmed any plans.",
     published="2026-02-14",
@@ -589,24 +579,31 @@ text(
 )
 
 
-def main() -> None:
-    """Write texts.jsonl beside this file (one text a line, sorted by id)."""
+def main(argv: list[str] | None = None) -> None:
+    """Write DIR/texts.jsonl (one text a line, sorted by id) and each text as DIR/source/ID.txt."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "dataset" / "challenge",
+        help="the folder to write (default: the dataset's challenge folder)",
+    )
+    out = parser.parse_args(argv).out
     ids = [t["id"] for t in TEXTS]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate ids")
     missing = set(CONSTRUCTS) - {c for t in TEXTS for c in t["constructs"]}  # type: ignore[attr-defined]
     if missing:
         raise ValueError(f"constructs with no text: {sorted(missing)}")
-    folder = Path(__file__).with_name("texts")
-    folder.mkdir(exist_ok=True)
+    folder = out / "source"
+    folder.mkdir(parents=True, exist_ok=True)
     for t in TEXTS:  # one file a text, for records to index (UTF-8, a final newline)
         (folder / f"{t['id']}.txt").write_text(f"{t['text']}\n", encoding="utf-8")
-    out = Path(__file__).with_name("texts.jsonl")
     lines = [
         json.dumps(t, ensure_ascii=False, sort_keys=True)
         for t in sorted(TEXTS, key=lambda t: str(t["id"]))
     ]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "texts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
