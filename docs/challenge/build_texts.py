@@ -1,10 +1,12 @@
 """The challenge set's texts (issue 27), before their gold records: written for the project.
 
 Every person, country, city and organisation here is invented; none of the texts was copied from,
-or paraphrases, a real article. Each targets one or two constructs (the `constructs` tags, the
-vocabulary of CONSTRUCTS) and some carry a trap, said in `trap`: what a careless extractor would
-claim that the text does not say. `published` is the date the article metadata gives (the anchor
-of relative dates); null when the text is to be read without one.
+or paraphrases, a real article. Each was written for one to three constructs and is tagged with
+every construct of the vocabulary it holds (`constructs`: the ones it was written for first, then
+the others, as the reviews of its record found them), and some carry a trap, said in `trap`:
+what a careless extractor would claim that the text does not say. `published` is the date the
+article metadata gives (the anchor of relative dates); null when the text is to be read without
+one.
 
 Run it to write dataset/challenge/texts.jsonl and each text as dataset/challenge/source/ID.txt
 (UTF-8, one final newline), the file its record indexes (deterministic: same content, same
@@ -69,7 +71,7 @@ text(
 )
 text(
     "c003",
-    ["under_way"],
+    ["under_way", "date_weekday", "date_relative"],
     "Prime Minister Haldis Oure of Dunmark is in Fenmoor this week on the first visit by a "
     "Dunmarkian head of government in a decade, and will hold talks with President Amos Kell "
     "on Wednesday.",
@@ -78,7 +80,7 @@ text(
 )
 text(
     "c004",
-    ["under_way", "tour"],
+    ["under_way", "tour", "date_weekday"],
     "Foreign Minister Sela Maro of Galdora left on Monday for a tour of the Ulmerian coast, "
     "first to Vellmark, where she will meet the king on Tuesday, and then to Port Ansel.",
     published="2026-09-14",
@@ -102,7 +104,7 @@ text(
 )
 text(
     "c007",
-    ["scheduled"],
+    ["scheduled", "date_range"],
     "The Elvarian presidency announced that President Runa Dahl will pay a state visit to "
     "Marevia from 2 to 4 November 2026.",
     published="2026-10-12",
@@ -116,7 +118,7 @@ text(
 )
 text(
     "c009",
-    ["proposed"],
+    ["proposed", "date_weekday"],
     "Tarvosi Foreign Minister Enna Vale proposed on Friday that her Rovanian counterpart visit "
     "Tarvos to discuss fishing rights; Rovania has not replied.",
     published="2026-01-17",
@@ -150,7 +152,7 @@ text(
 )
 text(
     "c013",
-    ["postponed", "scheduled"],
+    ["postponed", "scheduled", "date_yearless"],
     "A visit to Drenland by Galdoran Prime Minister Ivo Sarr, first set for 3 March 2026, will "
     "now take place on 17 March, the two governments said in a joint announcement.",
     published="2026-02-25",
@@ -166,7 +168,7 @@ text(
 )
 text(
     "c015",
-    ["cancelled"],
+    ["cancelled", "invitation", "date_relative"],
     "Marevia has withdrawn its invitation to Ulmerian Foreign Minister Petra Lund, whose visit "
     "had been due next week, the Marevian foreign ministry said.",
     published="2026-08-24",
@@ -174,7 +176,7 @@ text(
 )
 text(
     "c016",
-    ["denied"],
+    ["denied", "date_weekday", "date_relative"],
     "Istren's foreign ministry denied on Sunday that Defence Minister Karo Wend had visited "
     "Halvria secretly last month, calling the report fabricated.",
     published="2026-10-05",
@@ -182,7 +184,7 @@ text(
 )
 text(
     "c017",
-    ["denied"],
+    ["denied", "date_weekday"],
     "No visit by the Pellavian president to Zendara is planned, his spokeswoman said on "
     "Tuesday, responding to rumours in the Zendaran press.",
     published="2026-03-12",
@@ -190,7 +192,7 @@ text(
 )
 text(
     "c018",
-    ["hypothetical"],
+    ["hypothetical", "date_weekday"],
     "Aldermark's prime minister would visit Corvasse if the border dispute were settled, "
     "she told parliament on Wednesday.",
     published="2026-11-20",
@@ -208,7 +210,7 @@ text(
 # --- invitations ------------------------------------------------------------------------------
 text(
     "c020",
-    ["invitation"],
+    ["invitation", "not_a_visit", "date_relative"],
     "During a phone call on 5 February 2026, Rovanian President Elin Moss invited Tarvosi "
     "Prime Minister Jon Arle to visit Rovania this year.",
     published="2026-02-06",
@@ -223,7 +225,7 @@ text(
 )
 text(
     "c022",
-    ["invitation"],
+    ["invitation", "planned", "cancelled", "two_visits"],
     "Zendara's president has declined an invitation to attend the coronation in Pellavia, "
     "sending his deputy, Vice-President Ora Tal, instead.",
     published="2026-05-28",
@@ -267,7 +269,7 @@ text(
 )
 text(
     "c027",
-    ["return_visit", "completed"],
+    ["return_visit", "completed", "begun", "two_visits"],
     "Ostmeri President Lida Serov arrived in Kestria on 30 June 2026, returning the state visit "
     "Kestria's president made to Ostmere in 2024.",
     published="2026-06-30",
@@ -276,7 +278,7 @@ text(
 )
 text(
     "c028",
-    ["return_visit", "planned"],
+    ["return_visit", "planned", "completed", "two_visits"],
     "Having hosted Galdora's prime minister in March, Drenland's prime minister said he would "
     "pay a return visit before the end of the year.",
     published="2026-04-04",
@@ -284,7 +286,7 @@ text(
 )
 text(
     "c029",
-    ["third_country"],
+    ["third_country", "completed"],
     "The foreign ministers of Arvenia and Brevia met in Halvria's capital, Noss, on 9 October "
     "2026 for talks mediated by the Halvrian government.",
     published="2026-10-10",
@@ -292,7 +294,7 @@ text(
 )
 text(
     "c030",
-    ["third_country", "joint_statement"],
+    ["third_country", "joint_statement", "completed", "date_weekday"],
     "Meeting on neutral ground in Istren on Monday, the presidents of Corvasse and Jorvale "
     "issued a joint statement pledging to reopen their embassies.",
     published="2026-02-10",
@@ -300,7 +302,7 @@ text(
 )
 text(
     "c031",
-    ["not_a_visit"],
+    ["not_a_visit", "planned"],
     "The leaders of Pellavia and Zendara spoke by telephone on 14 January 2026 and agreed to "
     "meet in person later in the year.",
     published="2026-01-15",
@@ -334,7 +336,7 @@ text(
 )
 text(
     "c035",
-    ["organisation"],
+    ["organisation", "completed"],
     "The head of the Continental Health Agency, Director-General Nuri Osk, visited refugee "
     "camps in northern Galdora on 2 and 3 August 2026.",
     published="2026-08-04",
@@ -342,7 +344,7 @@ text(
 )
 text(
     "c036",
-    ["organisation", "scheduled"],
+    ["organisation", "scheduled", "date_weekday"],
     "Aldermark's prime minister will receive the president of the Eastern Development Bank, "
     "Farid Lenz, in Aldport on Thursday, her office said on 16 November 2026.",
     published="2026-11-16",
@@ -350,7 +352,7 @@ text(
 )
 text(
     "c037",
-    ["regional_leader"],
+    ["regional_leader", "completed", "delegation"],
     "The governor of Rovania's Tarn province, Bela Stark, led a trade mission to Kestria's "
     "port of Elm on 8 September 2026.",
     published="2026-09-09",
@@ -358,7 +360,7 @@ text(
 )
 text(
     "c038",
-    ["regional_leader", "return_visit"],
+    ["regional_leader", "return_visit", "completed", "date_weekday", "two_visits"],
     "Mayor Oskar Pell of Aster Bay, Lunmark's capital, hosted the mayor of Quennet City on "
     "Tuesday, a year after his own visit to Quennet.",
     published="2026-07-23",
@@ -374,7 +376,7 @@ text(
 )
 text(
     "c040",
-    ["delegation", "planned"],
+    ["delegation", "scheduled", "date_relative"],
     "Drenland will send a delegation of lawmakers to Galdora next month, the speaker of its "
     "parliament said.",
     published="2026-03-20",
@@ -392,7 +394,7 @@ text(
 )
 text(
     "c042",
-    ["agreement", "planned"],
+    ["agreement", "scheduled", "date_relative"],
     "Ostmere and Kestria expect to sign a fisheries agreement when President Lida Serov visits "
     "Kestria next week, an Ostmeri official said.",
     published="2026-06-22",
@@ -400,7 +402,7 @@ text(
 )
 text(
     "c043",
-    ["agreement", "denied"],
+    ["agreement", "denied", "completed"],
     "Fenmoor's foreign ministry denied that any defence pact had been signed during its "
     "president's visit to Marevia, contradicting a report in a Marevian newspaper.",
     published="2026-07-08",
@@ -408,7 +410,7 @@ text(
 )
 text(
     "c044",
-    ["joint_statement"],
+    ["joint_statement", "completed"],
     "In a joint statement at the end of the visit, Halvria and Istren said they 'share a "
     "commitment to open sea lanes' and would hold annual consultations.",
     published="2026-10-01",
@@ -416,7 +418,7 @@ text(
 )
 text(
     "c045",
-    ["reporting_chain"],
+    ["reporting_chain", "scheduled"],
     "The Corvassian broadcaster CVN, citing an official quoted by the news agency Arvo, said "
     "President Mirek Hal would visit Jorvale in October.",
     published="2026-09-03",
@@ -424,7 +426,7 @@ text(
 )
 text(
     "c046",
-    ["reporting_chain", "hedge"],
+    ["reporting_chain", "hedge", "proposed", "date_season"],
     "Zendara's prime minister reportedly told party colleagues that he might visit Pellavia "
     "in the spring, according to the newspaper Zendar Post, which cited two people present.",
     published="2026-01-28",
@@ -464,7 +466,7 @@ text(
 )
 text(
     "c051",
-    ["date_range"],
+    ["date_range", "completed"],
     "The foreign ministers of Brevia and Galdora held talks in Noss between 3 and 6 June, the "
     "Halvrian hosts said.",
     published="2026-06-08",
@@ -472,7 +474,7 @@ text(
 )
 text(
     "c052",
-    ["date_range", "agreement"],
+    ["date_range", "agreement", "completed"],
     "The trade accord was signed at some point between 10 and 14 March 2026, during Prime "
     "Minister Ivo Sarr's stay in Drenholm, a ministry spokesman said.",
     published="2026-03-20",
@@ -487,7 +489,7 @@ text(
 )
 text(
     "c054",
-    ["date_relative", "completed"],
+    ["date_relative", "completed", "invitation"],
     "Last week, Kestria's defence minister visited troops stationed in Ostmere at Ostmere's "
     "invitation.",
     published=None,
@@ -495,7 +497,7 @@ text(
 )
 text(
     "c055",
-    ["date_relative", "date_weekday"],
+    ["date_relative", "date_weekday", "scheduled"],
     "Fenmoor's president arrives in Dunmark tomorrow and will meet Prime Minister Haldis Oure "
     "on Thursday.",
     published="2026-06-09",
@@ -505,7 +507,7 @@ text(
 # --- two visits, corrections -------------------------------------------------------------------
 text(
     "c056",
-    ["two_visits", "completed", "planned"],
+    ["two_visits", "completed", "scheduled"],
     "Galdora's foreign minister visited Drenland on 2 April 2026, and Drenland's defence "
     "minister will go to Galdora in May.",
     published="2026-04-03",
@@ -521,7 +523,7 @@ text(
 )
 text(
     "c058",
-    ["correction"],
+    ["correction", "completed"],
     "An earlier version of this report said Prime Minister Haldis Oure had visited Fenmoor on "
     "5 June 2026; she visited on 8 June.",
     published="2026-06-12",
@@ -529,7 +531,7 @@ text(
 )
 text(
     "c059",
-    ["correction", "denied"],
+    ["correction", "denied", "completed"],
     "Istren's embassy corrected reports that its foreign minister had met Halvria's president "
     "during her visit on 4 October 2026: she met the prime minister.",
     published="2026-10-06",
@@ -555,7 +557,7 @@ text(
 )
 text(
     "c062",
-    ["invitation", "delegation", "scheduled"],
+    ["invitation", "delegation", "scheduled", "date_range"],
     "At the invitation of Kessaly's parliament, a Jorvalian parliamentary delegation of five "
     "led by Speaker Ana Roth will visit Kessaly from 14 to 17 October 2026.",
     published="2026-10-01",
@@ -563,7 +565,7 @@ text(
 )
 text(
     "c063",
-    ["organisation", "multilateral", "date_range"],
+    ["organisation", "multilateral", "date_range", "scheduled"],
     "The Northern Maritime Council's ministers meet in Lorne from 2 to 3 December 2026, with "
     "Secretary-General Hedda Varga as host.",
     published="2026-11-25",

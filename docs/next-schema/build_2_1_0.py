@@ -124,7 +124,7 @@ def _constructs(d: dict[str, Any]) -> None:
     bullets = "\n".join(f"- `{tag}`: {meaning}" for tag, (meaning, _) in CONSTRUCTS.items())
     d["annotation"]["properties"]["constructs"] = {
         "type": "array",
-        "description": "The constructs this record was written to test (a challenge-set record: a short text targeting one to three of them), so a score can be read construct by construct. Leave it out for a record of an ordinary article.",
+        "description": "Every construct of this vocabulary that the record's text holds (a challenge-set record: a short text written to test some of them), so a score can be read construct by construct. Leave it out for a record of an ordinary article.",
         "items": {
             "type": "string",
             "enum": list(CONSTRUCTS),
