@@ -2146,8 +2146,13 @@ def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
 
 def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str, str]:
     """The article texts: among ``sources`` (as ``validate --source`` finds them), else the
-    bundled article of the same id."""
-    from diplomatic_visits.records import load_records, load_source_text
+    bundled article (or challenge text) of the same id."""
+    from diplomatic_visits.records import (
+        challenge_source_text,
+        load_challenge_records,
+        load_records,
+        load_source_text,
+    )
 
     out: dict[str, str] = {}
     for r in [*golds, *preds]:
@@ -2163,6 +2168,14 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
         aid = article_id(r)
         if aid is not None and aid not in out and aid in bundled:
             out[aid] = load_source_text(bundled[aid])
+    if any(article_id(r) not in out for r in golds):
+        challenge = {article_id(r): r for r in load_challenge_records(verify=False)}
+        for r in golds:
+            aid = article_id(r)
+            if aid is not None and aid not in out and aid in challenge:
+                text = challenge_source_text(challenge[aid])
+                if text is not None:
+                    out[aid] = text
     return out
 
 
