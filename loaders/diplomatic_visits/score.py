@@ -72,6 +72,13 @@ report adds percentile bootstrap intervals over articles (seeded: the same every
 
 ``stated_only`` leaves out every gold object whose basis declaration (``x-dv`` ``basis``) says
 it is not stated (one of the values its rule wants a reason for), on both sides.
+
+Constructs (a challenge set's gold records, issue 27). The one property whose ``x-dv``
+``score`` declares ``constructs`` (2.1.0: ``annotation.constructs``, itself not scored) holds
+the tags of the constructs a gold record tests, from an enum; the declaration maps every tag to
+the construct groups that measure it. A construct's score counts the fields of those groups (a
+field in two of them once), added up over the gold records tagged with it only, beside the
+micro score of every field over the same records (:meth:`Score.construct_score`).
 """
 
 from __future__ import annotations
