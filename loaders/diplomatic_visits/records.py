@@ -157,3 +157,37 @@ def canonical_dumps(record: Mapping[str, Any]) -> str:
 
     root = load_schema(declared_version(record))
     return json.dumps(canonical_order(record, root, root), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the challenge set (dataset/challenge/: short texts we wrote, one construct each) --------
+
+
+def challenge_dir() -> Path:
+    """The challenge set's folder: ``source/`` (the texts), ``records/`` (their gold records,
+    each tagged with the constructs it tests) and ``texts.jsonl``."""
+    return dataset_dir() / "challenge"
+
+
+def challenge_record_paths() -> list[Path]:
+    """The challenge set's gold record files, in order."""
+    return sorted((challenge_dir() / "records").glob("*.json"))
+
+
+def load_challenge_records(verify: bool = True) -> list[dict[str, Any]]:
+    """Load the challenge set's gold records (the dataset's checksums verified first); a new
+    list of new dicts on every call."""
+    if verify:
+        verify_dataset()
+    return [json.loads(p.read_text(encoding="utf-8")) for p in challenge_record_paths()]
+
+
+def challenge_source_text(record: Mapping[str, Any]) -> str | None:
+    """The text of a challenge record (by its ``article.text_file.path``), None when that
+    names no text of the challenge set: only those files are ever read on a record's say-so."""
+    article = record.get("article") if isinstance(record, Mapping) else None
+    text_file = article.get("text_file") if isinstance(article, Mapping) else None
+    named = text_file.get("path") if isinstance(text_file, Mapping) else None
+    texts = {f"challenge/source/{p.name}": p for p in (challenge_dir() / "source").glob("*.txt")}
+    if not isinstance(named, str) or named not in texts:
+        return None
+    return texts[named].read_bytes().decode("utf-8")

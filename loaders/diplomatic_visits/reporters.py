@@ -86,8 +86,9 @@ class Reporter:
     def summary(self, report: Report) -> None:
         raise NotImplementedError
 
-    def score(self, result: Any) -> None:
-        """A :class:`~diplomatic_visits.score.Score` (reporters whose ``reports`` has it)."""
+    def score(self, result: Any, by: str | None = None) -> None:
+        """A :class:`~diplomatic_visits.score.Score` (reporters whose ``reports`` has it);
+        ``by``: the breakdown the report is given by (``construct``), where it has one."""
         raise NotImplementedError(f"the {self.name} format has no score report")
 
     def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:
@@ -142,8 +143,8 @@ class TextReporter(Reporter):
             file=self.out,
         )
 
-    def score(self, result: Any) -> None:
-        print(result.as_text(), file=self.out)
+    def score(self, result: Any, by: str | None = None) -> None:
+        print(result.as_text(by), file=self.out)
 
     def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:
         for note in notes:
@@ -206,7 +207,8 @@ class JsonReporter(Reporter):
         rest = json.dumps(self.counts(report), indent=2, ensure_ascii=False)
         print(rest[2:], file=self.out)  # the object's members, after the two lists
 
-    def score(self, result: Any) -> None:
+    def score(self, result: Any, by: str | None = None) -> None:
+        # the whole report: it holds the scores per construct (`constructs`) either way
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), file=self.out)
 
     def compat(self, verdict: Any, old: str, new: str, declared: str, notes: list[str]) -> None:

@@ -72,6 +72,13 @@ report adds percentile bootstrap intervals over articles (seeded: the same every
 
 ``stated_only`` leaves out every gold object whose basis declaration (``x-dv`` ``basis``) says
 it is not stated (one of the values its rule wants a reason for), on both sides.
+
+Constructs (a challenge set's gold records, issue 27). The one property whose ``x-dv``
+``score`` declares ``constructs`` (2.1.0: ``annotation.constructs``, itself not scored) holds
+the tags of the constructs a gold record tests, from an enum; the declaration maps every tag to
+the construct groups that measure it. A construct's score counts the fields of those groups (a
+field in two of them once), added up over the gold records tagged with it only, beside the
+micro score of every field over the same records (:meth:`Score.construct_score`).
 """
 
 from __future__ import annotations
@@ -267,6 +274,36 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Constructs:
+    """The construct declaration of a version: the property whose ``x-dv`` ``score`` holds
+    ``constructs`` (a list of tags from an enum), and each tag's construct groups."""
+
+    pointer: str
+    """The schema pointer of the property."""
+    path: tuple[str, ...]
+    """Its keys from the record down (the tags of a record are read there)."""
+    groups: Mapping[str, tuple[str, ...]]
+    """Each tag of the enum, in the enum's order, and the groups that measure it."""
+
+    def tags_of(self, record: Any) -> tuple[str, ...]:
+        """The tags a record carries, in the enum's order (none: not a challenge record)."""
+        found: set[str] = set()
+
+        def walk(node: Any, keys: tuple[str, ...]) -> None:
+            if isinstance(node, list):  # a list on the way: the tags of each item
+                for x in node:
+                    walk(x, keys)
+            elif not keys:
+                if isinstance(node, str):
+                    found.add(node)
+            elif isinstance(node, Mapping):
+                walk(node.get(keys[0]), keys[1:])
+
+        walk(record, self.path)
+        return tuple(t for t in self.groups if t in found)
+
+
+@dataclass(frozen=True)
 class ScorePlan:
     """What to compare in the records of one schema version."""
 
@@ -286,6 +323,8 @@ class ScorePlan:
     """Each construct group's (kind, field path)s."""
     pair_by: tuple[str, ...] = ()
     """The keys of the id records are paired by (the article's)."""
+    constructs: Constructs | None = None
+    """Where a gold record names the constructs it tests, and which groups measure each."""
 
     def entity_paths(self) -> list[tuple[str, ...]]:
         """The key paths of the lists of aligned objects (a nested kind: its parent's key and
@@ -498,7 +537,82 @@ def compile_plan(
         dict(sorted(unscored.items())),
         {g: frozenset(m) for g, m in groups.items()},
         tuple(spec.get("pair_by", ())),
+        _constructs(doc, version, frozenset(groups)),
     )
+
+
+def _constructs(doc: Mapping[str, Any], version: str, groups: frozenset[str]) -> Constructs | None:
+    """The one property whose ``x-dv`` ``score`` declares ``constructs``, wherever it is (it
+    may be in an object that is not scored, such as the gold record's annotation), checked:
+    the property holds tags of an enum, every tag is mapped to a list of groups, and every
+    group is one of the plan's."""
+    from diplomatic_visits.rules import SCORE, declarations
+    from diplomatic_visits.schema import resolve
+
+    defs: Mapping[str, Any] = doc.get("$defs", {})
+    found: list[tuple[str, tuple[str, ...], Mapping[str, Any], Mapping[str, Any]]] = []
+
+    def walk(
+        node: Mapping[str, Any], pointer: str, keys: tuple[str, ...], seen: frozenset[str]
+    ) -> None:
+        r = resolve(node, defs)
+        if r.name is not None:
+            if r.name in seen:
+                return  # a definition inside itself: already walked on this path
+            seen, pointer = seen | {r.name}, f"/$defs/{r.name}"
+        schema = r.schema
+        if "items" in schema and isinstance(schema["items"], Mapping):
+            walk(schema["items"], f"{pointer}/items", keys, seen)
+        for name, sub in schema.get("properties", {}).items():
+            ptr = f"{pointer}/properties/{name}"
+            found_sub = resolve(sub, defs)
+            decl = declarations(found_sub.around, found_sub.schema, found_sub.name or ptr)
+            pol = decl.get(SCORE, {})
+            if isinstance(pol, Mapping) and "constructs" in pol:
+                _check_policy(ptr, pol)
+                found.append((ptr, (*keys, name), sub, pol["constructs"]))
+            walk(sub, ptr, (*keys, name), seen)
+
+    walk(doc, "", (), frozenset())
+    if not found:
+        return None
+    if len(found) > 1:
+        where = ", ".join(ptr for ptr, *_ in found)
+        raise ScoringDeclarationError(
+            f"schema {version}: constructs are declared on {len(found)} properties ({where}); "
+            "a record's tags are read from one"
+        )
+    pointer, path, node, mapping = found[0]
+    prop = resolve(node, defs).schema
+    item = resolve(prop["items"], defs).schema if isinstance(prop.get("items"), Mapping) else prop
+    enum = item.get("enum")
+    if not isinstance(enum, list) or not enum or not all(isinstance(t, str) for t in enum):
+        raise ScoringDeclarationError(
+            f"{pointer}: declares constructs, but is not a list of tags from an enum of strings"
+        )
+    missing = [t for t in enum if t not in mapping]
+    extra = sorted(t for t in mapping if t not in enum)
+    if missing or extra:
+        raise ScoringDeclarationError(
+            f"{pointer}: the constructs declaration must map every tag of the enum to its "
+            "groups"
+            + (f"; not mapped: {', '.join(missing)}" if missing else "")
+            + (f"; not in the enum: {', '.join(extra)}" if extra else "")
+        )
+    for tag in enum:
+        named = mapping[tag]
+        unknown = sorted(g for g in named if g not in groups)
+        if unknown or not named:
+            raise ScoringDeclarationError(
+                f"{pointer}: construct {tag!r} "
+                + (
+                    f"names group(s) {', '.join(map(repr, unknown))} that schema {version} "
+                    f"does not have (its groups: {', '.join(sorted(groups))})"
+                    if unknown
+                    else "names no group: nothing would measure it"
+                )
+            )
+    return Constructs(pointer, path, {t: tuple(mapping[t]) for t in enum})
 
 
 def _no_nested_kinds(shape: Shape) -> None:
@@ -518,15 +632,23 @@ def _no_nested_kinds(shape: Shape) -> None:
 
 def _check_policy(where: str, pol: Any) -> None:
     """A scoring declaration (in a scoring file, or ``x-dv`` ``score`` in the schema): ``skip``
-    with a reason, ``text`` (``name``, ``exact``, ``tokens``), ``list: ordered``, ``groups``."""
-    known = {"skip", "text", "list", "groups"}
+    with a reason, ``text`` (``name``, ``exact``, ``tokens``), ``list: ordered``, ``groups``,
+    ``constructs`` (each tag of the property's enum -> the names of the groups that measure
+    it; checked against the enum and the groups by :func:`compile_plan`)."""
+    known = {"skip", "text", "list", "groups", "constructs"}
     if not isinstance(pol, Mapping) or not pol.keys() <= known:
         raise ScoringDeclarationError(f"{where}: unknown scoring declaration {pol!r}")
+    constructs = pol.get("constructs", {})
     if (
         ("skip" in pol and not isinstance(pol["skip"], str))
         or pol.get("text", "tokens") not in ("name", "exact", "tokens")
         or pol.get("list", "ordered") != "ordered"
         or not isinstance(pol.get("groups", []), list)
+        or not isinstance(constructs, Mapping)
+        or not all(
+            isinstance(gs, list) and all(isinstance(g, str) for g in gs)
+            for gs in constructs.values()
+        )
     ):
         raise ScoringDeclarationError(f"{where}: unknown scoring declaration {pol!r}")
 
@@ -1280,6 +1402,7 @@ class ArticleScore:
     iou: list[tuple[str, str, float]] = field(default_factory=list)  # (kind, path, IoU)
     evidence: Counts = field(default_factory=Counts)  # evidence quotes of matched values
     quotes: dict[str, int] | None = None  # by quote_status; None: no text
+    constructs: tuple[str, ...] = ()  # the construct tags of the gold record
 
     def micro(self) -> Counts:
         return _micro(self.fields)
@@ -1302,6 +1425,53 @@ def _mean(xs: Sequence[float]) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
 
+@dataclass(frozen=True)
+class ConstructScore:
+    """One construct's score (:meth:`Score.construct_score`)."""
+
+    tag: str
+    groups: tuple[str, ...]
+    """The construct groups that measure it (the schema's declaration)."""
+    articles: list[str]
+    """The gold records tagged with it (their article ids, sorted): ``n`` is their number."""
+    counts: Counts
+    """The micro counts of its groups' fields over those records."""
+    all_fields: Counts
+    """The micro counts of every field over the same records."""
+
+    @property
+    def n(self) -> int:
+        return len(self.articles)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            **self.counts.as_dict(),
+            "all_fields": self.all_fields.as_dict(),
+            "groups": list(self.groups),
+            "articles": self.articles,
+        }
+
+
+class NoConstructTagsError(DiplomaticVisitsError, ValueError):
+    """A score by construct asked of gold records that carry no construct tags."""
+
+    def __init__(self, score: Score) -> None:
+        self.records = len(score.articles)
+        where = (
+            f"at {score.constructs_at}"
+            if score.constructs_at
+            else "(their schema versions, "
+            + ", ".join(score.versions)
+            + ", declare no construct tags)"
+        )
+        super().__init__(
+            f"no construct to score by: none of the {self.records} gold records carries "
+            f"construct tags {where}; score against a challenge set (--gold-set challenge, "
+            "or gold records with tags)"
+        )
+
+
 @dataclass
 class Score:
     """Counts per object type and field path, object-level counts, per article what was missed
@@ -1322,10 +1492,44 @@ class Score:
     groups: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     unscored: dict[str, str] = field(default_factory=dict)
     stated_only: bool = False
+    constructs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each construct tag the gold records' schema declares (in its enum's order), and the
+    construct groups that measure it."""
+    constructs_at: str | None = None
+    """The dotted key path gold records carry their construct tags at (None: no version of
+    theirs declares one)."""
 
     @property
     def micro(self) -> Counts:
         return _micro(self.fields)
+
+    @property
+    def tagged(self) -> int:
+        """How many gold records carry construct tags (a challenge set: all of them)."""
+        return sum(1 for a in self.articles.values() if a.constructs)
+
+    def construct_score(self, tag: str) -> ConstructScore:
+        """The score of one construct: over the gold records tagged with it only, the micro
+        counts of the fields of its construct groups (a field in two of them counted once),
+        and of every field."""
+        fields = sorted({kp for g in self.constructs.get(tag, ()) for kp in self.groups.get(g, ())})
+        ids = sorted(aid for aid, a in self.articles.items() if tag in a.constructs)
+        counts, every = Counts(), Counts()
+        for aid in ids:
+            a = self.articles[aid]
+            for kind, path in fields:
+                c = a.fields.get(kind, {}).get(path)
+                if c is not None:
+                    counts.add(c)
+            every.add(a.micro())
+        return ConstructScore(tag, self.constructs.get(tag, ()), ids, counts, every)
+
+    def by_construct(self) -> dict[str, ConstructScore]:
+        """Every declared construct's score (in the enum's order); empty when no gold record
+        carries a tag (an ordinary gold set)."""
+        if not self.tagged:
+            return {}
+        return {tag: self.construct_score(tag) for tag in self.constructs}
 
     @property
     def macro_f1(self) -> float | None:
@@ -1468,9 +1672,10 @@ class Score:
             },
         }
 
-    def as_text(self) -> str:
-        """The text report (:func:`render_text`): what ``score`` prints."""
-        return render_text(self)
+    def as_text(self, by: str | None = None) -> str:
+        """The text report (:func:`render_text`): what ``score`` prints (``by="construct"``:
+        what ``score --by construct`` prints)."""
+        return render_text(self, by)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON report (its shape: docs/score-report.md)."""
@@ -1517,6 +1722,7 @@ class Score:
             "objects": {k: c.as_dict() for k, c in self.objects.items()},
             "types": types,
             "groups": groups,
+            "constructs": {t: c.as_dict() for t, c in self.by_construct().items()},
             "fields": {k: {f: c.as_dict() for f, c in fs.items()} for k, fs in self.fields.items()},
             "grounding": {**self.grounding(), "evidence_iou_by_field": self._iou_by_field()},
             "articles": articles,
@@ -1582,7 +1788,9 @@ def score_records(
         use = plan or plan_for_pair(pred, gold)
         plans[use.version] = use
         text = texts.get(article) if texts is not None else None
-        result.articles[article] = _score_pair(use, pred, gold, stated_only, text)
+        result.articles[article] = a = _score_pair(use, pred, gold, stated_only, text)
+        if use.constructs is not None:
+            a.constructs = use.constructs.tags_of(gold)
     _total(result, plans)
     return result
 
@@ -1633,6 +1841,10 @@ def _total(result: Score, plans: Mapping[str, ScorePlan]) -> None:
         for g, members in p.groups.items():
             result.groups[g] = result.groups.get(g, frozenset()) | members
         result.unscored.update(p.unscored)
+        if p.constructs is not None:  # the newest version's vocabulary first, in its order
+            older = {t: g for t, g in result.constructs.items() if t not in p.constructs.groups}
+            result.constructs = {**p.constructs.groups, **older}
+            result.constructs_at = ".".join(p.constructs.path)
     for aid, a in result.articles.items():
         for kind, fs in a.fields.items():
             for path, c in fs.items():
@@ -1654,10 +1866,55 @@ def _row(name: str, c: Counts, width: int = 40) -> str:
     return f"{name:<{width}} {prf}   {c.tp:7.2f} {c.fp:7.2f} {c.fn:7.2f}"
 
 
-def render_text(score: Score) -> str:
+BY = ("construct",)
+"""The breakdowns a report can be given by (``score --by``)."""
+
+
+def render_text(score: Score, by: str | None = None) -> str:
     """What was not scored first, then readable tables: per object type its alignment and every
-    field path, per construct group, the totals, the grounding, per article (with intervals
-    over articles when there are two or more), and per article what was missed and invented."""
+    field path, per construct group, per construct (when the gold records carry construct
+    tags), the totals, the grounding, per article (with intervals over articles when there are
+    two or more), and per article what was missed and invented.
+
+    ``by="construct"``: the table per construct alone, with the totals (raises
+    :class:`NoConstructTagsError` when no gold record carries a tag)."""
+    if by is not None and by not in BY:
+        raise ValueError(f"by: one of {', '.join(BY)}, not {by!r}")
+    if by == "construct" and not score.tagged:
+        raise NoConstructTagsError(score)
+    lines = _not_scored_head(score)
+    head = f"{'P':>6} {'R':>6} {'F1':>6}   {'TP':>7} {'FP':>7} {'FN':>7}"
+    if by == "construct":
+        lines += _construct_lines(score, head)
+        lines.append(_row("micro (all fields, all records)", score.micro))
+        return "\n".join(lines + _not_scored_tail(score))
+    lines.append(f"{'object / field':<40} {head}")
+    empty = 0
+    for kind, fs in score.fields.items():
+        lines.append(_row(f"{kind} (aligned)", score.objects.get(kind, Counts())))
+        for name, c in fs.items():
+            if c.tp or c.fp or c.fn:
+                lines.append(_row(f"  {kind}.{name}", c))
+            else:
+                empty += 1
+        lines.append(_row(f"  {kind} (all fields)", score.type_counts(kind)))
+    if empty:
+        lines.append(
+            f"({empty} fields held by neither side are not shown; --format json lists all)"
+        )
+    if score.groups:
+        lines.append(f"{'construct group':<40} {head}   macro F1")
+        for g in sorted(score.groups):
+            c, m = score.group_counts(g)
+            lines.append(_row(f"  {g}", c) + f"   {_num(m)}")
+    if score.tagged:
+        lines += _construct_lines(score, head)
+    lines += _totals(score, head)
+    return "\n".join(lines + _not_scored_tail(score))
+
+
+def _not_scored_head(score: Score) -> list[str]:
+    """The lines that say first what was not scored, or scored only in part."""
     lines: list[str] = []
     skipped = len(score.invalid) + len(score.duplicates)
     if skipped:
@@ -1679,27 +1936,41 @@ def render_text(score: Score) -> str:
             f"PARTLY SCORED: {len(score.partial)} invalid predictions, without their objects "
             "with problems (listed at the end)."
         )
-    head = f"{'P':>6} {'R':>6} {'F1':>6}   {'TP':>7} {'FP':>7} {'FN':>7}"
-    lines.append(f"{'object / field':<40} {head}")
-    empty = 0
-    for kind, fs in score.fields.items():
-        lines.append(_row(f"{kind} (aligned)", score.objects.get(kind, Counts())))
-        for name, c in fs.items():
-            if c.tp or c.fp or c.fn:
-                lines.append(_row(f"  {kind}.{name}", c))
-            else:
-                empty += 1
-        lines.append(_row(f"  {kind} (all fields)", score.type_counts(kind)))
-    if empty:
-        lines.append(
-            f"({empty} fields held by neither side are not shown; --format json lists all)"
-        )
-    if score.groups:
-        lines.append(f"{'construct group':<40} {head}   macro F1")
-        for g in sorted(score.groups):
-            c, m = score.group_counts(g)
-            lines.append(_row(f"  {g}", c) + f"   {_num(m)}")
-    lines.append(_row("micro (all fields)", score.micro))
+    return lines
+
+
+def _not_scored_tail(score: Score) -> list[str]:
+    """The predictions not scored, or scored in part, and the gold records left out."""
+    lines = [f"not scored (invalid): {bad}" for bad in score.invalid]
+    lines += [f"not scored (second prediction): {dup}" for dup in score.duplicates]
+    lines += [f"partly scored: {part}" for part in score.partial]
+    lines += [
+        f"left out: the gold record of article {aid!r} (its prediction is not scored)"
+        for aid in score.left_out
+    ]
+    return lines
+
+
+def _construct_lines(score: Score, head: str) -> list[str]:
+    """The table per construct, in the schema's order: each tag some gold record tests (with
+    their number), the P/R/F1 and counts of its groups' fields over those records, the micro
+    F1 of every field over the same records, and its groups."""
+    lines = [f"{'construct (gold records)':<40} {head}   all F1   groups"]
+    absent = []
+    for tag, c in score.by_construct().items():
+        if not c.n:
+            absent.append(tag)
+            continue
+        groups = ", ".join(c.groups)
+        lines.append(_row(f"  {tag} ({c.n})", c.counts) + f"   {_num(c.all_fields.f1)}   {groups}")
+    if absent:
+        lines.append(f"(no gold record tests {', '.join(absent)})")
+    return lines
+
+
+def _totals(score: Score, head: str) -> list[str]:
+    """The totals, the grounding, per article, and what was missed and invented."""
+    lines = [_row("micro (all fields)", score.micro)]
     lines.append(f"{'macro F1 (mean of fields)':<40} {'':>6} {'':>6} {_num(score.macro_f1)}")
     grounding = score.grounding()
     iou = grounding["evidence_iou"]
@@ -1744,15 +2015,7 @@ def render_text(score: Score) -> str:
         for what in ("missed", "invented"):
             for item in found[what]:
                 lines.append(f"{article}: {what}: {item}")
-    for bad in score.invalid:
-        lines.append(f"not scored (invalid): {bad}")
-    for dup in score.duplicates:
-        lines.append(f"not scored (second prediction): {dup}")
-    for part in score.partial:
-        lines.append(f"partly scored: {part}")
-    for aid in score.left_out:
-        lines.append(f"left out: the gold record of article {aid!r} (its prediction is not scored)")
-    return "\n".join(lines)
+    return lines
 
 
 # --- reading predictions -------------------------------------------------------------------------
@@ -1890,8 +2153,13 @@ def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
 
 def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str, str]:
     """The article texts: among ``sources`` (as ``validate --source`` finds them), else the
-    bundled article of the same id."""
-    from diplomatic_visits.records import load_records, load_source_text
+    bundled article (or challenge text) of the same id."""
+    from diplomatic_visits.records import (
+        challenge_source_text,
+        load_challenge_records,
+        load_records,
+        load_source_text,
+    )
 
     out: dict[str, str] = {}
     for r in [*golds, *preds]:
@@ -1907,6 +2175,14 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
         aid = article_id(r)
         if aid is not None and aid not in out and aid in bundled:
             out[aid] = load_source_text(bundled[aid])
+    if any(article_id(r) not in out for r in golds):
+        challenge = {article_id(r): r for r in load_challenge_records(verify=False)}
+        for r in golds:
+            aid = article_id(r)
+            if aid is not None and aid not in out and aid in challenge:
+                text = challenge_source_text(challenge[aid])
+                if text is not None:
+                    out[aid] = text
     return out
 
 
