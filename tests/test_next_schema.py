@@ -253,7 +253,12 @@ def test_a_final_newline_passes_python_patterns_only() -> None:
 # The gold record of dataset release 2.0.0 (schema 1.1.0) is kept as an example: the shipped
 # record is under schema 2.0.0 since dataset release 3.0.0.
 GOLD_1_1_0 = EXAMPLES / "valid" / "verified-gold-record-1.1.0.json"
-OLD = sorted((EXAMPLES / "valid").glob("*.json"))
+OLD = [  # the draft is 2.0.0's: a record of a later version is not its input
+    p
+    for p in sorted((EXAMPLES / "valid").glob("*.json"))
+    if tuple(map(int, load_json(p)["schema_version"].split("."))) < (2, 0, 0)
+    or load_json(p)["schema_version"] == "2.0.0"
+]
 
 
 @pytest.mark.parametrize("path", OLD, ids=lambda p: p.stem)
