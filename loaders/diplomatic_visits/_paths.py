@@ -20,6 +20,12 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: The bundled record sets: name -> its folder inside ``dataset/`` ("" is ``dataset/`` itself).
 BUNDLED_SETS: dict[str, str] = {"article": "", "challenge": "challenge"}
+#: What each set is, for the exports' descriptions (data card configs, Croissant record sets).
+SET_DESCRIPTIONS: dict[str, str] = {
+    "article": "the real article",
+    "challenge": "the challenge set: short texts written for the project (invented people and "
+    "countries), each targeting one to three constructs, tagged in `annotation.constructs`",
+}
 #: The set loaded when none is named: the real article, as before the challenge set.
 DEFAULT_SET = "article"
 
