@@ -190,3 +190,51 @@ def canonical_dumps(record: Mapping[str, Any]) -> str:
 
     root = load_schema(declared_version(record))
     return json.dumps(canonical_order(record, root, root), indent=2, ensure_ascii=False) + "\n"
+
+
+def construct_vocabulary(version: str | None = None) -> dict[str, str]:
+    """The construct tags a challenge record carries, tag -> meaning, in the schema's order.
+
+    Read from the schema (``version``, default the latest): the list that the scorer groups by
+    construct (its ``x-dv`` ``score`` declaration names ``constructs``), its items' enum, and
+    the ``- `tag`: meaning`` lines of the items' description. Empty for a version without one.
+    """
+    import re
+
+    from diplomatic_visits.schema import load_schema
+
+    def find(node: Any) -> Mapping[str, Any] | None:
+        if isinstance(node, Mapping):
+            declared = node.get("x-dv")
+            if isinstance(declared, Mapping) and "constructs" in declared.get("score", {}):
+                return node
+            values: Any = node.values()
+        elif isinstance(node, list):
+            values = node
+        else:
+            return None
+        for value in values:
+            if (found := find(value)) is not None:
+                return found
+        return None
+
+    node = find(load_schema(version, "extraction"))
+    if node is None:
+        return {}
+    items = node["items"]
+    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items.get("description", ""), re.M))
+    return {tag: meaning.get(tag, "") for tag in items["enum"]}
+
+
+def construct_table(version: str | None = None) -> str:
+    """The data card's table of the challenge set's constructs (Markdown): each tag, its
+    meaning (:func:`construct_vocabulary`) and how many challenge texts are tagged with it."""
+    counts: dict[str, int] = {}
+    for record in load_records(verify=False, bundled="challenge"):
+        for tag in record.get("annotation", {}).get("constructs", []):
+            counts[tag] = counts.get(tag, 0) + 1
+    rows = [
+        f"| `{tag}` | {meaning} | {counts.get(tag, 0)} |"
+        for tag, meaning in construct_vocabulary(version).items()
+    ]
+    return "\n".join(["| construct | what the text holds | texts |", "|---|---|---|", *rows])
