@@ -27,6 +27,11 @@ from diplomatic_visits.records import load_records_with_texts
 
 SOURCE = Path(__file__).resolve().parent.parent / "dataset" / "source" / "000_b730d245b05eac44.txt"
 TABLES = ["articles", *arrow.FLAT_TABLES]
+#: The challenge set's configs beside the article's: one per table, named after the set.
+CHALLENGE_CONFIGS = [
+    "challenge",
+    *(f"challenge_{t}" for t in [*arrow.FLAT_TABLES, *arrow.TRAINING_TABLES]),
+]
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +151,8 @@ def test_hf_folder_loads_offline_with_derived_features(tmp_path: Path) -> None:
     assert main(["export", "hf", "--out", str(out)]) == 0
     card = (out / "README.md").read_text(encoding="utf-8")
     head = yaml.safe_load(card.split("---", 2)[1])
-    assert [c["config_name"] for c in head["configs"]] == [*TABLES, *arrow.TRAINING_TABLES]
+    article = [*TABLES, *arrow.TRAINING_TABLES]
+    assert [c["config_name"] for c in head["configs"]] == [*article, *CHALLENGE_CONFIGS]
     assert (
         head["license"] == "other"
         and head["language"] == ["en"]
@@ -338,7 +344,11 @@ def test_croissant_describes_the_files_and_validates(tmp_path: Path) -> None:
         data = (out / fo["contentUrl"]).read_bytes()
         assert fo["sha256"] == hashlib.sha256(data).hexdigest()
     record_sets = {rs["name"]: rs for rs in doc["recordSet"]}
-    assert list(record_sets) == [*TABLES, *arrow.TRAINING_TABLES]
+    assert list(record_sets) == [*TABLES, *arrow.TRAINING_TABLES, *CHALLENGE_CONFIGS]
+    # the same fields, typed alike, as the article's record set
+    mine, theirs = record_sets["articles"]["field"], record_sets["challenge"]["field"]
+    for a, c in zip(mine, theirs, strict=True):
+        assert (a["name"], a["dataType"]) == (c["name"], c["dataType"])
     visits = {f["name"]: f for f in record_sets["visits"]["field"]}
     assert visits["duration_days"]["dataType"] == "sc:Integer"
     assert visits["sub_events"]["isArray"] and visits["sub_events"]["dataType"] == "cr:RecordSet"
@@ -419,3 +429,109 @@ def test_no_records_is_not_an_export(tmp_path: Path, capsys: pytest.CaptureFixtu
     argv = ["export", "jsonl", str(empty), "--out", str(tmp_path / "o.jsonl"), "--allow-empty"]
     assert main(argv) == 0
     assert (tmp_path / "o.jsonl").read_bytes() == b""
+
+
+# --- the challenge set (issue 27) -------------------------------------------------------------
+
+
+LOADED = ["visits", "challenge_visits", *arrow.TRAINING_TABLES]
+LOADED += [f"challenge_{t}" for t in arrow.TRAINING_TABLES]
+
+
+def _derived(table: str) -> Any:
+    return arrow.table_schema(table, None, "verified")
+
+
+def _without_text(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k != "text"} for r in rows]
+
+
+def test_hf_folder_has_the_challenge_configs_beside_the_article(tmp_path: Path) -> None:
+    import datasets
+    import yaml
+
+    out = tmp_path / "hf"
+    assert main(["export", "hf", "--out", str(out)]) == 0
+    cache = str(tmp_path / "cache")
+    records, texts = load_records_with_texts(bundled="challenge")
+    assert len(records) == 64
+    article = datasets.load_dataset(str(out), "articles", cache_dir=cache)["test"]
+    challenge = datasets.load_dataset(str(out), "challenge", cache_dir=cache)["test"]
+    assert challenge.num_rows == 64
+    assert challenge.features == article.features  # one schema version for both sets
+    assert challenge.features == datasets.Features.from_arrow_schema(_derived("articles"))
+    rows = list(arrow.from_arrow_rows(challenge.to_list(), _derived("articles")))
+    assert _without_text(rows) == records
+    assert [r["text"] for r in rows] == texts
+    # datasets reads the most nested flat table and the training ones (a load takes ~0.7 s);
+    # every flat table's file has the derived schema and gives the records' items back
+    load = {n: datasets.load_dataset(str(out), n, cache_dir=cache)["test"] for n in LOADED}
+    for table in ("visits", *arrow.TRAINING_TABLES):
+        assert load[f"challenge_{table}"].features == load[table].features
+    for table in arrow.FLAT_TABLES:
+        got = pq.read_table(out / "data" / f"challenge_{table}" / "test.parquet")
+        assert got.schema.remove_metadata() == _derived(table).remove_metadata()
+        back = list(arrow.from_arrow_rows(got.to_pylist(), _derived(table)))
+        assert back == [{"record_id": r["record_id"], **i} for r in records for i in r[table]]
+    ids = [r["record_id"] for r in records]
+    for table in arrow.TRAINING_TABLES:
+        ds = load[f"challenge_{table}"]
+        assert ds.num_rows == 64 and ds["record_id"] == ids
+    first = load["challenge_messages"][0]
+    assert first["messages"][1]["content"].count(texts[0].strip()) == 1  # the article is the input
+    card = (out / "README.md").read_text(encoding="utf-8")
+    head = yaml.safe_load(card.split("---", 2)[1])
+    infos = {i["config_name"]: i["features"] for i in head["dataset_info"]}
+    assert infos["challenge"] == infos["articles"] and infos["challenge_visits"] == infos["visits"]
+    assert "- `challenge`: as `articles`, of the challenge set" in card and "(64 rows)" in card
+    assert "## Challenge set" in card  # the data card's section follows
+
+
+def test_challenge_parquet_and_jsonl_round_trips_are_lossless(tmp_path: Path) -> None:
+    records, texts = load_records_with_texts(bundled="challenge")
+    jsonl = tmp_path / "c.jsonl"
+    assert main(["export", "jsonl", "--bundled", "challenge", "--out", str(jsonl)]) == 0
+    lines = jsonl.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == records
+    for table in [*TABLES, *arrow.TRAINING_TABLES]:
+        path = tmp_path / f"{table}.parquet"
+        argv = ["export", "parquet", "--bundled", "challenge", "--table", table, "--out", str(path)]
+        assert main(argv) == 0
+        got = pq.read_table(path)
+        assert got.schema.remove_metadata() == _derived(table).remove_metadata()
+        rows = list(arrow.from_arrow_rows(got.to_pylist(), _derived(table)))
+        if table == "articles":
+            assert _without_text(rows) == records and [r["text"] for r in rows] == texts
+        elif table in arrow.FLAT_TABLES:
+            assert rows == [{"record_id": r["record_id"], **i} for r in records for i in r[table]]
+        else:
+            assert len(rows) == 64 and [r["record_id"] for r in rows] == [
+                r["record_id"] for r in records
+            ]
+            pairs = zip(records, texts, strict=True)
+            assert rows == [arrow.training_row(table, r, t) for r, t in pairs]
+
+
+def test_a_typed_export_that_would_drop_part_of_a_record_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the challenge records are schema 2.1.0: the 2.0.0 columns have no annotation.constructs
+    out = tmp_path / "c.parquet"
+    argv = ["export", "parquet", "--bundled", "challenge", "--schema-version", "2.0.0"]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "would drop part of 64 record(s) (c001" in err and "--schema-version 2.1.0" in err
+    assert not out.exists()
+    assert export.lossy_records(load_records(bundled="challenge"), "2.1.0", "verified") == []
+
+
+def test_bundled_is_not_for_your_own_records(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(load_records()[0]) + "\n", encoding="utf-8")
+    argv = ["export", "jsonl", str(src), "--bundled", "challenge", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+
+
+def test_dataset_dict_of_the_challenge_set() -> None:
+    dd = to_dataset_dict(bundled="challenge")
+    assert dd["test"].num_rows == 64 and dd["test"][0]["record_id"] == "c001"

@@ -152,6 +152,13 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "diplomatic_visits/_data/schema/1.0.0/record.schema.json" in names
     assert "diplomatic_visits/_data/dataset/source/000_b730d245b05eac44.txt" in names
+    # and the challenge set, every file of it
+    shipped = {n.removeprefix("diplomatic_visits/_data/dataset/") for n in names}
+    challenge = REPO / "dataset" / "challenge"
+    files = {
+        p.relative_to(REPO / "dataset").as_posix() for p in challenge.rglob("*") if p.is_file()
+    }
+    assert len(files) == 129 and files <= shipped
     assert not any(n.split("/")[0] in ("schema", "dataset", "loaders") for n in names)
     # the C accelerator is compiled into the wheel (CI sets DIPLOMATIC_VISITS_REQUIRE_SPEEDUPS),
     # for the limited API: one wheel for every CPython from 3.10 on
@@ -196,13 +203,17 @@ def test_wheel_installs_and_works_outside_the_checkout(tmp_path: Path) -> None:
     code = (
         "import diplomatic_visits as dv, json; r = dv.load_records(); "
         "assert dv.validate_record(r[0], level='verified') == []; "
-        "print(json.dumps([dv.__file__, len(r), dv.available_versions()]))"
+        "c = dv.load_records(bundled='challenge'); "
+        "assert all(dv.validate_record(x, level='verified', text=dv.load_source_text(x)) == [] "
+        "for x in c); "
+        "print(json.dumps([dv.__file__, len(r), dv.available_versions(), len(c)]))"
     )
     out = subprocess.run(
         [py, "-c", code], cwd=outside, env=env, capture_output=True, text=True, check=True
     )
-    where, n, versions = json.loads(out.stdout)
+    where, n, versions, challenge_n = json.loads(out.stdout)
     assert str(env_dir) in where and n == 1 and versions == list(available_versions())
+    assert challenge_n == 64
     cli = subprocess.run(
         [env_dir / "bin" / "diplomatic-visits", "info"],
         cwd=outside,

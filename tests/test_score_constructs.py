@@ -322,7 +322,7 @@ def _write(path: Path, records: list[dict[str, Any]]) -> Path:
 
 def test_cli_by_construct_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     preds = _write(tmp_path / "p.jsonl", GOLD[1:])  # the first text's prediction is missing
-    assert main(["score", str(preds), "--gold-set", "challenge", "--by", "construct"]) == 0
+    assert main(["score", str(preds), "--bundled", "challenge", "--by", "construct"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
     assert list(rows) == TAGS
@@ -361,7 +361,7 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         == 2
     )
     assert "no construct to score by" in capsys.readouterr().err
-    assert main(["score", str(preds), "--gold-set", "challenge", "--gold", str(CHALLENGE)]) == 2
+    assert main(["score", str(preds), "--bundled", "challenge", "--gold", str(CHALLENGE)]) == 2
     assert "give one" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["score", str(preds), "--by", "article"])

@@ -602,3 +602,12 @@ def test_in_chromium_direction_controls_are_shown_not_applied(tmp_path: Path) ->
     assert not any(c in body for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert "Kim [U+202E]nuj-gnoJ" in re.sub(r"<[^>]+>", "", body)
     assert "Bo[U+202E]LIAM[U+202C] on 3 May" in re.sub(r"<[^>]+>", "", body)
+
+
+def test_a_challenge_record_is_drawn_over_its_bundled_text_without_source(tmp_path: Path) -> None:
+    # the challenge set's texts are bundled too: view finds one by the record's sha256
+    page = tmp_path / "c017.html"
+    record = REPO / "dataset" / "challenge" / "records" / "c017.json"
+    assert main(["view", str(record), "--out", str(page)]) == 0
+    text = (REPO / "dataset" / "challenge" / "source" / "c017.txt").read_text("utf-8")
+    assert json.dumps(text.strip(), ensure_ascii=False)[1:-1][:40] in page.read_text("utf-8")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 SCHEMA_VERSION = "2.1.0"
@@ -26,13 +25,10 @@ SCHEMA_VERSION = "2.1.0"
 
 def constructs() -> dict[str, str]:
     """The vocabulary of construct tags, tag -> meaning: schema 2.1.0's ``annotation.constructs``
-    (its item enum and the bullet list of its description), the one place it is kept."""
-    from diplomatic_visits.schema import load_schema
+    (read by :func:`diplomatic_visits.records.construct_vocabulary`), the one place it is kept."""
+    from diplomatic_visits.records import construct_vocabulary
 
-    node = load_schema(SCHEMA_VERSION, "extraction")["$defs"]["annotation"]["properties"]
-    items = node["constructs"]["items"]
-    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items["description"], flags=re.M))
-    return {tag: meaning[tag] for tag in items["enum"]}
+    return construct_vocabulary(SCHEMA_VERSION)
 
 
 CONSTRUCTS = constructs()

@@ -5,6 +5,8 @@ gold records of its seed article, and the tools to validate and export them.
 >>> records = dv.load_records()
 >>> dv.validate_record(records[0], level="verified") == []
 True
+>>> len(dv.load_records(bundled="challenge"))  # the challenge set: short invented texts
+64
 
 The names below are imported when first used, so that ``import diplomatic_visits`` (and every
 worker process that ``validate --jobs`` starts) loads only what it needs.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         UnknownLevelError,
         UnknownProfileError,
         UnknownSchemaVersionError,
+        UnknownSetError,
     )
     from diplomatic_visits.pipeline import validate_files
     from diplomatic_visits.profile import bundle_schema
@@ -45,6 +48,7 @@ _WHERE = {
     "UnknownLevelError": "errors",
     "UnknownProfileError": "errors",
     "UnknownSchemaVersionError": "errors",
+    "UnknownSetError": "errors",
     "dataset_version": "records",
     "load_records": "records",
     "load_source_text": "records",
@@ -73,6 +77,7 @@ __all__ = [
     "UnknownLevelError",
     "UnknownProfileError",
     "UnknownSchemaVersionError",
+    "UnknownSetError",
     "__version__",
     "available_versions",
     "bundle_schema",

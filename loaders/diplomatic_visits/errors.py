@@ -67,6 +67,18 @@ class UnknownSchemaVersionError(DiplomaticVisitsError, LookupError):
         )
 
 
+class UnknownSetError(DiplomaticVisitsError, LookupError):
+    """A bundled record set that the dataset does not hold was asked for."""
+
+    def __init__(self, name: object, known: Sequence[str], default: str) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(
+            f"no bundled record set {name!r}; the sets are: {', '.join(self.known)} "
+            f"(default: {default})"
+        )
+
+
 class UnknownLevelError(DiplomaticVisitsError, ValueError):
     """A conformance level that does not exist."""
 

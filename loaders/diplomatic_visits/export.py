@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from diplomatic_visits.arrow import METADATA_KEY
+from diplomatic_visits._paths import DEFAULT_SET, SET_DESCRIPTIONS
+from diplomatic_visits.arrow import ARTICLES_TABLE, METADATA_KEY
 from diplomatic_visits.chunkwork import (
     Problem,
     Settings,
@@ -157,30 +158,111 @@ def write_hf(
     """Write a folder that ``datasets.load_dataset(out, config)`` reads offline: one Parquet file
     per config under ``data/``, a README.md whose YAML header (configs, features, license, ...) is
     generated from the derived schemas, followed by the data card's prose, and croissant.json."""
+    return write_hf_sets({DEFAULT_SET: (records, texts)}, out, version, level, split, force)
+
+
+def config_name(bundled: str, table: str) -> str:
+    """The config (Hugging Face) and record set (Croissant) of one table of a record set.
+
+    The real article's (and your records') configs are the table names (``articles``,
+    ``visits``, ... ``messages``); another bundled set's carry its name: its whole records are
+    the config named after the set alone (``challenge``), every other table ``SET_TABLE``
+    (``challenge_visits``, ``challenge_messages``). One config per table and set, so that
+    ``datasets.load_dataset(FOLDER, "challenge")`` is the challenge set, with the features of
+    ``articles``, and the split names stay the same for every config."""
+    if bundled == DEFAULT_SET:
+        return table
+    return bundled if table == ARTICLES_TABLE else f"{bundled}_{table}"
+
+
+def write_hf_sets(
+    sets: Mapping[str, tuple[Sequence[Mapping[str, Any]], Sequence[str | None]]],
+    out: str | Path,
+    version: str | None = None,
+    level: Level = "extraction",
+    split: str = "test",
+    force: bool = False,
+) -> dict[str, int]:
+    """:func:`write_hf` of several record sets into one folder: ``{set name: (records,
+    texts)}``, each set's tables as its configs (:func:`config_name`), every config with the
+    features of the one schema ``version`` (the latest by default). Returns the rows per
+    config."""
     from diplomatic_visits.arrow import build_tables
 
-    tables = build_tables(records, texts, version, level)
+    built = {
+        name: build_tables(records, texts, version, level)
+        for name, (records, texts) in sets.items()
+    }
+    configs = {
+        config_name(name, table): (name, table)
+        for name, tables in built.items()
+        for table in tables
+    }
     with atomic_dir(Path(out), force) as tmp:
-        folder = _HFFolder(tmp, {n: t.schema for n, t in tables.items()}, version, level, split)
-        for name, table in tables.items():
-            folder.write(name, table)
+        schemas = {c: built[s][t].schema for c, (s, t) in configs.items()}
+        folder = _HFFolder(tmp, schemas, version, level, split, configs)
+        for config, (name, table) in configs.items():
+            folder.write(config, built[name][table])
         return folder.finish()
 
 
+def lossy_records(
+    records: Sequence[Mapping[str, Any]], version: str | None, level: Level = "extraction"
+) -> list[str]:
+    """The ids of the records that the column types of schema ``version`` would not hold
+    whole: written as the ``articles`` table and read back (:func:`~diplomatic_visits.arrow.
+    from_arrow_rows`), the record differs. A record of a newer schema version than the types
+    loses the properties the older one lacks (pyarrow drops a key its struct does not have)."""
+    from diplomatic_visits.arrow import TEXT_COLUMN, build_table, from_arrow_rows
+
+    table = build_table(ARTICLES_TABLE, records, [None] * len(records), version, level)
+    back = from_arrow_rows(table.to_pylist(), table.schema)
+    return [
+        str(r.get("record_id"))
+        for r, b in zip(records, back, strict=True)
+        if {k: v for k, v in b.items() if k != TEXT_COLUMN} != r
+    ]
+
+
+class LossyExportError(DiplomaticVisitsError, ValueError):
+    """The column types of the chosen schema version would drop part of some records."""
+
+    def __init__(self, record_ids: Sequence[str], version: str, declared: Sequence[str]) -> None:
+        self.record_ids = list(record_ids)
+        self.version = version
+        self.declared = sorted(set(declared))
+        shown = ", ".join(self.record_ids[:5]) + (" ..." if len(self.record_ids) > 5 else "")
+        super().__init__(
+            f"refusing to export: the column types of schema {version} would drop part of "
+            f"{len(self.record_ids)} record(s) ({shown}), which declare schema "
+            f"{', '.join(self.declared)}; export with --schema-version {self.declared[-1]} "
+            "(or leave it out: the latest)"
+        )
+
+
 class _HFFolder:
-    """A Hugging Face dataset folder being written: a Parquet file per config, then the card."""
+    """A Hugging Face dataset folder being written: a Parquet file per config, then the card.
+
+    ``configs``: each config's record set and table (default: the table names, one set)."""
 
     def __init__(
-        self, root: Path, schemas: Mapping[str, Any], version: str | None, level: str, split: str
+        self,
+        root: Path,
+        schemas: Mapping[str, Any],
+        version: str | None,
+        level: str,
+        split: str,
+        configs: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         import pyarrow.parquet as pq
 
         self.root, self.split = root, split
+        self.configs = dict(configs or {n: (DEFAULT_SET, n) for n in schemas})
         self.files = {n: f"data/{n}/{split}.parquet" for n in schemas}
         self.counts = dict.fromkeys(schemas, 0)
         self.schemas = {
             # of the schema, not of an empty table: Schema.empty_table imports pandas (a second)
-            n: with_metadata(s, n, version, level)
+            n: with_metadata(s, self.configs[n][1], version, level)
             for n, s in schemas.items()
         }
         self.writers = {}
@@ -194,13 +276,33 @@ class _HFFolder:
         self.writers[name].write_table(table.replace_schema_metadata(self.schemas[name].metadata))
         self.counts[name] += int(table.num_rows)
 
-    def finish(self) -> dict[str, int]:
+    def _descriptions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Each config's description for Croissant, and its line for the card."""
         from diplomatic_visits.arrow import (
             ARTICLES_DESCRIPTION,
-            ARTICLES_TABLE,
             FLAT_TABLES,
             TRAINING_TABLES,
         )
+
+        plain = {ARTICLES_TABLE: ARTICLES_DESCRIPTION, **FLAT_TABLES, **TRAINING_TABLES}
+        card = {
+            ARTICLES_TABLE: f"{ARTICLES_DESCRIPTION}, so that a row pairs input and target",
+            **{
+                n: f"{d}, keyed by `record_id`"
+                for n, d in {**FLAT_TABLES, **TRAINING_TABLES}.items()
+            },
+        }
+        croissant, lines = {}, {}
+        for config, (name, table) in self.configs.items():
+            if name == DEFAULT_SET:
+                croissant[config], lines[config] = plain[table], card[table]
+            else:
+                croissant[config] = f"{SET_DESCRIPTIONS[name]}; {plain[table]}"
+                heading = f"{name.capitalize()} set"  # the data card's section on the set
+                lines[config] = f'as `{table}`, of the {name} set (see "{heading}" below)'
+        return croissant, lines
+
+    def finish(self) -> dict[str, int]:
         from diplomatic_visits.croissant import croissant
         from diplomatic_visits.hf import card_text
         from diplomatic_visits.records import dataset_version
@@ -211,17 +313,14 @@ class _HFFolder:
             n: hashlib.sha256((self.root / p).read_bytes()).hexdigest()
             for n, p in self.files.items()
         }
-        descriptions = {
-            ARTICLES_TABLE: ARTICLES_DESCRIPTION,
-            **FLAT_TABLES,
-            **TRAINING_TABLES,
-        }
-        doc = croissant(self.schemas, self.files, sums, descriptions, dataset_version())
+        described, lines = self._descriptions()
+        doc = croissant(self.schemas, self.files, sums, described, dataset_version())
         (self.root / "croissant.json").write_text(
             json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         (self.root / "README.md").write_text(
-            card_text(self.schemas, self.files, self.split, self.counts), encoding="utf-8"
+            card_text(self.schemas, self.files, self.split, self.counts, lines),
+            encoding="utf-8",
         )
         return dict(self.counts)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from diplomatic_visits._paths import dataset_dir
+from diplomatic_visits._paths import DEFAULT_SET, dataset_dir
 from diplomatic_visits.errors import DiplomaticVisitsError
 
 INSTALL_HINT = "pip install 'diplomatic-visits[hf]'"
@@ -59,10 +59,15 @@ def _card_parts() -> tuple[dict[str, Any], str]:
 
 
 def card_text(
-    schemas: Mapping[str, Any], files: Mapping[str, str], split: str, counts: Mapping[str, int]
+    schemas: Mapping[str, Any],
+    files: Mapping[str, str],
+    split: str,
+    counts: Mapping[str, int],
+    lines: Mapping[str, str] | None = None,
 ) -> str:
     """README.md of an export folder: generated YAML (configs, typed features, license,
-    language, task categories, size category) and the data card's prose."""
+    language, task categories, size category) and the data card's prose. ``lines``: what each
+    config holds, for the card's list of configs (default: the tables' own descriptions)."""
     import yaml
 
     from diplomatic_visits.arrow import (
@@ -72,6 +77,14 @@ def card_text(
         TRAINING_TABLES,
     )
 
+    if lines is None:
+        lines = {
+            ARTICLES_TABLE: f"{ARTICLES_DESCRIPTION}, so that a row pairs input and target",
+            **{
+                n: f"{d}, keyed by `record_id`"
+                for n, d in {**FLAT_TABLES, **TRAINING_TABLES}.items()
+            },
+        }
     meta, body = _card_parts()
     meta["configs"] = [
         {
@@ -88,16 +101,7 @@ def card_text(
         }
         for name in files
     ]
-    lines = [
-        f"- `{ARTICLES_TABLE}`: {ARTICLES_DESCRIPTION}, so that a row pairs input and target "
-        f"({counts[ARTICLES_TABLE]} rows)"
-    ]
-    lines += [
-        f"- `{n}`: {d}, keyed by `record_id` ({counts[n]} rows)"
-        for n, d in {**FLAT_TABLES, **TRAINING_TABLES}.items()
-        if n in counts
-    ]
-    tables = "\n".join(lines)
+    tables = "\n".join(f"- `{n}`: {lines[n]} ({counts[n]} rows)" for n in files if n in lines)
     header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     return (
         f"---\n{header}---\n\n"
@@ -114,8 +118,10 @@ def to_dataset_dict(
     split: str = "test",
     version: str | None = None,
     level: str = "verified",
+    bundled: str = DEFAULT_SET,
 ) -> Any:
-    """Return a ``datasets.DatasetDict`` of one config (default: the bundled records, ``articles``).
+    """Return a ``datasets.DatasetDict`` of one table (``config``) of your records, or of a
+    bundled set's (``bundled``: the real article by default, or ``"challenge"``).
 
     Built from the derived Arrow table directly (never through JSON), so every value is kept.
     """
@@ -124,7 +130,7 @@ def to_dataset_dict(
     from diplomatic_visits.records import load_records_with_texts
 
     if records is None:
-        records, texts = load_records_with_texts()
+        records, texts = load_records_with_texts(bundled)
     if texts is None:
         texts = [None] * len(records)
     table = build_table(config, records, texts, version, level)  # type: ignore[arg-type]

@@ -1,4 +1,8 @@
-"""The bundled gold records: checksums, loading, and their source texts."""
+"""The bundled gold records: checksums, loading, and their source texts.
+
+Two sets are bundled (:data:`~diplomatic_visits._paths.BUNDLED_SETS`): ``article``, the real
+article (the default, as before there were two), and ``challenge``, short texts written for the
+project with their construct tags. Every function that loads takes the set's name."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from diplomatic_visits._paths import dataset_dir
+from diplomatic_visits._paths import BUNDLED_SETS, DEFAULT_SET, dataset_dir, set_dir, set_prefix
 from diplomatic_visits.errors import ChecksumError, DiplomaticVisitsError
 
 SUMS_FILE = "SHA256SUMS"
@@ -29,12 +33,17 @@ def read_sums(path: Path) -> dict[str, str]:
     return out
 
 
-def checksum_problems(folder: Path, pattern: str = "**/*") -> list[ChecksumError]:
+def checksum_problems(
+    folder: Path, pattern: str = "**/*", bundled: str | None = None
+) -> list[ChecksumError]:
     """Compare ``folder/SHA256SUMS`` with the files under ``folder`` matching ``pattern``.
 
-    Every listed file must exist with its digest; every matching file must be listed.
+    Every listed file must exist with its digest; every matching data file must be listed.
+    ``bundled``: only the files of that record set (and ``VERSION``), else every file.
     """
     sums = read_sums(folder / SUMS_FILE)
+    if bundled is not None:
+        sums = {n: d for n, d in sums.items() if _in_set(n, bundled)}
     problems: list[ChecksumError] = []
     for name, expected in sorted(sums.items()):
         path = folder / name
@@ -44,36 +53,56 @@ def checksum_problems(folder: Path, pattern: str = "**/*") -> list[ChecksumError
             problems.append(ChecksumError(path, expected, actual))
     for path in sorted(folder.glob(pattern)):
         rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in sums and _is_data_file(rel):
+        if (
+            path.is_file()
+            and rel not in sums
+            and _is_data_file(rel)
+            and (bundled is None or _in_set(rel, bundled))
+        ):
             problems.append(ChecksumError(path, None, _sha256(path)))
     return problems
 
 
+def _set_files(prefix: str) -> tuple[str, ...]:
+    """What is data in a set's folder: its records and texts; all of a set's own folder."""
+    return (f"{prefix}source/", f"{prefix}records/") if not prefix else (prefix,)
+
+
+def _in_set(rel: str, bundled: str) -> bool:
+    return rel == "VERSION" or rel.startswith(_set_files(set_prefix(bundled)))
+
+
 def _is_data_file(rel: str) -> bool:
-    return rel == "VERSION" or rel.startswith(("source/", "records/"))
+    return any(_in_set(rel, name) for name in BUNDLED_SETS)
 
 
 @cache
-def verify_dataset() -> None:
-    """Raise :class:`ChecksumError` unless every shipped data file matches dataset/SHA256SUMS."""
-    problems = checksum_problems(dataset_dir())
+def verify_dataset(bundled: str | None = None) -> None:
+    """Raise :class:`ChecksumError` unless every shipped data file (of the set ``bundled``,
+    or of all sets) matches dataset/SHA256SUMS."""
+    problems = checksum_problems(dataset_dir(), bundled=bundled)
     if problems:
         raise problems[0]
 
 
-def record_paths() -> list[Path]:
-    """The bundled record files, in order."""
-    return sorted((dataset_dir() / "records").glob("*.json"))
+def record_paths(bundled: str = DEFAULT_SET) -> list[Path]:
+    """The record files of a bundled set (default: the real article), in order."""
+    return sorted((set_dir(bundled) / "records").glob("*.json"))
 
 
-def load_records(verify: bool = True) -> list[dict[str, Any]]:
-    """Load the bundled gold records (checksums verified first).
+def load_records(verify: bool = True, bundled: str = DEFAULT_SET) -> list[dict[str, Any]]:
+    """Load the gold records of a bundled set (checksums of its files verified first).
 
-    Returns a new list of new dicts on every call, so callers may modify them.
+    ``bundled``: ``"article"`` (the default: the real article's record) or ``"challenge"``
+    (the challenge set: short invented texts, each record tagged with the constructs it
+    tests in ``annotation.constructs``). Returns a new list of new dicts on every call, so
+    callers may modify them. Raises :class:`~diplomatic_visits.errors.UnknownSetError` for
+    another name and :class:`~diplomatic_visits.errors.ChecksumError` for a changed file.
     """
+    paths = record_paths(bundled)  # an unknown set is refused before any work
     if verify:
-        verify_dataset()
-    return [json.loads(p.read_text(encoding="utf-8")) for p in record_paths()]
+        verify_dataset(bundled)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 class NotBundledError(DiplomaticVisitsError, LookupError):
@@ -105,9 +134,11 @@ def source_path(record: Mapping[str, Any]) -> Path:
 
 
 def _bundled_texts() -> frozenset[str]:
-    """The article texts of the dataset: the ``source/`` files its checksums list."""
+    """The article texts of the dataset: the ``source/`` files of every set its checksums
+    list."""
     sums = read_sums(dataset_dir() / SUMS_FILE)
-    return frozenset(name for name in sums if name.startswith("source/") and ".." not in name)
+    folders = tuple(f"{set_prefix(name)}source/" for name in BUNDLED_SETS)
+    return frozenset(name for name in sums if name.startswith(folders) and ".." not in name)
 
 
 def load_source_text(record: Mapping[str, Any]) -> str:
@@ -123,9 +154,11 @@ def load_source_text(record: Mapping[str, Any]) -> str:
     return source_path(record).read_bytes().decode("utf-8")
 
 
-def load_records_with_texts() -> tuple[list[dict[str, Any]], list[str | None]]:
-    """The bundled records and, for each, its article text."""
-    records = load_records()
+def load_records_with_texts(
+    bundled: str = DEFAULT_SET,
+) -> tuple[list[dict[str, Any]], list[str | None]]:
+    """The records of a bundled set (default: the real article) and, for each, its text."""
+    records = load_records(bundled=bundled)
     return records, [load_source_text(r) for r in records]
 
 
@@ -159,35 +192,41 @@ def canonical_dumps(record: Mapping[str, Any]) -> str:
     return json.dumps(canonical_order(record, root, root), indent=2, ensure_ascii=False) + "\n"
 
 
-# --- the challenge set (dataset/challenge/: short texts we wrote, one construct each) --------
+def construct_vocabulary(version: str | None = None) -> dict[str, str]:
+    """The construct tags a challenge record carries, tag -> meaning, in the schema's order.
+
+    The tags are those of the scorer's construct declaration (:class:`diplomatic_visits.score.
+    Constructs`: the list whose ``x-dv`` ``score`` names ``constructs``) in schema ``version``
+    (default: the latest); each meaning is the ``- `tag`: meaning`` line of its items'
+    description. Empty for a version without one.
+    """
+    import re
+
+    from diplomatic_visits.schema import bundle_schema, latest_version, resolve
+    from diplomatic_visits.score import plan_for
+
+    v = version or latest_version()
+    declared = plan_for(v).constructs
+    if declared is None:
+        return {}
+    doc = bundle_schema(v, "extraction")
+    node: Any = doc
+    for part in declared.pointer.strip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    items = resolve(node["items"], doc.get("$defs", {})).schema
+    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items.get("description", ""), re.M))
+    return {tag: meaning.get(tag, "") for tag in declared.groups}
 
 
-def challenge_dir() -> Path:
-    """The challenge set's folder: ``source/`` (the texts), ``records/`` (their gold records,
-    each tagged with the constructs it tests) and ``texts.jsonl``."""
-    return dataset_dir() / "challenge"
-
-
-def challenge_record_paths() -> list[Path]:
-    """The challenge set's gold record files, in order."""
-    return sorted((challenge_dir() / "records").glob("*.json"))
-
-
-def load_challenge_records(verify: bool = True) -> list[dict[str, Any]]:
-    """Load the challenge set's gold records (the dataset's checksums verified first); a new
-    list of new dicts on every call."""
-    if verify:
-        verify_dataset()
-    return [json.loads(p.read_text(encoding="utf-8")) for p in challenge_record_paths()]
-
-
-def challenge_source_text(record: Mapping[str, Any]) -> str | None:
-    """The text of a challenge record (by its ``article.text_file.path``), None when that
-    names no text of the challenge set: only those files are ever read on a record's say-so."""
-    article = record.get("article") if isinstance(record, Mapping) else None
-    text_file = article.get("text_file") if isinstance(article, Mapping) else None
-    named = text_file.get("path") if isinstance(text_file, Mapping) else None
-    texts = {f"challenge/source/{p.name}": p for p in (challenge_dir() / "source").glob("*.txt")}
-    if not isinstance(named, str) or named not in texts:
-        return None
-    return texts[named].read_bytes().decode("utf-8")
+def construct_table(version: str | None = None) -> str:
+    """The data card's table of the challenge set's constructs (Markdown): each tag, its
+    meaning (:func:`construct_vocabulary`) and how many challenge texts are tagged with it."""
+    counts: dict[str, int] = {}
+    for record in load_records(verify=False, bundled="challenge"):
+        for tag in record.get("annotation", {}).get("constructs", []):
+            counts[tag] = counts.get(tag, 0) + 1
+    rows = [
+        f"| `{tag}` | {meaning} | {counts.get(tag, 0)} |"
+        for tag, meaning in construct_vocabulary(version).items()
+    ]
+    return "\n".join(["| construct | what the text holds | texts |", "|---|---|---|", *rows])

@@ -1467,7 +1467,7 @@ class NoConstructTagsError(DiplomaticVisitsError, ValueError):
         )
         super().__init__(
             f"no construct to score by: none of the {self.records} gold records carries "
-            f"construct tags {where}; score against a challenge set (--gold-set challenge, "
+            f"construct tags {where}; score against a challenge set (--bundled challenge, "
             "or gold records with tags)"
         )
 
@@ -2153,13 +2153,9 @@ def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
 
 def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str, str]:
     """The article texts: among ``sources`` (as ``validate --source`` finds them), else the
-    bundled article (or challenge text) of the same id."""
-    from diplomatic_visits.records import (
-        challenge_source_text,
-        load_challenge_records,
-        load_records,
-        load_source_text,
-    )
+    text of the bundled record (of any bundled set) of the same id."""
+    from diplomatic_visits._paths import BUNDLED_SETS
+    from diplomatic_visits.records import load_records, load_source_text
 
     out: dict[str, str] = {}
     for r in [*golds, *preds]:
@@ -2170,19 +2166,14 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
             found = sources.find(r)
             if found is not None:
                 out[aid] = found.text
-    bundled = {article_id(r): r for r in load_records()}
-    for r in golds:
-        aid = article_id(r)
-        if aid is not None and aid not in out and aid in bundled:
-            out[aid] = load_source_text(bundled[aid])
-    if any(article_id(r) not in out for r in golds):
-        challenge = {article_id(r): r for r in load_challenge_records(verify=False)}
+    for name in BUNDLED_SETS:
+        if all(article_id(r) in out for r in golds):
+            break
+        bundled = {article_id(r): r for r in load_records(verify=False, bundled=name)}
         for r in golds:
             aid = article_id(r)
-            if aid is not None and aid not in out and aid in challenge:
-                text = challenge_source_text(challenge[aid])
-                if text is not None:
-                    out[aid] = text
+            if aid is not None and aid not in out and aid in bundled:
+                out[aid] = load_source_text(bundled[aid])
     return out
 
 

@@ -722,32 +722,23 @@ def _article_id(record: Any) -> Any:
 
 def find_text(record: Any, sources: Sources | None) -> tuple[str, bytes | None]:
     """The article text a record's spans index: among ``sources`` (as ``validate --source``
-    finds it), else the bundled article (or challenge-set text) of the same sha256 or
-    article id."""
+    finds it), else the bundled article (of either bundled set: the real article or a
+    challenge text) of the same sha256 or article id."""
     if sources is not None:
         found = sources.find(record)
         if found is None:
             raise ViewError(sources.unmatched(record))
         return found.text, found.data
-    from diplomatic_visits.records import (
-        challenge_source_text,
-        load_challenge_records,
-        load_records,
-        source_path,
-    )
+    from diplomatic_visits._paths import BUNDLED_SETS
+    from diplomatic_visits.records import load_records, source_path
 
     article = record.get("article") if isinstance(record, dict) else None
     tf = article.get("text_file") if isinstance(article, dict) else None
     sha = tf.get("sha256") if isinstance(tf, dict) else None
-    for r in load_records():
+    for r in (r for name in BUNDLED_SETS for r in load_records(bundled=name)):
         if r["article"]["text_file"]["sha256"] == sha or r["article"]["id"] == _article_id(record):
             data = source_path(r).read_bytes()
             return data.decode("utf-8"), data
-    for r in load_challenge_records(verify=False):
-        if r["article"]["text_file"]["sha256"] == sha or r["article"]["id"] == _article_id(record):
-            text = challenge_source_text(r)
-            if text is not None:
-                return text, text.encode("utf-8")
     rid = record.get("record_id") if isinstance(record, dict) else None
     raise ViewError(f"no article text for record {rid!r}: give it with --source ARTICLE.txt")
 

@@ -15,9 +15,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     from diplomatic_visits.export import FORMATS
 
     p.description = (
-        "Export the bundled gold records, or your own (INPUT: validated first, with "
-        "--source texts, and refused if any is invalid). Types come from the JSON Schema, "
-        "never from the data."
+        "Export the bundled gold records (the real article's, or the challenge set's: "
+        "--bundled), or your own (INPUT: validated first, with --source texts, and refused "
+        "if any is invalid). Types come from the JSON Schema, never from the data."
     )
     p.epilog = (
         "formats:\n"
@@ -35,6 +35,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "  training pairs (need the article texts): messages (system, user = article,\n"
         "  assistant = the record projected on the llm profile) and prompt_completion\n"
         "  (TRL's standard format: prompt and completion, two strings)\n\n"
+        "bundled sets (--bundled; without INPUT):\n"
+        "  article    the real article's record (the default of jsonl and parquet)\n"
+        "  challenge  64 short texts written for the project, one to three constructs each\n"
+        "             (tags in annotation.constructs), with their records\n"
+        "  hf writes both sets by default, each table of the challenge set as its own config\n"
+        "  beside the article's: challenge (whole records, as articles), challenge_visits,\n"
+        "  ..., challenge_messages, challenge_prompt_completion; the same features, from one\n"
+        "  schema version (--schema-version, default the latest):\n"
+        "  diplomatic-visits export hf --out dv-hf\n"
+        "  python -c \"import datasets; print(datasets.load_dataset('dv-hf', 'challenge'))\"\n"
+        "  diplomatic-visits export parquet --bundled challenge --table messages \\\n"
+        "      --out challenge-messages.parquet\n\n"
         "on a Ray cluster (parquet only): --out is a folder, one Parquet file per unit of\n"
         "work, in input order; with --issues, the valid records are written and every issue\n"
         "goes to that Parquet file instead of refusing the export:\n"
@@ -60,7 +72,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=TABLES,
         help="parquet: which table (default: %(default)s)",
     )
-    p.add_argument("--split", default="test", help="hf: split name (default: %(default)s)")
+    options.bundled(
+        p,
+        "without INPUT: which bundled set to export, article (the real article's record) or "
+        "challenge (the challenge set's 64) (default: article; hf: every set, each as its own "
+        "configs)",
+    )
+    p.add_argument(
+        "--split", default="test", help="hf: the split name of every config (default: %(default)s)"
+    )
     options.schema_version(
         p,
         "schema version the column types come from, and INPUT records without a shipped "
@@ -89,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--out - (stdout) is for jsonl only")
     if args.source and not args.inputs:
         raise UsageError("--source is for your own records (INPUT); the bundled ones carry theirs")
+    if args.bundled and args.inputs:
+        raise UsageError("--bundled picks a bundled set to export instead of INPUT: give one")
     if args.format == "hf":
         from diplomatic_visits.hf import require_datasets
 
@@ -145,20 +167,40 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
 
 
 def _export_bundled(args: argparse.Namespace, err: TextIO) -> int:
-    from diplomatic_visits.export import write_hf, write_jsonl, write_parquet
+    from diplomatic_visits._paths import BUNDLED_SETS, DEFAULT_SET
+    from diplomatic_visits.export import (
+        LossyExportError,
+        lossy_records,
+        write_hf_sets,
+        write_jsonl,
+        write_parquet,
+    )
     from diplomatic_visits.records import load_records_with_texts
+    from diplomatic_visits.schema import checked_version
 
-    records, texts = load_records_with_texts()
+    if args.bundled:
+        names = [args.bundled]
+    else:
+        names = list(BUNDLED_SETS) if args.format == "hf" else [DEFAULT_SET]
+    sets = {name: load_records_with_texts(name) for name in names}
+    every = [r for records, _ in sets.values() for r in records]
+    if args.format != "jsonl":  # typed columns: one schema version for every record
+        version = checked_version(args.schema_version, args.level)
+        lost = lossy_records(every, version, args.level)
+        if lost:
+            declared = [str(r.get("schema_version")) for r in every if r["record_id"] in lost]
+            raise LossyExportError(lost, version, declared)
     if args.format == "jsonl":
-        counts = {"records": write_jsonl(records, args.out, force=args.force)}
+        counts = {"records": write_jsonl(every, args.out, force=args.force)}
     elif args.format == "parquet":
+        ((records, texts),) = sets.values()
         n = write_parquet(
             records, texts, args.out, args.table, args.schema_version, args.level, args.force
         )
         counts = {args.table: n}
     else:
-        counts = write_hf(
-            records, texts, args.out, args.schema_version, args.level, args.split, args.force
+        counts = write_hf_sets(
+            sets, args.out, args.schema_version, args.level, args.split, args.force
         )
     _say_written(args, counts, err)
     return EXIT_OK

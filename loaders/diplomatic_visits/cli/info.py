@@ -13,8 +13,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.description = (
         "Print what this install holds: the package version, the shipped schema "
         "versions and levels, the dataset version, the rules engine and the compiled "
-        "accelerator in use, the gold records' counts, and the checksum of every shipped file "
-        "(verified as they are read). Paste it into a bug report."
+        "accelerator in use, the gold records' counts (the real article's and the "
+        "challenge set's), and the checksum of every shipped file (verified as they are "
+        "read). Paste it into a bug report."
     )
 
 
@@ -22,11 +23,18 @@ def run(args: argparse.Namespace) -> int:
     from diplomatic_visits import accel
     from diplomatic_visits._paths import dataset_dir, schema_dir
     from diplomatic_visits.checks import engine
-    from diplomatic_visits.records import dataset_version, load_records, read_sums
+    from diplomatic_visits.records import (
+        dataset_version,
+        load_records,
+        read_sums,
+        verify_dataset,
+    )
     from diplomatic_visits.schema import LEVELS, available_versions
 
     out = sys.stdout
+    verify_dataset()  # every set's files: each checksum below is printed as verified
     records = load_records()
+    challenge = load_records(bundled="challenge")
     print(f"package          {_version.__version__}", file=out)
     print(
         f"schema versions  {', '.join(available_versions())} (levels: {', '.join(LEVELS)})",
@@ -40,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     n_statements = sum(len(r["statements"]) for r in records)
     print(f"visits           {n_visits}", file=out)
     print(f"statements       {n_statements}", file=out)
+    print(
+        f"challenge set    {len(challenge)} records (load_records(bundled='challenge'))", file=out
+    )
     print("checksums (verified):", file=out)
     for folder in (schema_dir(), dataset_dir()):
         for name, digest in read_sums(folder / "SHA256SUMS").items():

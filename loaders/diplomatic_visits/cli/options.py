@@ -153,6 +153,15 @@ def gold(p: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def bundled(p: argparse.ArgumentParser, what: str) -> None:
+    """``--bundled SET``: one of the record sets the package ships (``_paths.BUNDLED_SETS``:
+    ``article``, the real article; ``challenge``, the challenge set), as ``export`` and
+    ``score`` take it; ``what``: what the command does with it."""
+    from diplomatic_visits._paths import BUNDLED_SETS
+
+    p.add_argument("--bundled", choices=tuple(BUNDLED_SETS), default=None, metavar="SET", help=what)
+
+
 def source(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",

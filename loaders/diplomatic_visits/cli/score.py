@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "sides, the prediction's quotes found in the article text); per article, with\n"
         "bootstrap intervals over articles when there are two or more; and what was missed\n"
         "and invented; with gold records tagged with the constructs they test (the bundled\n"
-        "challenge set: --gold-set challenge), per construct (--by construct). What is\n"
+        "challenge set: --bundled challenge), per construct (--by construct). What is\n"
         "compared comes from the schema of the records' version and\n"
         "schema/scoring/<version>.json. Predictions are validated first (level extraction,\n"
         "with --source texts when given). The rules:\n"
@@ -33,12 +33,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "examples:\n"
         "  diplomatic-visits score outputs.jsonl        # against the bundled gold\n"
         "  diplomatic-visits score run1/ --gold gold/ --source texts/ --format json\n"
-        "  diplomatic-visits score challenge_outputs.jsonl --gold-set challenge --by construct\n"
+        "  diplomatic-visits score challenge_outputs.jsonl --bundled challenge --by construct\n"
         "\n"
         "the challenge set: short texts we invented (dataset/challenge/source/cNNN.txt), each\n"
         "testing one to three constructs (postponed, denied, tour, date_yearless...). Run your\n"
         "model on each text, keep the text's id as article.id (c012), and score with\n"
-        "--gold-set challenge --by construct: a construct's P/R/F1 counts the fields of the\n"
+        "--bundled challenge --by construct: a construct's P/R/F1 counts the fields of the\n"
         "construct groups that measure it (the schema's declaration, shown in the table's\n"
         "last column) over the gold records tagged with it only; `all F1` is every field over\n"
         "the same records.\n"
@@ -49,14 +49,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     options.inputs(p, "predicted records", old="--pred")
-    options.gold(p, "Default: the bundled ones (--gold-set).")
-    p.add_argument(
-        "--gold-set",
-        choices=("test", "challenge"),
-        default=None,
-        help="the bundled gold records to score against, without --gold: test (the real "
-        "article's, the default) or challenge (the challenge set's, tagged with the constructs "
-        "each tests; the grounding reads their texts from the bundle too)",
+    options.gold(p, "Default: the bundled ones (--bundled).")
+    options.bundled(
+        p,
+        "the bundled gold records to score against, without --gold: article (the real "
+        "article's, the default) or challenge (the challenge set's, each tagged with the "
+        "constructs its text holds; the grounding reads their texts from the bundle too)",
     )
     p.add_argument(
         "--by",
@@ -93,20 +91,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from diplomatic_visits.records import load_challenge_records, load_records
+    from diplomatic_visits.records import load_records
     from diplomatic_visits.reporters import reporter
     from diplomatic_visits.score import NoConstructTagsError, score_files
 
     options.require_inputs(args, "predicted records")
-    if args.gold is not None and args.gold_set is not None:
-        raise UsageError("--gold-set names bundled gold records, --gold your own: give one")
-    gold = (
-        args.gold
-        if args.gold is not None
-        else load_challenge_records()
-        if args.gold_set == "challenge"
-        else load_records()
-    )
+    if args.gold is not None and args.bundled is not None:
+        raise UsageError("--bundled names bundled gold records, --gold your own: give one")
+    gold = args.gold if args.gold is not None else load_records(bundled=args.bundled or "article")
     result = score_files(args.inputs, gold, args.stated_only, options.sources(args), args.partial)
     if args.by == "construct" and not result.tagged:
         raise NoConstructTagsError(result)
