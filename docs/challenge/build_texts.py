@@ -25,8 +25,8 @@ SCHEMA_VERSION = "2.1.0"
 
 def constructs() -> dict[str, str]:
     """The vocabulary of construct tags, tag -> meaning: schema 2.1.0's ``annotation.constructs``
-    (read by :func:`diplomatic_visits.records.construct_vocabulary`), the one place it is kept."""
-    from diplomatic_visits.records import construct_vocabulary
+    (read by :func:`diplomatic_visits.score.construct_vocabulary`), the one place it is kept."""
+    from diplomatic_visits.score import construct_vocabulary
 
     return construct_vocabulary(SCHEMA_VERSION)
 

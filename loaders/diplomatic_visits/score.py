@@ -2211,3 +2211,44 @@ def score_files(
     result.invalid, result.partial = notes["invalid"], notes["partial"]
     result.left_out = [a for a in left_out if any(article_id(g) == a for g in golds)]
     return result
+
+
+def construct_vocabulary(version: str | None = None) -> dict[str, str]:
+    """The construct tags a challenge record carries, tag -> meaning, in the schema's order.
+
+    The tags are those of the scorer's construct declaration (:class:`Constructs`: the list
+    whose ``x-dv`` ``score`` names ``constructs``) in schema ``version`` (default: the
+    latest); each meaning is the ``- `tag`: meaning`` line of its items'
+    description. Empty for a version without one.
+    """
+    import re
+
+    from diplomatic_visits.schema import bundle_schema, latest_version, resolve
+
+    v = version or latest_version()
+    declared = plan_for(v).constructs
+    if declared is None:
+        return {}
+    doc = bundle_schema(v, "extraction")
+    node: Any = doc
+    for part in declared.pointer.strip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    items = resolve(node["items"], doc.get("$defs", {})).schema
+    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items.get("description", ""), re.M))
+    return {tag: meaning.get(tag, "") for tag in declared.groups}
+
+
+def construct_table(version: str | None = None) -> str:
+    """The data card's table of the challenge set's constructs (Markdown): each tag, its
+    meaning (:func:`construct_vocabulary`) and how many challenge texts are tagged with it."""
+    from diplomatic_visits.records import load_records
+
+    counts: dict[str, int] = {}
+    for record in load_records(verify=False, bundled="challenge"):
+        for tag in record.get("annotation", {}).get("constructs", []):
+            counts[tag] = counts.get(tag, 0) + 1
+    rows = [
+        f"| `{tag}` | {meaning} | {counts.get(tag, 0)} |"
+        for tag, meaning in construct_vocabulary(version).items()
+    ]
+    return "\n".join(["| construct | what the text holds | texts |", "|---|---|---|", *rows])
