@@ -170,3 +170,24 @@ def test_the_report_shape_is_documented() -> None:
         f"`report_version` {REPORT_VERSION}" in doc
         or f"`report_version` | `{REPORT_VERSION}`" in doc
     )
+
+
+def test_a_gold_record_with_no_prediction_is_named_and_counts_as_missed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    golds = load_records(bundled="challenge")[:3]
+    preds = tmp_path / "pred.jsonl"
+    preds.write_text("".join(json.dumps(g) + "\n" for g in golds[:2]), encoding="utf-8")
+    result = score_records(golds[:2], golds)
+    assert result.unpredicted == [golds[2]["article"]["id"]]
+    assert result.articles[golds[2]["article"]["id"]].micro().tp == 0
+    assert score_records(golds, golds).unpredicted == []
+    for by in ([], ["--by", "construct"]):
+        assert main(["score", str(preds), "--bundled", "challenge", *by]) == 0
+        out = capsys.readouterr().out
+        assert f"no prediction: the gold record of article '{golds[2]['article']['id']}'" in out
+    assert main(["score", str(preds), "--bundled", "challenge", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["unpredicted_articles"] == sorted(
+        g["article"]["id"] for g in load_records(bundled="challenge")[2:]
+    )

@@ -1487,6 +1487,8 @@ class Score:
     partial: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     """Gold articles left out because their prediction was not scored."""
+    unpredicted: list[str] = field(default_factory=list)
+    """Gold articles no prediction is given for: every gold value of theirs counts as missed."""
     predictions: int = 0
     versions: list[str] = field(default_factory=list)
     groups: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
@@ -1734,6 +1736,7 @@ class Score:
             "duplicate_predictions": self.duplicates,
             "partly_scored": self.partial,
             "left_out_articles": self.left_out,
+            "unpredicted_articles": self.unpredicted,
         }
 
 
@@ -1791,6 +1794,7 @@ def score_records(
         result.articles[article] = a = _score_pair(use, pred, gold, stated_only, text)
         if use.constructs is not None:
             a.constructs = use.constructs.tags_of(gold)
+    result.unpredicted = sorted(a for a in by_article if a not in pred_by_article)
     _total(result, plans)
     return result
 
@@ -1947,6 +1951,10 @@ def _not_scored_tail(score: Score) -> list[str]:
     lines += [
         f"left out: the gold record of article {aid!r} (its prediction is not scored)"
         for aid in score.left_out
+    ]
+    lines += [
+        f"no prediction: the gold record of article {aid!r} (every value of it counts as missed)"
+        for aid in score.unpredicted
     ]
     return lines
 
