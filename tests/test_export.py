@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import diplomatic_visits as dv
-from conftest import EXAMPLES, load_json
+from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits import (
     arrow,
     dataset_version,
@@ -535,3 +535,21 @@ def test_bundled_is_not_for_your_own_records(tmp_path: Path) -> None:
 def test_dataset_dict_of_the_challenge_set() -> None:
     dd = to_dataset_dict(bundled="challenge")
     assert dd["test"].num_rows == 64 and dd["test"][0]["record_id"] == "c001"
+
+
+def test_a_second_export_into_a_folder_of_the_same_name_loads_as_itself(tmp_path: Path) -> None:
+    """datasets (5.2.0) keys its cache of a local folder by the folder's name and the card's
+    YAML, not by the files: the card's per-config checksums make two exports differ."""
+    import datasets
+
+    challenge = REPO / "dataset" / "challenge"
+    cache = str(tmp_path / "cache")  # one cache for both, as a user's default one is
+    seen = []
+    for parent, ids in (("a", ["c001", "c002"]), ("b", ["c001", "c003"])):
+        out = tmp_path / parent / "hf"
+        inputs = [str(challenge / "records" / f"{i}.json") for i in ids]
+        argv = ["export", "hf", *inputs, "--source", str(challenge / "source"), "--out", str(out)]
+        assert main(argv) == 0
+        rows = datasets.load_dataset(str(out), "articles", cache_dir=cache)["test"]
+        seen.append(list(rows["record_id"]))
+    assert seen == [["c001", "c002"], ["c001", "c003"]]

@@ -319,7 +319,14 @@ class _HFFolder:
             json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         (self.root / "README.md").write_text(
-            card_text(self.schemas, self.files, self.split, self.counts, lines),
+            card_text(
+                self.schemas,
+                self.files,
+                self.split,
+                self.counts,
+                lines,
+                {n: ((self.root / p).stat().st_size, sums[n]) for n, p in self.files.items()},
+            ),
             encoding="utf-8",
         )
         return dict(self.counts)

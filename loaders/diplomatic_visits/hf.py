@@ -64,10 +64,15 @@ def card_text(
     split: str,
     counts: Mapping[str, int],
     lines: Mapping[str, str] | None = None,
+    checksums: Mapping[str, tuple[int, str]] | None = None,
 ) -> str:
     """README.md of an export folder: generated YAML (configs, typed features, license,
     language, task categories, size category) and the data card's prose. ``lines``: what each
-    config holds, for the card's list of configs (default: the tables' own descriptions)."""
+    config holds, for the card's list of configs (default: the tables' own descriptions).
+    ``checksums``: each config's data file's size and sha256, put in its ``dataset_info`` as
+    ``download_checksums``: ``datasets`` keys its cache of a local folder by the folder's name
+    and this YAML, not by the files (5.2.0), so without them a second export into a folder of
+    the same name would load as the first one's rows."""
     import yaml
 
     from diplomatic_visits.arrow import (
@@ -98,6 +103,18 @@ def card_text(
         {
             "config_name": name,
             "features": [{"name": f.name, **yaml_type(f.type)} for f in schemas[name]],
+            **(
+                {
+                    "download_checksums": {
+                        files[name]: {
+                            "num_bytes": checksums[name][0],
+                            "checksum": checksums[name][1],
+                        }
+                    }
+                }
+                if checksums is not None and name in checksums
+                else {}
+            ),
         }
         for name in files
     ]
