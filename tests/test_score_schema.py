@@ -307,7 +307,7 @@ def test_the_scoring_files_name_what_their_schema_has() -> None:
 VOCABULARY = {
     "id", "ref", "span", "start", "end", "quote", "basis", "reason", "explain", "date", "value",
     "precision", "weekday", "written", "earliest", "latest", "type", "text", "name", "method",
-    "level",
+    "level", "description",
 }  # fmt: skip
 
 

@@ -2250,10 +2250,12 @@ def construct_table(version: str | None = None) -> str:
     """The data card's table of the challenge set's constructs (Markdown): each tag, its
     meaning (:func:`construct_vocabulary`) and how many challenge texts are tagged with it."""
     from diplomatic_visits.records import load_records
+    from diplomatic_visits.schema import declared_version
 
     counts: dict[str, int] = {}
     for record in load_records(verify=False, bundled="challenge"):
-        for tag in record.get("annotation", {}).get("constructs", []):
+        declared = plan_for(declared_version(record)).constructs
+        for tag in declared.tags_of(record) if declared is not None else ():
             counts[tag] = counts.get(tag, 0) + 1
     rows = [
         f"| `{tag}` | {meaning} | {counts.get(tag, 0)} |"
