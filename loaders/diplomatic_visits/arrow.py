@@ -23,7 +23,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from diplomatic_visits.errors import DiplomaticVisitsError
-from diplomatic_visits.schema import Level, bundle_schema, resolve
+from diplomatic_visits.schema import (
+    VERSION_KEY,
+    Level,
+    available_versions,
+    bundle_schema,
+    latest_version,
+    resolve,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -320,7 +327,15 @@ def lost_paths(
     that ``tables`` with the column types of schema ``version`` would not hold: a key their
     struct lacks (pyarrow drops it without a word), an object or array where they hold a
     scalar. Empty when nothing is lost. A walk of the parsed record beside the types, the
-    same for every table builder (a record of a newer schema version is the common case)."""
+    same for every table builder (a record of a newer schema version is the common case).
+
+    ``record`` is valid against the schema version it declares (else ``version``), as every
+    record an export converts is: where the types of ``version`` hold everything that
+    version's schema allows (closed objects: a test holds every one so), nothing can be lost
+    and the walk is skipped (the types of a version hold all of its own records)."""
+    declared = record.get(VERSION_KEY)
+    if _holds_all_of(declared if type(declared) is str else None, version, level):
+        return []  # no record of that schema version can hold what the types lack
     whole = _record_shape(version, level)
     found: list[str] = []
     tables = set(tables)
@@ -332,6 +347,32 @@ def lost_paths(
             if type(value) is list:
                 _walk(value, whole[table], f"$.{table}", found)
     return sorted(set(found))
+
+
+@cache
+def _holds_all_of(declared: str | None, version: str | None, level: Level) -> bool:
+    """Whether the record type of schema ``version`` holds every record that declares
+    ``declared`` and is valid (against that version when shipped, else against ``version``):
+    each field of that version's record type, at every depth, is there with the same type."""
+    checked = declared if declared in available_versions() else None
+    if checked is None or checked == (version or latest_version()):
+        return True
+    try:
+        return _within(record_arrow_type(checked, level), record_arrow_type(version, level))
+    except SchemaMappingError:  # a version the mapper cannot type: walk its records
+        return False
+
+
+def _within(a: pa.DataType, b: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        return all(
+            (i := b.get_field_index(f.name)) >= 0 and _within(f.type, b.field(i).type) for f in a
+        )
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return _within(a.value_type, b.value_type)
+    return bool(a == b)
 
 
 def _walk(value: Any, shape: _Shape, path: str, found: list[str]) -> None:

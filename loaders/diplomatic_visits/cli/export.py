@@ -84,7 +84,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     options.schema_version(
         p,
         "schema version the column types come from, and INPUT records without a shipped "
-        "schema_version are checked against (default: latest)",
+        "schema_version are checked against (default: latest). An export whose types would "
+        "drop part of a record (one of a newer version) is refused, exit 2, nothing written",
     )
     options.jobs(p)
     options.engine(p)
