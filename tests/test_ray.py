@@ -278,3 +278,23 @@ def test_a_run_prints_none_of_rays_own_notes(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "1 record checked: 1 valid, 0 invalid\n"
     assert done.stderr == ""
+
+
+def test_an_export_on_ray_that_would_drop_part_of_a_record_is_refused(tmp_path: Path) -> None:
+    # the challenge records (schema 2.1.0) as each kind of unit: .json files, JSON Lines
+    # chunks and the row groups of a typed Parquet export of them; 2.0.0 has no constructs
+    from diplomatic_visits.export import LossyExportError, export_inputs
+
+    challenge = Path(__file__).resolve().parent.parent / "dataset" / "challenge" / "records"
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(challenge.iterdir())]
+    given = tmp_path / "in"
+    given.mkdir()
+    (given / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    export_inputs([str(given / "c.jsonl")], "parquet", given / "c.parquet", version="2.1.0")
+    out, issues = tmp_path / "valid", tmp_path / "issues.parquet"
+    for inputs in [[str(challenge)], [str(given / "c.jsonl")], [str(given / "c.parquet")]]:
+        with pytest.raises(LossyExportError) as caught:
+            ray_data.run(inputs, out, issues, version="2.0.0", chunk_size=CHUNK, workers=2)
+        assert caught.value.count == 64 and caught.value.paths == ["$.annotation.constructs"]
+        assert caught.value.record_ids[:2] == ["c001", "c002"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing written

@@ -23,7 +23,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from diplomatic_visits.errors import DiplomaticVisitsError
-from diplomatic_visits.schema import Level, bundle_schema, resolve
+from diplomatic_visits.schema import (
+    VERSION_KEY,
+    Level,
+    available_versions,
+    bundle_schema,
+    latest_version,
+    resolve,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -288,6 +295,106 @@ class TableBuilder:
         return _checked(table.replace_schema_metadata(self.schema.metadata), self.schema)
 
 
+#: What :func:`lost_paths` walks: a struct as {field name: its shape}, a list as a one-item
+#: tuple of its items' shape, a scalar as None.
+_Shape = dict[str, "_Shape"] | tuple["_Shape"] | None
+
+
+def _shape(t: pa.DataType) -> _Shape:
+    import pyarrow as pa
+
+    if pa.types.is_struct(t):
+        return {f.name: _shape(f.type) for f in t}
+    if pa.types.is_list(t):
+        return (_shape(t.value_type),)
+    return None
+
+
+@cache
+def _record_shape(version: str | None, level: Level) -> dict[str, _Shape]:
+    whole = _shape(record_arrow_type(version, level))
+    assert isinstance(whole, dict)
+    return whole
+
+
+def lost_paths(
+    record: Mapping[str, Any],
+    tables: Iterable[str] = (ARTICLES_TABLE,),
+    version: str | None = None,
+    level: Level = "extraction",
+) -> list[str]:
+    """The paths (``$.annotation.constructs``, ``$.visits[*].x``) of the parts of ``record``
+    that ``tables`` with the column types of schema ``version`` would not hold: a key their
+    struct lacks (pyarrow drops it without a word), an object or array where they hold a
+    scalar. Empty when nothing is lost. A walk of the parsed record beside the types, the
+    same for every table builder (a record of a newer schema version is the common case).
+
+    ``record`` is valid against the schema version it declares (else ``version``), as every
+    record an export converts is: where the types of ``version`` hold everything that
+    version's schema allows (closed objects: a test holds every one so), nothing can be lost
+    and the walk is skipped (the types of a version hold all of its own records)."""
+    declared = record.get(VERSION_KEY)
+    if _holds_all_of(declared if type(declared) is str else None, version, level):
+        return []  # no record of that schema version can hold what the types lack
+    whole = _record_shape(version, level)
+    found: list[str] = []
+    tables = set(tables)
+    if ARTICLES_TABLE in tables:  # the whole record, which holds the flat tables' lists
+        _walk(record, whole, "$", found)
+    else:  # a flat table holds one list of the record; a training table, text
+        for table in sorted(tables & set(FLAT_TABLES)):
+            value = record.get(table)
+            if type(value) is list:
+                _walk(value, whole[table], f"$.{table}", found)
+    return sorted(set(found))
+
+
+@cache
+def _holds_all_of(declared: str | None, version: str | None, level: Level) -> bool:
+    """Whether the record type of schema ``version`` holds every record that declares
+    ``declared`` and is valid (against that version when shipped, else against ``version``):
+    each field of that version's record type, at every depth, is there with the same type."""
+    checked = declared if declared in available_versions() else None
+    if checked is None or checked == (version or latest_version()):
+        return True
+    try:
+        return _within(record_arrow_type(checked, level), record_arrow_type(version, level))
+    except SchemaMappingError:  # a version the mapper cannot type: walk its records
+        return False
+
+
+def _within(a: pa.DataType, b: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        return all(
+            (i := b.get_field_index(f.name)) >= 0 and _within(f.type, b.field(i).type) for f in a
+        )
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return _within(a.value_type, b.value_type)
+    return bool(a == b)
+
+
+def _walk(value: Any, shape: _Shape, path: str, found: list[str]) -> None:
+    if type(value) is dict:
+        if type(shape) is not dict:
+            found.append(path)
+            return
+        for key, sub in value.items():
+            if key not in shape:
+                found.append(f"{path}.{key}")
+            elif type(sub) is dict or type(sub) is list:  # scalars: the cast checks them
+                _walk(sub, shape[key], f"{path}.{key}", found)
+    elif type(value) is list:
+        if type(shape) is not tuple:
+            found.append(path)
+            return
+        item = shape[0]
+        for sub in value:
+            if type(sub) is dict or type(sub) is list:
+                _walk(sub, item, f"{path}[*]", found)
+
+
 def _nullable(t: pa.DataType) -> pa.DataType:
     """``t`` with every field nullable: what pyarrow's JSON reader can be given (it refuses a
     null struct whose children are required: "a required field was null")."""
@@ -418,8 +525,8 @@ def articles_from_json_lines(
 
     None, to build it the other way, where the reader could read a value differently from
     Python's JSON: an escaped surrogate, a number it would not take for the column's type (an
-    integer written ``1.0``, one beyond 64 bits), a null where the schema forbids one, or a
-    row count that is not ``rows``.
+    integer written ``1.0``, one beyond 64 bits), a null where the schema forbids one, a key
+    the derived types lack (see :func:`lost_paths`), or a row count that is not ``rows``.
     """
     import pyarrow as pa
     import pyarrow.json as pj
@@ -434,7 +541,9 @@ def articles_from_json_lines(
         table = pj.read_json(
             pa.BufferReader(lines),
             read_options=pj.ReadOptions(use_threads=False, block_size=max(len(lines), 1 << 20)),
-            parse_options=pj.ParseOptions(explicit_schema=read, unexpected_field_behavior="ignore"),
+            # "error": a key the types lack (a record of another schema version) is read
+            # the other way, which finds what it would lose (lost_paths)
+            parse_options=pj.ParseOptions(explicit_schema=read, unexpected_field_behavior="error"),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None

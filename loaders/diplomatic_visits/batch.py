@@ -31,6 +31,7 @@ from diplomatic_visits.accel import exact_scan
 from diplomatic_visits.arrow import ARTICLES_TABLE, METADATA_KEY, is_optional
 from diplomatic_visits.chunkwork import (
     ChunkResult,
+    Lost,
     Problem,
     Settings,
     check_chunk,
@@ -39,6 +40,7 @@ from diplomatic_visits.chunkwork import (
     collector_paused,
     convert_chunk,
     fast_acceptor,
+    lost_of,
 )
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Source, Sources
@@ -337,11 +339,19 @@ class BatchValidator:
         return [orjson.dumps(r) + b"\n" for r in records], texts
 
     def check(
-        self, batch: Any, tables: Sequence[str] = (), first_row: int = 0
+        self,
+        batch: Any,
+        tables: Sequence[str] = (),
+        first_row: int = 0,
+        lost: list[Lost] | None = None,
     ) -> tuple[list[Problem | None], dict[str, pa.Table] | None]:
         """Each row's problem (None: valid) and, with ``tables``, the valid records as those
         tables of the export, in row order. Problems are numbered by ``line``: the row
-        counted from ``first_row + 1``."""
+        counted from ``first_row + 1``. A valid record that the tables' column types would
+        not hold whole is left out of them and appended to ``lost``
+        (:func:`~diplomatic_visits.chunkwork.lost_of`): the caller refuses the export."""
+        if lost is None:
+            lost = []
         lines, texts = self.lines(batch)
         s = replace(self.settings, tables=tuple(tables), keep_valid=True)
         name = self.name or "<batch>"
@@ -354,9 +364,9 @@ class BatchValidator:
         # those with texts, are checked a row at a time
         broken = any(raw is not None and b"\n" in raw[:-1] for raw in lines)
         if broken or any(t is not None for t in texts):
-            made = self._each_with_its_text(lines, texts, problems, s, name, first_row)
+            made = self._each_with_its_text(lines, texts, problems, s, name, first_row, lost)
         else:
-            made = self._as_one_chunk(lines, problems, s, name, first_row)
+            made = self._as_one_chunk(lines, problems, s, name, first_row, lost)
         return problems, made
 
     def _as_one_chunk(
@@ -366,6 +376,7 @@ class BatchValidator:
         s: Settings,
         name: str,
         first_row: int,
+        lost: list[Lost],
     ) -> dict[str, pa.Table] | None:
         """Every row as a line of one chunk through the pipeline's chunk function."""
         rows = [i for i, p in enumerate(problems) if p is None]
@@ -377,9 +388,10 @@ class BatchValidator:
             assert p.line is not None  # every problem of a chunk's line has its line
             i = rows[p.line - 1]
             problems[i] = _at_row(p, first_row + i + 1)
+        lost.extend(result.lost)
         if not s.tables:
             return None
-        made, _ = result.payload
+        made = result.payload[0]  # (tables, checked, converted): convert_chunk's payload
         return dict(made)
 
     def _each_with_its_text(
@@ -390,6 +402,7 @@ class BatchValidator:
         s: Settings,
         name: str,
         first_row: int,
+        lost: list[Lost],
     ) -> dict[str, pa.Table] | None:
         """Each row checked alone, against its own text (as ``--source`` with that text does)
         when it has one."""
@@ -411,6 +424,10 @@ class BatchValidator:
                 value, problem = check_raw(raw, name, lineno, row_s, fast_acceptor(row_s), exact)
                 if problem is not None:
                     problems[i] = _at_row(problem, lineno)
+                    continue
+                gone = lost_of(value, s) if s.tables else None
+                if gone is not None:
+                    lost.append(gone)
                     continue
                 found = row_s.sources.find(value) if row_s.sources is not None else None
                 for b in builders:
@@ -557,10 +574,11 @@ def check_row_group(
     except Exception as exc:  # pyarrow's errors: a corrupt row group
         return ChunkResult(0, [InputError(path, f"cannot read row group {group}: {exc}")]), 0
     validator.name = path
-    problems, made = validator.check(table, tables, first_row)
+    lost: list[Lost] = []
+    problems, made = validator.check(table, tables, first_row, lost)
     found = [p for p in problems if p is not None]
     checked = sum(1 for p in problems if not isinstance(p, InputError))
-    return ChunkResult(table.num_rows, found, (made, checked)), checked
+    return ChunkResult(table.num_rows, found, (made, checked), tuple(lost)), checked
 
 
 _VALIDATORS: dict[tuple[Any, ...], BatchValidator] = {}

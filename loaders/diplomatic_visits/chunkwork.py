@@ -60,6 +60,20 @@ class ChunkResult:
     lines: int
     problems: list[Problem]
     payload: Any = None
+    #: exports: the valid records the tables' column types would not hold whole (they are
+    #: not converted, and the export is refused: :class:`~diplomatic_visits.export.
+    #: LossyExportError`)
+    lost: tuple[Lost, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A valid record that the export's column types would not hold whole: its id, the
+    schema version it declares, and the paths of what would be dropped."""
+
+    record_id: str
+    declared: str | None
+    paths: tuple[str, ...]
 
 
 ChunkFn = Callable[[Chunk, Settings], ChunkResult]
@@ -258,10 +272,16 @@ class Converted:
         self.tables = [TableBuilder(t, s.version, s.level) for t in s.tables]
         self.lines: list[bytes] = []
         self.kept = 0  # valid records converted
+        self.lost: list[Lost] = []
 
     def add(self, value: Any) -> None:
         if self.problems and not self.s.keep_valid:
             return
+        if self.tables:
+            lost = lost_of(value, self.s)
+            if lost is not None:
+                self.lost.append(lost)
+                return
         self.kept += 1
         if not self.tables:
             self.lines.append(jsonl_line(value))
@@ -269,6 +289,10 @@ class Converted:
         found = self.s.sources.find(value) if self.s.sources is not None else None
         for b in self.tables:
             b.add(value, found.text if found is not None else None)
+
+    def chunk_result(self, lines: int, n: int) -> ChunkResult:
+        """The :class:`ChunkResult` of a chunk of ``lines`` lines, ``n`` records checked."""
+        return ChunkResult(lines, self.problems, self.result(n), tuple(self.lost))
 
     def result(self, n: int) -> tuple[Any, int, int]:
         """(the tables by name, or the lines; None if there were problems), ``n`` checked,
@@ -291,7 +315,7 @@ def convert_chunk(chunk: Chunk, s: Settings) -> ChunkResult:
     problems: list[Problem] = []
     out = Converted(s, problems)
     lines, checked, _ = check_lines(chunk, s, problems, out.add)
-    return ChunkResult(lines, problems, out.result(checked))
+    return out.chunk_result(lines, checked)
 
 
 def _articles_from_lines(chunk: Chunk, s: Settings) -> ChunkResult | None:
@@ -333,4 +357,21 @@ def convert_json_file(path: str, s: Settings) -> Iterator[ChunkResult]:
             out.add(doc.value)
         else:
             problems.append(result)
-    yield ChunkResult(0, problems, out.result(n))
+    yield out.chunk_result(0, n)
+
+
+def lost_of(value: Any, s: Settings) -> Lost | None:
+    """What the tables of ``s`` with its schema version's column types would drop of a valid
+    record (:func:`~diplomatic_visits.arrow.lost_paths`), or None: they hold it whole. Every
+    builder of the exports asks it before it adds a record."""
+    from diplomatic_visits.arrow import lost_paths
+
+    paths = lost_paths(value, s.tables, s.version, s.level)
+    if not paths:
+        return None
+    declared = value.get("schema_version")
+    return Lost(
+        str(value.get("record_id")),
+        declared if isinstance(declared, str) else None,
+        tuple(paths),
+    )

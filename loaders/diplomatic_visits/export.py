@@ -20,11 +20,13 @@ from typing import IO, Any
 from diplomatic_visits._paths import DEFAULT_SET, SET_DESCRIPTIONS
 from diplomatic_visits.arrow import ARTICLES_TABLE, METADATA_KEY
 from diplomatic_visits.chunkwork import (
+    Lost,
     Problem,
     Settings,
     check_version,
     convert_chunk,
     convert_json_file,
+    lost_of,
 )
 from diplomatic_visits.errors import DiplomaticVisitsError, InputError
 from diplomatic_visits.inputs import Sources, expand_inputs, is_json_file
@@ -207,37 +209,85 @@ def write_hf_sets(
 
 
 def lossy_records(
-    records: Sequence[Mapping[str, Any]], version: str | None, level: Level = "extraction"
+    records: Sequence[Mapping[str, Any]],
+    version: str | None,
+    level: Level = "extraction",
+    tables: Sequence[str] = (ARTICLES_TABLE,),
 ) -> list[str]:
-    """The ids of the records that the column types of schema ``version`` would not hold
-    whole: written as the ``articles`` table and read back (:func:`~diplomatic_visits.arrow.
-    from_arrow_rows`), the record differs. A record of a newer schema version than the types
-    loses the properties the older one lacks (pyarrow drops a key its struct does not have)."""
-    from diplomatic_visits.arrow import TEXT_COLUMN, build_table, from_arrow_rows
+    """The ids of the records that ``tables`` with the column types of schema ``version``
+    would not hold whole (:func:`~diplomatic_visits.arrow.lost_paths`): a record of a newer
+    schema version than the types loses the properties the older one lacks (pyarrow drops a
+    key its struct does not have)."""
+    return [x.record_id for x in lossy(records, version, level, tables)]
 
-    table = build_table(ARTICLES_TABLE, records, [None] * len(records), version, level)
-    back = from_arrow_rows(table.to_pylist(), table.schema)
-    return [
-        str(r.get("record_id"))
-        for r, b in zip(records, back, strict=True)
-        if {k: v for k, v in b.items() if k != TEXT_COLUMN} != r
-    ]
+
+def lossy(
+    records: Iterable[Mapping[str, Any]],
+    version: str | None,
+    level: Level = "extraction",
+    tables: Sequence[str] = (ARTICLES_TABLE,),
+) -> list[Lost]:
+    """:func:`lossy_records` with what each record would lose (:class:`~diplomatic_visits.
+    chunkwork.Lost`): the check the export of your records makes of each (:func:`~
+    diplomatic_visits.chunkwork.lost_of`)."""
+    s = Settings(version, level, tables=tuple(tables))
+    return [lost for r in records if (lost := lost_of(r, s)) is not None]
 
 
 class LossyExportError(DiplomaticVisitsError, ValueError):
-    """The column types of the chosen schema version would drop part of some records."""
+    """The column types of the chosen schema version would drop part of some records: nothing
+    was written. ``record_ids`` (the first :data:`KEPT_PROBLEMS`; ``count``: all), ``paths``
+    (what would be dropped, every record's), ``declared`` (the versions they declare)."""
 
-    def __init__(self, record_ids: Sequence[str], version: str, declared: Sequence[str]) -> None:
+    def __init__(
+        self,
+        record_ids: Sequence[str],
+        version: str,
+        declared: Sequence[str | None],
+        paths: Sequence[str] = (),
+        count: int | None = None,
+    ) -> None:
         self.record_ids = list(record_ids)
         self.version = version
-        self.declared = sorted(set(declared))
-        shown = ", ".join(self.record_ids[:5]) + (" ..." if len(self.record_ids) > 5 else "")
-        super().__init__(
-            f"refusing to export: the column types of schema {version} would drop part of "
-            f"{len(self.record_ids)} record(s) ({shown}), which declare schema "
-            f"{', '.join(self.declared)}; export with --schema-version {self.declared[-1]} "
-            "(or leave it out: the latest)"
+        self.declared = sorted({d for d in declared if d is not None}, key=_version_key)
+        self.paths = sorted(set(paths))
+        self.count = len(self.record_ids) if count is None else count
+        shown = ", ".join(self.record_ids[:5]) + (" ..." if self.count > 5 else "")
+        what = ", ".join(self.paths[:5]) + (" ..." if len(self.paths) > 5 else "")
+        fix = (
+            f"export with --schema-version {self.declared[-1]} (or leave it out: the latest)"
+            if self.declared
+            else "export with the schema version the records were written for"
         )
+        super().__init__(
+            f"refusing to export: the column types of schema {version} would drop "
+            + (f"{what} from " if what else "part of ")
+            + f"{self.count} record(s) ({shown})"
+            + (f", which declare schema {', '.join(self.declared)}" if self.declared else "")
+            + f"; nothing was written; {fix}"
+        )
+
+    @classmethod
+    def of(
+        cls, lost: Sequence[Lost], version: str | None, count: int | None = None
+    ) -> LossyExportError:
+        """The error for the records of ``lost`` exported with schema ``version``."""
+        from diplomatic_visits.schema import latest_version
+
+        return cls(
+            [x.record_id for x in lost],
+            version or latest_version(),
+            [x.declared for x in lost],
+            [p for x in lost for p in x.paths],
+            count,
+        )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return ()
 
 
 class _HFFolder:
@@ -357,7 +407,9 @@ def export_inputs(
     table (``records`` for jsonl).
 
     Raises :class:`RefusedExportError` (and writes nothing) if any record is invalid or any
-    input unreadable, or if there is no record at all (unless ``allow_empty``).
+    input unreadable, or if there is no record at all (unless ``allow_empty``), and
+    :class:`LossyExportError` if the column types of schema ``version`` would not hold some
+    valid record whole (a record of a newer schema version).
     """
     from diplomatic_visits.arrow import TABLES, TRAINING_TABLES
 
@@ -371,7 +423,8 @@ def export_inputs(
     tables = {"jsonl": (), "parquet": (table,), "hf": hf_tables}[fmt]
     settings = Settings(version, level, sources, DEFAULT_MAX_ERRORS, tables)
     problems: list[Problem] = []  # the first KEPT_PROBLEMS: memory stays flat
-    counts = {"invalid": 0, "unreadable": 0}
+    counts = {"invalid": 0, "unreadable": 0, "lost": 0}
+    lost: list[Lost] = []  # the first KEPT_PROBLEMS records the types would not hold whole
 
     def found(problem: Problem) -> None:
         counts["unreadable" if isinstance(problem, InputError) else "invalid"] += 1
@@ -399,13 +452,17 @@ def export_inputs(
                     continue
                 made, n, _ = result.payload
                 checked += n
-                if made is not None and not problems:
+                counts["lost"] += len(result.lost)
+                lost.extend(result.lost[: KEPT_PROBLEMS - len(lost)])
+                if made is not None and not problems and not lost:
                     sink.add(made)
         empty = nothing_read(inputs, checked, counts["unreadable"], allow_empty)
         if empty is not None:
             found(empty)
         if problems:
             raise RefusedExportError(problems, checked, counts["invalid"], counts["unreadable"])
+        if lost:  # the output is removed
+            raise LossyExportError.of(lost, version, counts["lost"])
         return sink.finish()
 
 

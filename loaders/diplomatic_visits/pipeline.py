@@ -193,7 +193,7 @@ def map_chunks(
             sizes.done(length, sum(issue_count(p) for p in result.problems))
         problems = [renumbered(p, before) for p in result.problems] if before else result.problems
         before += result.lines
-        return ChunkResult(result.lines, problems, result.payload)
+        return ChunkResult(result.lines, problems, result.payload, result.lost)
 
     try:
         for chunk in chunks(path, stdin, sizes):

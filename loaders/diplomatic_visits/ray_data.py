@@ -35,7 +35,7 @@ import pickle
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
@@ -50,6 +50,7 @@ from diplomatic_visits.batch import (
 )
 from diplomatic_visits.chunkwork import (
     ChunkResult,
+    Lost,
     Problem,
     Settings,
     check_chunk,
@@ -247,6 +248,7 @@ class UnitWorker:
                     "valid": checked - invalid,
                     "written": written,
                     "problems": pickle.dumps(result.problems),
+                    "lost": pickle.dumps(result.lost),
                 }
             )
         return pa.Table.from_pylist(rows, schema=_result_schema())
@@ -267,6 +269,7 @@ class UnitWorker:
             assert unit.chunk is not None
             result = convert_chunk(unit.chunk, s)
             valid = int(result.payload[2])
+        valid += len(result.lost)  # valid records, which the export's types would not hold
         return result, valid + sum(1 for p in result.problems if isinstance(p, RecordResult))
 
     def _row_group(self, unit: Unit) -> tuple[ChunkResult, int]:
@@ -316,6 +319,7 @@ def _result_schema() -> Any:
             ("valid", pa.int64()),
             ("written", pa.int64()),
             ("problems", pa.binary()),
+            ("lost", pa.binary()),  # the records the types would not hold whole
         ]
     )
 
@@ -333,6 +337,10 @@ class Totals(Report):
     keep: int | None = 0
     written: int = 0
     units: int = 0
+    #: the valid records the export's column types would not hold whole (the first
+    #: KEPT_PROBLEMS; ``lost_count``: all): the export is refused
+    lost: list[Lost] = field(default_factory=list)
+    lost_count: int = 0
 
 
 @contextlib.contextmanager
@@ -463,6 +471,8 @@ def iter_results(
     ``table``. ``totals``, when given, is kept up to date. ``column``: the column of JSON
     texts in Parquet inputs (default: typed columns, see
     :class:`~diplomatic_visits.batch.BatchValidator`). Connect first (:func:`cluster`)."""
+    from diplomatic_visits.export import KEPT_PROBLEMS
+
     check_version(version)
     tables = (table,) if parts is not None else ()
     settings = Settings(version, level, sources, max_errors, tables, keep_valid=True)
@@ -485,6 +495,9 @@ def iter_results(
             problems = [renumbered(p, at) for p in problems] if at else problems
             before[unit.path] = at + int(row["lines"])
         totals.written += int(row["written"])
+        lost: tuple[Lost, ...] = pickle.loads(row["lost"])
+        totals.lost_count += len(lost)
+        totals.lost.extend(lost[: KEPT_PROBLEMS - len(totals.lost)])
         # in line order, the valid records of the unit counted before its problems: a count
         # is all validate reports of them
         valid = ValidRecords(int(row["valid"]))
@@ -535,7 +548,7 @@ def run(
     Both outputs are written atomically (a folder or file beside the target, renamed into
     place at the end). Returns the :class:`Totals`; ``exit_code`` is that of ``validate``.
     """
-    from diplomatic_visits.export import KEPT_PROBLEMS, RefusedExportError
+    from diplomatic_visits.export import KEPT_PROBLEMS, LossyExportError, RefusedExportError
     from diplomatic_visits.output import OutputExistsError, atomic_dir
 
     for target in (out, issues):
@@ -565,6 +578,8 @@ def run(
             raise RefusedExportError(  # the folder is removed
                 refused, totals.checked, totals.invalid, totals.unreadable
             )
+        if totals.lost:  # a wrong --schema-version, with or without --issues: nothing is kept
+            raise LossyExportError.of(totals.lost, version, totals.lost_count)
         if parts is not None:
             _finish_parts(Path(parts), table, version, level)
     return totals

@@ -84,7 +84,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     options.schema_version(
         p,
         "schema version the column types come from, and INPUT records without a shipped "
-        "schema_version are checked against (default: latest)",
+        "schema_version are checked against (default: latest). An export whose types would "
+        "drop part of a record (one of a newer version) is refused, exit 2, nothing written",
     )
     options.jobs(p)
     options.engine(p)
@@ -168,9 +169,10 @@ def _export_ray(args: argparse.Namespace, err: TextIO) -> int:
 
 def _export_bundled(args: argparse.Namespace, err: TextIO) -> int:
     from diplomatic_visits._paths import BUNDLED_SETS, DEFAULT_SET
+    from diplomatic_visits.arrow import TABLES
     from diplomatic_visits.export import (
         LossyExportError,
-        lossy_records,
+        lossy,
         write_hf_sets,
         write_jsonl,
         write_parquet,
@@ -186,10 +188,10 @@ def _export_bundled(args: argparse.Namespace, err: TextIO) -> int:
     every = [r for records, _ in sets.values() for r in records]
     if args.format != "jsonl":  # typed columns: one schema version for every record
         version = checked_version(args.schema_version, args.level)
-        lost = lossy_records(every, version, args.level)
+        tables = (args.table,) if args.format == "parquet" else TABLES
+        lost = lossy(every, version, args.level, tables)
         if lost:
-            declared = [str(r.get("schema_version")) for r in every if r["record_id"] in lost]
-            raise LossyExportError(lost, version, declared)
+            raise LossyExportError.of(lost, version)
     if args.format == "jsonl":
         counts = {"records": write_jsonl(every, args.out, force=args.force)}
     elif args.format == "parquet":
