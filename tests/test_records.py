@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +134,10 @@ def test_checksum_mismatch_is_detected(tmp_path: Path) -> None:
     assert all(isinstance(p, ChecksumError) and "new version" in str(p) for p in problems)
 
 
-def test_load_records_refuses_a_tampered_dataset(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of schema/ and dataset/ that the package reads instead of the shipped ones (its
+    checksum cache cleared before and after): the root holding both."""
     import shutil
 
     from diplomatic_visits import _paths, records
@@ -143,16 +145,18 @@ def test_load_records_refuses_a_tampered_dataset(
     root = tmp_path / "root"
     shutil.copytree(_paths.data_root() / "schema", root / "schema")
     shutil.copytree(dataset_dir(), root / "dataset")
-    src = next((root / "dataset" / "source").glob("*.txt"))
-    src.write_bytes(src.read_bytes() + b" ")
     monkeypatch.setattr(_paths, "data_root", lambda: root)
     records.verify_dataset.cache_clear()
-    try:
-        with pytest.raises(ChecksumError) as info:
-            load_records()
-        assert info.value.path == src
-    finally:
-        records.verify_dataset.cache_clear()
+    yield root
+    records.verify_dataset.cache_clear()
+
+
+def test_load_records_refuses_a_tampered_dataset(data_copy: Path) -> None:
+    src = next((data_copy / "dataset" / "source").glob("*.txt"))
+    src.write_bytes(src.read_bytes() + b" ")
+    with pytest.raises(ChecksumError) as info:
+        load_records()
+    assert info.value.path == src
 
 
 def test_sentences_list_every_object_whose_evidence_they_hold() -> None:
@@ -240,33 +244,21 @@ def test_every_challenge_file_is_in_the_checksums() -> None:
     assert files <= set(sums)
 
 
-def test_a_changed_challenge_file_refuses_that_set_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import shutil
-
-    from diplomatic_visits import _paths, records
-
-    root = tmp_path / "root"
-    shutil.copytree(_paths.data_root() / "schema", root / "schema")
-    shutil.copytree(dataset_dir(), root / "dataset")
-    record = root / "dataset" / "challenge" / "records" / "c007.json"
+def test_a_changed_challenge_file_refuses_that_set_only(data_copy: Path) -> None:
+    record = data_copy / "dataset" / "challenge" / "records" / "c007.json"
     record.write_bytes(record.read_bytes() + b" ")
-    (root / "dataset" / "challenge" / "records" / "c999.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(_paths, "data_root", lambda: root)
-    records.verify_dataset.cache_clear()
-    try:
-        with pytest.raises(ChecksumError) as info:
-            load_records(bundled="challenge")
-        assert info.value.path == record
-        assert len(load_records()) == 1  # the article's files are all as released
-        problems = checksum_problems(root / "dataset")
-        assert {(p.path.name, p.expected is None) for p in problems} == {
-            ("c007.json", False),
-            ("c999.json", True),
-        }
-    finally:
-        records.verify_dataset.cache_clear()
+    (data_copy / "dataset" / "challenge" / "records" / "c999.json").write_text(
+        "{}", encoding="utf-8"
+    )
+    with pytest.raises(ChecksumError) as info:
+        load_records(bundled="challenge")
+    assert info.value.path == record
+    assert len(load_records()) == 1  # the article's files are all as released
+    problems = checksum_problems(data_copy / "dataset")
+    assert {(p.path.name, p.expected is None) for p in problems} == {
+        ("c007.json", False),
+        ("c999.json", True),
+    }
 
 
 def test_a_challenge_record_finds_its_text_on_its_own_say_so() -> None:
