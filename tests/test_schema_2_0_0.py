@@ -25,7 +25,13 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, REPO, load_json
 from diplomatic_visits import checks, validate_record
 from diplomatic_visits.migrate import MIGRATIONS, migrate_record, migration_path
-from diplomatic_visits.schema import available_versions, bundle_schema, load_schema, rs_validator
+from diplomatic_visits.schema import (
+    available_versions,
+    bundle_schema,
+    load_schema,
+    rs_validator,
+    version_key,
+)
 
 VERSION = "2.0.0"
 RELEASE = REPO / "schema" / VERSION
@@ -320,7 +326,7 @@ OLD_RECORDS = [  # the valid examples and gold records of 1.x (2.0.0 examples ne
         *sorted((EXAMPLES / "valid").glob("*.json")),
         *sorted((REPO / "dataset" / "records").glob("*.json")),
     ]
-    if tuple(map(int, load_json(p)["schema_version"].split("."))) < (2, 0, 0)
+    if version_key(load_json(p)["schema_version"]) < (2, 0, 0)
 ]
 
 

@@ -247,9 +247,11 @@ class LossyExportError(DiplomaticVisitsError, ValueError):
         paths: Sequence[str] = (),
         count: int | None = None,
     ) -> None:
+        from diplomatic_visits.schema import version_key
+
         self.record_ids = list(record_ids)
         self.version = version
-        self.declared = sorted({d for d in declared if d is not None}, key=_version_key)
+        self.declared = sorted({d for d in declared if d is not None}, key=version_key)
         self.paths = sorted(set(paths))
         self.count = len(self.record_ids) if count is None else count
         shown = ", ".join(self.record_ids[:5]) + (" ..." if self.count > 5 else "")
@@ -281,13 +283,6 @@ class LossyExportError(DiplomaticVisitsError, ValueError):
             [p for x in lost for p in x.paths],
             count,
         )
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in version.split("."))
-    except ValueError:
-        return ()
 
 
 class _HFFolder:

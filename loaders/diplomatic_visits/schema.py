@@ -99,15 +99,17 @@ def referenced_defs(node: Any, defs: Mapping[str, Any]) -> set[str]:
     return used
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
+def version_key(version: str) -> tuple[int, ...]:
+    """What versions sort by: their numeric parts (``"2.1.0"`` -> ``(2, 1, 0)``; a part that
+    is not a number is left out, so any string sorts without an error)."""
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
 
 
 @cache
 def available_versions() -> tuple[str, ...]:
     """Every shipped schema version, oldest first."""
     found = [p.name for p in schema_dir().iterdir() if p.is_dir() and _VERSION_RE.fullmatch(p.name)]
-    return tuple(sorted(found, key=_version_key))
+    return tuple(sorted(found, key=version_key))
 
 
 def latest_version() -> str:

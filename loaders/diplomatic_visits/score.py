@@ -365,14 +365,12 @@ def load_overlay(version: str) -> dict[str, Any]:
     nearest older version that has one (a new MINOR version keeps its predecessor's policies;
     the schema's own declarations say the rest)."""
     from diplomatic_visits._paths import schema_dir
+    from diplomatic_visits.schema import version_key
 
     folder = schema_dir() / "scoring"
-
-    def key(v: str) -> tuple[int, ...]:
-        return tuple(int(p) for p in v.split(".") if p.isdigit())
-
     found = sorted(
-        (p for p in folder.glob("*.json") if key(p.stem) <= key(version)), key=lambda p: key(p.stem)
+        (p for p in folder.glob("*.json") if version_key(p.stem) <= version_key(version)),
+        key=lambda p: version_key(p.stem),
     )
     if not found:
         return {}
