@@ -284,6 +284,9 @@ class Constructs:
     """Its keys from the record down (the tags of a record are read there)."""
     groups: Mapping[str, tuple[str, ...]]
     """Each tag of the enum, in the enum's order, and the groups that measure it."""
+    meanings: Mapping[str, str]
+    """Each tag's meaning: its ``- `tag`: meaning`` line in the items' description ("" if
+    none)."""
 
     def tags_of(self, record: Any) -> tuple[str, ...]:
         """The tags a record carries, in the enum's order (none: not a challenge record)."""
@@ -610,7 +613,10 @@ def _constructs(doc: Mapping[str, Any], version: str, groups: frozenset[str]) ->
                     else "names no group: nothing would measure it"
                 )
             )
-    return Constructs(pointer, path, {t: tuple(mapping[t]) for t in enum})
+    meaning = dict(re.findall(r"^- `([^`]+)`: (.+)$", str(item.get("description", "")), re.M))
+    return Constructs(
+        pointer, path, {t: tuple(mapping[t]) for t in enum}, {t: meaning.get(t, "") for t in enum}
+    )
 
 
 def _no_nested_kinds(shape: Shape) -> None:
@@ -2227,21 +2233,8 @@ def construct_vocabulary(version: str | None = None) -> dict[str, str]:
     latest); each meaning is the ``- `tag`: meaning`` line of its items'
     description. Empty for a version without one.
     """
-    import re
-
-    from diplomatic_visits.schema import bundle_schema, latest_version, resolve
-
-    v = version or latest_version()
-    declared = plan_for(v).constructs
-    if declared is None:
-        return {}
-    doc = bundle_schema(v, "extraction")
-    node: Any = doc
-    for part in declared.pointer.strip("/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    items = resolve(node["items"], doc.get("$defs", {})).schema
-    meaning = dict(re.findall(r"^- `([a-z_]+)`: (.+)$", items.get("description", ""), re.M))
-    return {tag: meaning.get(tag, "") for tag in declared.groups}
+    declared = plan_for(version).constructs
+    return dict(declared.meanings) if declared is not None else {}
 
 
 def construct_table(version: str | None = None) -> str:
