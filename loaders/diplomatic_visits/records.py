@@ -105,6 +105,12 @@ def load_records(verify: bool = True, bundled: str = DEFAULT_SET) -> list[dict[s
     return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
+def bundled_records(verify: bool = True) -> list[dict[str, Any]]:
+    """The records of every bundled set, set after set (:func:`load_records` of each): where
+    ``view`` and ``score`` look up a record's article text when none is given."""
+    return [r for name in BUNDLED_SETS for r in load_records(verify, bundled=name)]
+
+
 class NotBundledError(DiplomaticVisitsError, LookupError):
     """A record names an article text that is not one of the dataset's own files."""
 

@@ -2166,8 +2166,7 @@ def _read_gold(gold: Sequence[str | Obj]) -> list[Obj]:
 def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str, str]:
     """The article texts: among ``sources`` (as ``validate --source`` finds them), else the
     text of the bundled record (of any bundled set) of the same id."""
-    from diplomatic_visits._paths import BUNDLED_SETS
-    from diplomatic_visits.records import load_records, load_source_text
+    from diplomatic_visits.records import bundled_records, load_source_text
 
     out: dict[str, str] = {}
     for r in [*golds, *preds]:
@@ -2178,14 +2177,13 @@ def _texts(golds: Sequence[Obj], preds: Sequence[Obj], sources: Any) -> dict[str
             found = sources.find(r)
             if found is not None:
                 out[aid] = found.text
-    for name in BUNDLED_SETS:
-        if all(article_id(r) in out for r in golds):
-            break
-        bundled = {article_id(r): r for r in load_records(verify=False, bundled=name)}
-        for r in golds:
-            aid = article_id(r)
-            if aid is not None and aid not in out and aid in bundled:
-                out[aid] = load_source_text(bundled[aid])
+    if all(article_id(r) in out for r in golds):
+        return out
+    bundled = {article_id(r): r for r in bundled_records(verify=False)}
+    for r in golds:
+        aid = article_id(r)
+        if aid is not None and aid not in out and aid in bundled:
+            out[aid] = load_source_text(bundled[aid])
     return out
 
 

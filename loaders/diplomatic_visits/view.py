@@ -729,13 +729,12 @@ def find_text(record: Any, sources: Sources | None) -> tuple[str, bytes | None]:
         if found is None:
             raise ViewError(sources.unmatched(record))
         return found.text, found.data
-    from diplomatic_visits._paths import BUNDLED_SETS
-    from diplomatic_visits.records import load_records, source_path
+    from diplomatic_visits.records import bundled_records, source_path
 
     article = record.get("article") if isinstance(record, dict) else None
     tf = article.get("text_file") if isinstance(article, dict) else None
     sha = tf.get("sha256") if isinstance(tf, dict) else None
-    for r in (r for name in BUNDLED_SETS for r in load_records(bundled=name)):
+    for r in bundled_records():
         if r["article"]["text_file"]["sha256"] == sha or r["article"]["id"] == _article_id(record):
             data = source_path(r).read_bytes()
             return data.decode("utf-8"), data
